@@ -1,0 +1,17 @@
+package io.lvs.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * Everything one node must program, written only by the operator. The node agent diffs this
+ * against the kernel and changes only what differs, and only what it owns.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record LvsNodeStateSpec(
+    String nodeName,
+    List<NodeIpvsService> services,
+    List<NodeAddress> addresses,
+    List<NodeLink> links,
+    List<NodeSysctl> sysctls,
+    List<NodeSnat> snat) {}

@@ -1,0 +1,23 @@
+package io.lvs.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * One IPVS service a node must hold, keyed as the kernel keys it: (protocol, vip, port) or (family,
+ * fwmark). {@code owner} is "namespace/name" of the VirtualService it comes from.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeIpvsService(
+    String owner,
+    String vip,
+    Integer port,
+    Protocol protocol,
+    Long fwmark,
+    AddressFamily family,
+    String scheduler,
+    List<String> flags,
+    Integer persistenceTimeoutSeconds,
+    Integer netmaskPrefixLength,
+    List<NodeDestination> destinations,
+    HealthCheck healthCheck) {}

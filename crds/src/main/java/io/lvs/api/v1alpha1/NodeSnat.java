@@ -1,0 +1,16 @@
+package io.lvs.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * FullNAT's second half: traffic the director forwards to these real servers for this virtual
+ * service leaves with the director's address as source, so replies come back through it.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record NodeSnat(
+    String owner,
+    Protocol protocol,
+    List<String> realServers,
+    Integer port,
+    String toSource) {}

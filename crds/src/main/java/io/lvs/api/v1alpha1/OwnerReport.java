@@ -1,0 +1,8 @@
+package io.lvs.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/** Per VirtualService: did this node program everything it was asked for that owner. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OwnerReport(String owner, Boolean programmed, List<String> errors) {}

@@ -1,0 +1,38 @@
+package io.lvs.agent.rtnl;
+
+import io.lvs.agent.model.InterfaceAddress;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * rtnetlink (NETLINK_ROUTE): addresses and links, what `ip addr` / `ip link` do. Failures are
+ * {@link io.lvs.agent.netlink.NetlinkException}s naming the operation, object and errno.
+ */
+public interface RtnlClient {
+  /** RTM_GETADDR dump, all interfaces. */
+  List<InterfaceAddress> addresses();
+
+  /** RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL. */
+  void addAddress(InterfaceAddress address);
+
+  /** RTM_DELADDR. */
+  void deleteAddress(InterfaceAddress address);
+
+  /** RTM_GETLINK by name: the interface index, empty if there is no such link. */
+  Optional<Integer> linkIndex(String name);
+
+  /** RTM_GETLINK dump: name and kind of each link. */
+  List<Link> links();
+
+  /** RTM_NEWLINK of the given kind ("dummy", "ipip"); for ipip "tunl0" the fallback device. */
+  void addLink(String name, String kind);
+
+  /** RTM_DELLINK. */
+  void deleteLink(String name);
+
+  /** RTM_NEWLINK with IFF_UP. */
+  void setLinkUp(String name);
+
+  /** A link: index, name, kind (null for a plain device), up or not. */
+  record Link(int index, String name, String kind, boolean up) {}
+}
