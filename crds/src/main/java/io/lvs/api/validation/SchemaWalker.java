@@ -1,12 +1,17 @@
 package io.lvs.api.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -212,6 +217,27 @@ final class SchemaWalker {
     };
   }
 
+  /** Keys in order, so an object reads the same whether it came from YAML or from Java types. */
+  private static JsonNode sorted(JsonNode node) {
+    if (node.isObject()) {
+      ObjectNode out = JsonNodeFactory.instance.objectNode();
+      new TreeMap<String, JsonNode>(toMap(node)).forEach((k, v) -> out.set(k, sorted(v)));
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = JsonNodeFactory.instance.arrayNode();
+      node.forEach(n -> out.add(sorted(n)));
+      return out;
+    }
+    return node;
+  }
+
+  private static Map<String, JsonNode> toMap(JsonNode node) {
+    Map<String, JsonNode> map = new HashMap<>();
+    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
+    return map;
+  }
+
   private Pattern pattern(String p) {
     return patterns.computeIfAbsent(p, Pattern::compile);
   }
@@ -227,7 +253,7 @@ final class SchemaWalker {
 
   /** Compact JSON, shortened: an error names the value, it does not dump the object. */
   static String render(JsonNode value) {
-    String s = value.toString();
+    String s = sorted(value).toString();
     return s.length() <= MAX_VALUE_CHARS ? s : s.substring(0, MAX_VALUE_CHARS - 1) + "…";
   }
 }

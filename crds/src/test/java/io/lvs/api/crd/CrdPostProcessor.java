@@ -14,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns the crd-generator's output into the checked-in CRD: printer columns in the order the
@@ -118,9 +117,5 @@ final class CrdPostProcessor {
         integralBounds(it.next());
       }
     }
-  }
-
-  static Map<String, Object> asMap(JsonNode node) {
-    return YAML.convertValue(node, Map.class);
   }
 }
