@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,8 +43,8 @@ final class SchemaWalker {
 
   /** Rejects schema keywords this walker does not enforce, and compiles every CEL rule. */
   void checkSupported(JsonNode schema, String where) {
-    for (Iterator<String> it = schema.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
+    for (Map.Entry<String, JsonNode> keyword : schema.properties()) {
+      String k = keyword.getKey();
       if (!KNOWN_KEYWORDS.contains(k)) {
         throw new IllegalArgumentException(where + ": schema keyword " + k + " is not enforced by SpecValidator");
       }
@@ -56,7 +55,7 @@ final class SchemaWalker {
     if (schema.has("pattern")) {
       pattern(schema.get("pattern").asText());
     }
-    schema.path("properties").fields().forEachRemaining(e -> checkSupported(e.getValue(), where + "." + e.getKey()));
+    schema.path("properties").properties().forEach(e -> checkSupported(e.getValue(), where + "." + e.getKey()));
     if (schema.path("items").isObject()) {
       checkSupported(schema.get("items"), where + "[]");
     }
@@ -105,8 +104,7 @@ final class SchemaWalker {
     JsonNode props = schema.path("properties");
     JsonNode additional = schema.path("additionalProperties");
     boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : value.properties()) {
       if (e.getValue().isNull()) {
         continue; // the API server prunes nulls of non-nullable fields before validating
       }
@@ -234,7 +232,7 @@ final class SchemaWalker {
 
   private static Map<String, JsonNode> toMap(JsonNode node) {
     Map<String, JsonNode> map = new HashMap<>();
-    node.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
+    node.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
     return map;
   }
 

@@ -25,7 +25,7 @@ public final class SpecValidator {
   private static final Map<String, String> PATTERN_NAMES =
       Map.of(Patterns.IP, "an IPv4 or IPv6 literal", Patterns.DNS_LABEL, "a DNS-1123 label");
 
-  private final ObjectMapper json = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private final ObjectMapper json = new ObjectMapper().setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
   private final SchemaWalker walker = new SchemaWalker(new CelRules(), PATTERN_NAMES);
   private final CrdSchema virtualServices;
   private final CrdSchema realServerPools;

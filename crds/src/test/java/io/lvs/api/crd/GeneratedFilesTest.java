@@ -68,7 +68,7 @@ class GeneratedFilesTest {
 
   private static void flatten(JsonNode node, String path, List<String> out) {
     if (node.isObject()) {
-      node.fields().forEachRemaining(e -> flatten(e.getValue(), path + "/" + e.getKey(), out));
+      node.properties().forEach(e -> flatten(e.getValue(), path + "/" + e.getKey(), out));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         flatten(node.get(i), path + "/" + i, out);

@@ -178,7 +178,7 @@ class SpecValidatorTest {
 
   @Test
   void aSchemaKeywordTheValidatorDoesNotEnforceIsRefusedAtConstruction() throws Exception {
-    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResource(CrdSchema.RESOURCE_DIR + "virtualservices.lvs.io-v1.yml"));
+    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResourceAsStream(CrdSchema.RESOURCE_DIR + "virtualservices.lvs.io-v1.yml"));
     ObjectNode spec = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/vip");
     spec.put("format", "ipv4");
     CrdSchema edited = CrdSchema.parse(crd, "v1alpha1");
@@ -190,7 +190,7 @@ class SpecValidatorTest {
 
   @Test
   void aCelRuleThatDoesNotCompileIsRefusedAtConstruction() throws Exception {
-    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResource(CrdSchema.RESOURCE_DIR + "realserverpools.lvs.io-v1.yml"));
+    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResourceAsStream(CrdSchema.RESOURCE_DIR + "realserverpools.lvs.io-v1.yml"));
     ObjectNode rule = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations/0");
     rule.put("rule", "self.static.all(m, ");
     CrdSchema edited = CrdSchema.parse(crd, "v1alpha1");
@@ -244,7 +244,7 @@ class SpecValidatorTest {
     try {
       ObjectNode spec = (ObjectNode) YAML.readTree(base);
       JsonNode o = YAML.readTree(override.isBlank() ? "{}" : override);
-      o.fields().forEachRemaining(e -> {
+      o.properties().forEach(e -> {
         if (e.getValue().isNull()) {
           spec.remove(e.getKey());
         } else {
