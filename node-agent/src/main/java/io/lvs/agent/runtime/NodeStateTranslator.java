@@ -13,6 +13,8 @@ import io.lvs.agent.model.IpProtocol;
 import io.lvs.agent.model.IpvsService;
 import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.model.TunnelType;
+import io.lvs.agent.runtime.health.HealthTarget;
+import io.lvs.agent.runtime.health.MemberKey;
 import io.lvs.api.v1alpha1.AddressFamily;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
@@ -26,6 +28,7 @@ import io.lvs.api.v1alpha1.Protocol;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +52,7 @@ public final class NodeStateTranslator {
     DesiredState.Builder b = DesiredState.builder();
     Map<String, List<String>> errors = Translation.newErrors();
     Set<String> owners = new LinkedHashSet<>();
+    Map<MemberKey, HealthTarget> health = new LinkedHashMap<>();
     List<NodeIpvsService> services = orEmpty(spec.services());
     for (int i = 0; i < services.size(); i++) {
       NodeIpvsService s = services.get(i);
@@ -56,7 +60,15 @@ public final class NodeStateTranslator {
       owners.add(owner);
       String path = "spec.services[" + i + "]";
       try {
-        b.service(service(s, path));
+        DesiredService ds = service(s, path);
+        b.service(ds);
+        if (s.healthCheck() != null) {
+          ds.destinations().forEach((k, d) -> {
+            if (!d.draining()) {
+              health.put(new MemberKey(ds.key(), k), HealthTarget.of(s.healthCheck(), k.address(), k.port()));
+            }
+          });
+        }
       } catch (IllegalArgumentException e) {
         Translation.add(errors, owner, path + ": " + e.getMessage());
       }
@@ -105,7 +117,11 @@ public final class NodeStateTranslator {
         Translation.add(errors, owner, "spec.snat[" + i + "]: " + e.getMessage());
       }
     }
-    return new Translation(b.build(), errors, owners);
+    DesiredState desired = b.build();
+    // only members of services this spec entry really got (not one refused as a duplicate key)
+    health.keySet().removeIf(m -> !desired.services().containsKey(m.service())
+        || !desired.services().get(m.service()).destinations().containsKey(m.destination()));
+    return new Translation(desired, errors, owners, health);
   }
 
   static DesiredService service(NodeIpvsService s, String path) {
