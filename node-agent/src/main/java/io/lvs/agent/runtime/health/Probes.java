@@ -27,6 +27,8 @@ public final class Probes implements Probe {
   static void tcp(HealthTarget t) throws IOException {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(t.address(), t.port()), timeoutMillis(t));
+    } catch (IOException e) {
+      throw new IOException("TCP connect " + Endpoints.format(t.address(), t.port()) + ": " + e.getMessage(), e);
     }
   }
 
@@ -40,7 +42,12 @@ public final class Probes implements Probe {
       c.setUseCaches(false);
       c.setRequestProperty("Connection", "close");
       c.setRequestProperty("User-Agent", "lvs-node-agent health check");
-      int code = c.getResponseCode();
+      int code;
+      try {
+        code = c.getResponseCode();
+      } catch (IOException e) {
+        throw new IOException("GET " + url + ": " + e.getMessage(), e);
+      }
       InputStream body = code >= 400 ? c.getErrorStream() : c.getInputStream();
       if (body != null) {
         body.close();
