@@ -21,6 +21,7 @@ import io.lvs.agent.model.ObservedDestination;
 import io.lvs.agent.ownership.OwnedService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -88,16 +89,32 @@ public final class Applier {
       return apply(desired);
     }
     Set<ServiceKey> changed = new LinkedHashSet<>();
+    Map<ServiceKey, DesiredService> before = lastDesired.services();
     desired.services().forEach((k, d) -> {
-      if (!d.equals(lastDesired.services().get(k))) {
+      DesiredService prev = before.get(k);
+      if (d != prev && !d.equals(prev)) {
         changed.add(k);
       }
     });
-    for (ServiceKey k : lastDesired.services().keySet()) {
+    for (ServiceKey k : before.keySet()) {
       if (!desired.services().containsKey(k)) {
         changed.add(k);
       }
     }
+    return applyChanges(desired, changed);
+  }
+
+  /**
+   * {@link #applyChanges(DesiredState)} for a caller that knows which services changed since the
+   * last apply (added, edited or removed): it skips the scan of the whole desired state, so its
+   * cost does not depend on the table size at all. Services outside {@code changed} are assumed
+   * equal to the last applied ones.
+   */
+  public ApplyReport applyChanges(DesiredState desired, Collection<ServiceKey> changedServices) {
+    if (view == null || lastDesired == null) {
+      return apply(desired);
+    }
+    Set<ServiceKey> changed = new LinkedHashSet<>(changedServices);
     OwnedSet current = owned();
     view.learnSysctls(observer.sysctls(view.unknownSysctls(desired.sysctls().keySet())));
     DesiredState scopedDesired = scope(desired, changed);

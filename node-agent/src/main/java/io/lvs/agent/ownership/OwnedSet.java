@@ -55,7 +55,9 @@ public record OwnedSet(
    */
   public static final class Builder {
     private OwnedSet from;
-    private final Map<ServiceKey, OwnedService> services;
+    /** The set's own (unmodifiable) map until the first change to it, then a copy. */
+    private Map<ServiceKey, OwnedService> services;
+    private boolean servicesCopied;
     private final Map<ServiceKey, Set<DestinationKey>> editing = new HashMap<>();
     private final Map<InterfaceAddress, SortedSet<String>> addresses;
     private final Map<String, SortedSet<String>> links;
@@ -64,7 +66,7 @@ public record OwnedSet(
 
     private Builder(OwnedSet from) {
       this.from = from;
-      services = new LinkedHashMap<>(from.services);
+      services = from.services;
       addresses = new LinkedHashMap<>(from.addresses);
       links = new LinkedHashMap<>(from.links);
       sysctls = new LinkedHashMap<>(from.sysctls);
@@ -73,14 +75,15 @@ public record OwnedSet(
     public Builder service(ServiceKey key, String owner) {
       OwnedService prev = services.get(key);
       if (prev == null || !prev.owner().equals(owner)) {
-        services.put(key, new OwnedService(owner, prev == null ? Set.of() : prev.destinations()));
+        writableServices().put(key, new OwnedService(owner, prev == null ? Set.of() : prev.destinations()));
         changed = true;
       }
       return this;
     }
 
     public Builder removeService(ServiceKey key) {
-      if (services.remove(key) != null) {
+      if (services.containsKey(key)) {
+        writableServices().remove(key);
         editing.remove(key);
         changed = true;
       }
@@ -102,6 +105,14 @@ public record OwnedSet(
         changed = true;
       }
       return this;
+    }
+
+    private Map<ServiceKey, OwnedService> writableServices() {
+      if (!servicesCopied) {
+        services = new LinkedHashMap<>(services);
+        servicesCopied = true;
+      }
+      return services;
     }
 
     private Set<DestinationKey> edit(ServiceKey service) {
@@ -155,12 +166,14 @@ public record OwnedSet(
       editing.forEach((k, dests) -> {
         OwnedService s = services.get(k);
         if (s != null && !s.destinations().equals(dests)) {
-          services.put(k, new OwnedService(s.owner(), dests));
+          writableServices().put(k, new OwnedService(s.owner(), dests));
         }
       });
       editing.clear();
       changed = false;
       from = new OwnedSet(services, addresses, links, sysctls);
+      services = from.services;
+      servicesCopied = false;
       return from;
     }
   }
