@@ -1,5 +1,6 @@
 package io.lvs.agent.runtime;
 
+import io.lvs.agent.ownership.FileOwnershipStore;
 import io.lvs.agent.ownership.OwnershipStore;
 import java.nio.file.Path;
 
@@ -13,7 +14,8 @@ public final class ProductionKernel {
     throw new IllegalStateException("netlink kernel clients are not in this build yet");
   }
 
+  /** LVS_STATE_DIR/owned.json: what this agent created, so a restarted agent knows its own objects. */
   public static OwnershipStore ownershipStore(Path stateDir) {
-    throw new IllegalStateException("file ownership store for " + stateDir + " is not in this build yet");
+    return new FileOwnershipStore(stateDir);
   }
 }

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,8 @@ class AgentRbacTest {
 
   static List<PolicyRule> agentRules() throws Exception {
     try (InputStream in = AgentRbacTest.class.getResourceAsStream("/rbac/agent-rules.yaml")) {
-      return new KubernetesSerialization().unmarshal(in, new TypeReference<List<PolicyRule>>() {});
+      return new KubernetesSerialization().unmarshal(in, new TypeReference<Map<String, List<PolicyRule>>>() {})
+          .get("clusterRules");
     }
   }
 
