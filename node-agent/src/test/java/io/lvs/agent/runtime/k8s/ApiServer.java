@@ -47,7 +47,8 @@ final class ApiServer implements AutoCloseable {
     }
     port = Integer.parseInt(m.group(1));
     admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
-    try (InputStream crd = ApiServer.class.getResourceAsStream("/META-INF/fabric8/lvsnodestates.lvs.io-v1.yml")) {
+    // the checked-in CRD (what the chart installs), as the crds module puts it on the classpath
+    try (InputStream crd = ApiServer.class.getResourceAsStream("/io/lvs/api/crds/lvsnodestates.lvs.io-v1.yml")) {
       CustomResourceDefinition d = admin.apiextensions().v1().customResourceDefinitions().load(crd).item();
       admin.apiextensions().v1().customResourceDefinitions().resource(d).create();
       admin.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
