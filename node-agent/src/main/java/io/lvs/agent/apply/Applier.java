@@ -66,6 +66,7 @@ public final class Applier {
   }
 
   ApplyReport execute(Plan plan, DesiredState desired, ObservedState observed, OwnedSet owned) {
+    OwnedSet recorded = writeAhead(plan, owned);
     OwnedSet.Builder next = owned.toBuilder();
     Map<ServiceKey, String> failedServices = new HashMap<>();
     Map<String, String> failedLinks = new HashMap<>();
@@ -94,10 +95,43 @@ public final class Applier {
     OwnershipUpdates.forget(plan.forget(), next);
     OwnershipUpdates.refreshOwners(desired, observed, next);
     OwnedSet saved = next.build();
-    if (!saved.equals(owned)) {
+    if (!saved.equals(recorded)) {
       store.save(saved);
     }
     return new ApplyReport(plan, results, saved);
+  }
+
+  /**
+   * Records what the plan is about to create before creating it, so an agent that dies halfway
+   * still knows those objects are its own (otherwise, on restart, they would look foreign and be
+   * left in the kernel for ever). Objects recorded but never created are forgotten by the next
+   * plan: they are absent from the kernel. Returns what the store now holds.
+   */
+  private OwnedSet writeAhead(Plan plan, OwnedSet owned) {
+    OwnedSet.Builder intent = null;
+    for (Operation op : plan.operations()) {
+      boolean creates = op instanceof Operation.AddService || op instanceof Operation.AddDestination
+          || op instanceof Operation.AddAddress || op instanceof Operation.AddLink
+          || (op instanceof Operation.SetSysctl s && s.original() != null && !owned.sysctls().containsKey(s.key()));
+      if (creates) {
+        if (intent == null) {
+          intent = owned.toBuilder();
+        }
+        OwnershipUpdates.succeeded(op, ledgerOf(op), intent);
+      }
+    }
+    if (intent == null) {
+      return owned;
+    }
+    OwnedSet recorded = intent.build();
+    store.save(recorded);
+    return recorded;
+  }
+
+  private static OwnedSysctl ledgerOf(Operation op) {
+    return op instanceof Operation.SetSysctl s
+        ? new OwnedSysctl(s.original(), s.value(), new java.util.TreeSet<>(s.owners()))
+        : null;
   }
 
   private static String blocker(Operation op, Map<ServiceKey, String> services, Map<String, String> links) {
