@@ -9,12 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The checked-in CRDs (crds/*.yml, helm-chart/crds/*.yml) must be exactly what the Java types
- * generate. With {@code -Dlvs.regenerate=true} (profile {@code regenerate-crds}) the test writes
+ * The checked-in CRDs (crds/*.yml, helm-chart/crds/*.yml) and docs/crd-reference.md must be exactly
+ * what the Java types generate. With {@code -Dlvs.regenerate=true} (profile {@code regenerate-crds}) the test writes
  * the files instead of failing.
  */
 class GeneratedFilesTest {
@@ -35,6 +36,11 @@ class GeneratedFilesTest {
   @EnumSource(ApiKind.class)
   void helmChartCrdIsTheSameFile(ApiKind kind) throws IOException {
     checkOrWrite(kind.helmFile(), CrdPostProcessor.render(kind));
+  }
+
+  @Test
+  void crdReferenceIsCurrent() throws IOException {
+    checkOrWrite(ApiKind.MODULE.resolveSibling("docs").resolve("crd-reference.md"), CrdReference.render());
   }
 
   @ParameterizedTest
