@@ -52,6 +52,11 @@ public final class JavaLauncher {
 
   /** The agent of one node, in the node's namespace, its state directory its own. */
   public LabProcess agent(LabNode node) {
+    try {
+      Files.createDirectories(stateRoot.resolve(node.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Map<String, String> env = new HashMap<>();
     env.put("NODE_NAME", node.name());
     env.put("LVS_STATE_DIR", stateRoot.resolve(node.name()).toString());

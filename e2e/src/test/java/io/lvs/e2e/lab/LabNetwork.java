@@ -17,7 +17,7 @@ public final class LabNetwork {
   public static final String GATEWAY = "198.18.0.1";
   public static final int PREFIX_LENGTH = 24;
   public static final String CLIENT_NS = "client";
-  public static final String CLIENT_ADDRESS = "198.18.0.100";
+  public static final String CLIENT_ADDRESS = "198.18.0.60";
   /**
    * A second client address in a subnet no real server has a route to: NAT and FullNAT requests
    * come from it, so replies can only return through the director (the seeds' NAT lab puts the

@@ -35,13 +35,13 @@ class ScaleTest extends Scenario {
     LabNode spare = lab.spare();
     LabNode first = lab.realServers().get(0);
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-scale", Lab.WEB_LABEL, List.of("drain:", "  gracePeriodSeconds: " + GRACE_SECONDS)),
+        Manifests.nodePool("web-scale", List.of("drain:", "  gracePeriodSeconds: " + GRACE_SECONDS)),
         Manifests.virtualService("dr-scale", VIP, "DirectRouting", "rr", "web-scale", List.of())));
     lab.await("DR service with 2 real servers", CONVERGE, () -> destinations(lab) == 2);
 
     try {
       Instant labelled = Instant.now();
-      lab.kube().labelNode(spare.name(), Lab.WEB_LABEL, "true");
+      lab.kube().labelNode(spare.name(), Lab.WEB_LABEL, Lab.WEB_VALUE);
       lab.await(spare.name() + " in the service and VIP on its lo", CONVERGE,
           () -> dest(lab, spare).filter(d -> d.weight() == 1).isPresent() && Kernel.hasAddress(spare.ns(), "lo", VIP));
       Duration up = Duration.between(labelled, Instant.now());
@@ -52,7 +52,7 @@ class ScaleTest extends Scenario {
       for (int i = 0; i < WEIGHT_CHANGES; i++) {
         int w = 2 + i;
         Instant t = Instant.now();
-        lab.kube().apply(Manifests.nodePool("web-scale", Lab.WEB_LABEL, List.of(
+        lab.kube().apply(Manifests.nodePool("web-scale", List.of(
             "drain:", "  gracePeriodSeconds: " + GRACE_SECONDS, "weights:", "- address: " + first.address(), "  weight: " + w)));
         lab.await("weight " + w + " on " + first.name(), CONVERGE, () -> dest(lab, first).filter(d -> d.weight() == w).isPresent());
         lab.results().sample("convergence: weight change → kernel", Duration.between(t, Instant.now()));
