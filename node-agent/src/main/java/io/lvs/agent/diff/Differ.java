@@ -46,6 +46,11 @@ public final class Differ {
     this(DrainPolicy.IMMEDIATE);
   }
 
+  /** The same differ deciding drains with another policy. */
+  public Differ withDrainPolicy(DrainPolicy policy) {
+    return new Differ(policy);
+  }
+
   public Plan plan(DesiredState desired, ObservedState observed, OwnedSet owned) {
     List<Operation> ops = new ArrayList<>();
     List<Conflict> conflicts = new ArrayList<>(desired.conflicts());

@@ -171,4 +171,60 @@ class ApplierTest {
     assertThat(kernel.ipvs().dump()).isEmpty();
     assertThat(kernel.rtnl().addresses()).isEmpty();
   }
+
+  @Test
+  void anIncrementalApplyChangesOneWeightWithoutReadingTheKernel() {
+    java.util.concurrent.atomic.AtomicInteger dumps = new java.util.concurrent.atomic.AtomicInteger();
+    io.lvs.agent.ipvs.IpvsClient counting = new DelegatingIpvs(kernel.ipvs()) {
+      @Override
+      public java.util.List<io.lvs.agent.model.ObservedService> dump() {
+        dumps.incrementAndGet();
+        return super.dump();
+      }
+    };
+    Applier applier = new Applier(counting, kernel.rtnl(), kernel.sysctl(), OwnershipStore.inMemory(), new Differ());
+    applier.applyChanges(twoServices()); // the first one is a full sync
+    assertThat(dumps).hasValue(1);
+    DesiredState heavier = DesiredState.builder()
+        .sysctl("net.ipv4.conf.all.arp_ignore", "1", "lab/dr")
+        .address(vip("198.18.0.100", "lo"), "lab/dr", false)
+        .service(desired("lab/dr", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1), want("198.18.0.12", 80, DROUTE, 1)))
+        .service(desired("lab/api", API, "wrr", want("198.18.0.13", 80, DROUTE, 5)))
+        .build();
+
+    ApplyReport r = applier.applyChanges(heavier);
+
+    assertThat(dumps).hasValue(1);
+    assertThat(r.results()).singleElement().satisfies(x -> {
+      assertThat(x.succeeded()).isTrue();
+      assertThat(x.operation()).isEqualTo(new io.lvs.agent.diff.Operation.UpdateDestination(
+          API, io.lvs.agent.fake.Fixtures.dest("198.18.0.13", 80, DROUTE, 5), false, "lab/api"));
+    });
+    assertThat(kernel.ipvs().dump().get(1).destinations().get(0).destination().weight()).isEqualTo(5);
+  }
+
+  @Test
+  void anIncrementalApplyThatMustDrainFallsBackToAFullSync() {
+    MutableClockHolder h = new MutableClockHolder();
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), OwnershipStore.inMemory(),
+        new Differ(new Drainer(h.clock)));
+    DesiredState two = DesiredState.builder()
+        .service(desired("lab/dr", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1), want("198.18.0.12", 80, DROUTE, 1))
+            .withDrainGracePeriod(java.time.Duration.ofSeconds(30)))
+        .build();
+    applier.apply(two);
+    kernel.ipvs().setActiveConnections(WEB, rs("198.18.0.12", 80), 3); // the view has 0: stale
+
+    ApplyReport r = applier.applyChanges(DesiredState.builder()
+        .service(desired("lab/dr", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1))
+            .withDrainGracePeriod(java.time.Duration.ofSeconds(30)))
+        .build());
+
+    assertThat(r.results()).singleElement().extracting(x -> x.operation().phase())
+        .isEqualTo(io.lvs.agent.diff.Operation.Phase.QUIESCE_DESTINATION);
+  }
+
+  static final class MutableClockHolder {
+    final io.lvs.agent.fake.MutableClock clock = new io.lvs.agent.fake.MutableClock();
+  }
 }

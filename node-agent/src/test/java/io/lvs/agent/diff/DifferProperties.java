@@ -157,6 +157,29 @@ class DifferProperties {
     assertThat(kernel.mutations()).isEqualTo(mutations);
   }
 
+  @Property(tries = 300)
+  void anIncrementalApplyEndsWhereAFullOneDoes(
+      @ForAll("foreign") Foreign foreign, @ForAll("states") DesiredState earlier, @ForAll("states") DesiredState desired) {
+    FakeKernel full = new FakeKernel();
+    FakeKernel incremental = new FakeKernel();
+    foreign.install(full);
+    foreign.install(incremental);
+    Applier a = new Applier(full.ipvs(), full.rtnl(), full.sysctl(), OwnershipStore.inMemory(), new Differ());
+    OwnershipStore store = OwnershipStore.inMemory();
+    Applier b = new Applier(incremental.ipvs(), incremental.rtnl(), incremental.sysctl(), store, new Differ());
+    a.apply(earlier);
+    b.apply(earlier);
+
+    ApplyReport viaFull = a.apply(desired);
+    ApplyReport viaChanges = b.applyChanges(desired);
+
+    assertThat(incremental.snapshot()).isEqualTo(full.snapshot());
+    assertThat(viaChanges.owned()).isEqualTo(viaFull.owned());
+    assertThat(viaChanges.conflicts()).containsExactlyInAnyOrderElementsOf(viaFull.conflicts());
+    assertThat(b.dryRun(desired).operations()).isEmpty();
+    assertThat(b.applyChanges(desired).results()).isEmpty();
+  }
+
   @Property(tries = 200)
   void plansAreDeterministic(
       @ForAll("foreign") Foreign foreign, @ForAll("states") DesiredState earlier, @ForAll("states") DesiredState desired) {
