@@ -1,0 +1,81 @@
+package io.lvs.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import io.lvs.operator.apply.EventRecorder;
+import io.lvs.operator.apply.NodeStateSync;
+import io.lvs.operator.apply.NodeStateWriter;
+import io.lvs.operator.apply.VipLeases;
+import io.lvs.operator.controller.RealServerPoolReconciler;
+import io.lvs.operator.controller.VirtualServiceReconciler;
+import io.lvs.operator.plan.NodeStatePlanner;
+import io.lvs.operator.validate.CrossFieldRules;
+import io.lvs.operator.validate.SpecValidation;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires the controllers, the node-state sync and leader election onto one client. */
+public final class LvsOperator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LvsOperator.class);
+  private final Operator operator;
+  private final VirtualServiceReconciler services;
+  private final AtomicBoolean started = new AtomicBoolean();
+
+  public LvsOperator(KubernetesClient client, Settings settings, Clock clock, MeterRegistry metrics) {
+    SpecValidation validation = new CrossFieldRules();
+    EventRecorder events = new EventRecorder(client, clock);
+    VipLeases leases = new VipLeases(client, settings.namespace(), clock);
+    NodeStateWriter writer = new NodeStateWriter(client, metrics);
+    this.operator =
+        new Operator(o -> {
+          o.withKubernetesClient(client).withCloseClientOnStop(false);
+          if (settings.leaderElection()) {
+            o.withLeaderElectionConfiguration(
+                LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lvs-operator")
+                    .withLeaseNamespace(settings.namespace())
+                    .build());
+          }
+        });
+    this.services =
+        new VirtualServiceReconciler(
+            (view, changed) -> {
+              leases.load(); // runs once the caches exist, i.e. as leader
+              return new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, metrics, changed,
+                  Duration.ofSeconds(1));
+            },
+            validation, events, clock, settings.goneNodeTimeout(), metrics);
+    operator.register(services, c -> namespaces(c, settings));
+    operator.register(new RealServerPoolReconciler(clock, metrics), c -> namespaces(c, settings));
+  }
+
+  private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
+      io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<R> c, Settings settings) {
+    if (settings.watchNamespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(settings.watchNamespaces());
+    }
+  }
+
+  public void start() {
+    operator.start();
+    started.set(true);
+    LOG.info("operator started");
+  }
+
+  /** Ready: started, and every informer healthy. */
+  public boolean ready() {
+    return started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    services.close();
+  }
+}

@@ -1,0 +1,25 @@
+package io.lvs.operator.apply;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.RealServerPool;
+import io.lvs.api.v1alpha1.VirtualService;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Read access to the informer caches the node-state sync plans from. */
+public interface ClusterView {
+  List<VirtualService> virtualServices();
+
+  Optional<RealServerPool> pool(String namespace, String name);
+
+  List<Node> nodes();
+
+  Set<String> nodeStateNames();
+
+  Optional<LvsNodeState> nodeState(String name);
+
+  /** Tell the cache about an object this process just wrote, before its watch event arrives. */
+  void written(LvsNodeState before, LvsNodeState after);
+}

@@ -1,0 +1,63 @@
+package io.lvs.operator.apply;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.operator.diff.NodeStateChange;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the node-object writes the diff asked for, and nothing else. The spec goes out as a JSON
+ * merge patch of the whole spec: the operator is its only writer, so no read-modify-write cycle
+ * (and no 409 storm) is needed, and the agent's status is never touched.
+ */
+public final class NodeStateWriter {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeStateWriter.class);
+  private final KubernetesClient client;
+  private final MeterRegistry metrics;
+
+  public NodeStateWriter(KubernetesClient client, MeterRegistry metrics) {
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Applies one change; {@code written} receives the object the API server returned (null for a
+   * delete) so the caller's cache can know it before the watch does.
+   */
+  public void apply(NodeStateChange change, BiConsumer<String, LvsNodeState> written) {
+    var op = client.resources(LvsNodeState.class).withName(change.node());
+    LvsNodeState result;
+    String kind;
+    if (change instanceof NodeStateChange.Create c) {
+      LvsNodeState obj = new LvsNodeState();
+      obj.setMetadata(
+          new ObjectMetaBuilder()
+              .withName(c.node())
+              .withLabels(Map.of("app.kubernetes.io/managed-by", "lvs-operator"))
+              .build());
+      obj.setSpec(c.spec());
+      result = client.resource(obj).create();
+      kind = "create";
+    } else if (change instanceof NodeStateChange.Update u) {
+      LvsNodeState patch = new LvsNodeState();
+      patch.setSpec(u.spec());
+      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      kind = "update";
+    } else {
+      op.delete();
+      result = null;
+      kind = "delete";
+    }
+    metrics.counter("lvs_operator_node_state_writes", "op", kind).increment();
+    LOG.info("node state {} node={} resourceVersion={}", kind, change.node(),
+        result == null ? "-" : result.getMetadata().getResourceVersion());
+    written.accept(change.node(), result);
+  }
+}

@@ -1,0 +1,83 @@
+package io.lvs.operator.apply;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One coordination.k8s.io Lease per VIP naming the director that holds it: the fence of the VIP
+ * handover (the planner gives a VIP to a new director only once its Lease names it) and a record
+ * an operator restart, or a human, can read. Only the leader operator writes these.
+ */
+public final class VipLeases {
+  static final String VIP_ANNOTATION = "lvs.io/vip";
+  static final String ROLE_LABEL = "lvs.io/role";
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Clock clock;
+  private final Map<String, String> holders = new ConcurrentHashMap<>();
+
+  public VipLeases(KubernetesClient client, String namespace, Clock clock) {
+    this.client = client;
+    this.namespace = namespace;
+    this.clock = clock;
+  }
+
+  /** Reads the existing leases once (at start, and after losing track). */
+  public void load() {
+    holders.clear();
+    for (Lease l : client.leases().inNamespace(namespace).withLabel(ROLE_LABEL, "vip").list().getItems()) {
+      String vip = l.getMetadata().getAnnotations() == null ? null : l.getMetadata().getAnnotations().get(VIP_ANNOTATION);
+      if (vip != null && l.getSpec() != null && l.getSpec().getHolderIdentity() != null) {
+        holders.put(vip, l.getSpec().getHolderIdentity());
+      }
+    }
+  }
+
+  public Map<String, String> holders() {
+    return new HashMap<>(holders);
+  }
+
+  /** Records {@code node} as the VIP's holder (create or move). */
+  public void hold(String vip, String node) {
+    ZonedDateTime now = ZonedDateTime.now(clock).withZoneSameInstant(ZoneOffset.UTC);
+    Lease lease =
+        new LeaseBuilder()
+            .withNewMetadata()
+            .withName(name(vip))
+            .withNamespace(namespace)
+            .addToLabels(ROLE_LABEL, "vip")
+            .addToLabels("app.kubernetes.io/managed-by", "lvs-operator")
+            .addToAnnotations(VIP_ANNOTATION, vip)
+            .endMetadata()
+            .withNewSpec()
+            .withHolderIdentity(node)
+            .withAcquireTime(now)
+            .withRenewTime(now)
+            .endSpec()
+            .build();
+    client.leases().inNamespace(namespace).resource(lease).serverSideApply();
+    holders.put(vip, node);
+  }
+
+  /** Drops the lease of a VIP no VirtualService uses any more. */
+  public void release(String vip) {
+    client.leases().inNamespace(namespace).withName(name(vip)).delete();
+    holders.remove(vip);
+  }
+
+  public Set<String> vips() {
+    return Set.copyOf(holders.keySet());
+  }
+
+  static String name(String vip) {
+    return "lvs-vip-" + vip.replace('.', '-').replace(':', '-');
+  }
+}

@@ -1,0 +1,74 @@
+package io.lvs.operator.diff;
+
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Desired node specs against what the node objects hold now: the minimal writes. Equal specs give
+ * no write, which is what keeps 2,000 VirtualServices from becoming a write storm. Null and empty
+ * lists are the same thing here, as they are to the agent.
+ */
+public final class NodeStateDiff {
+  private NodeStateDiff() {}
+
+  /**
+   * @param desired spec per node from the planner
+   * @param existing spec per node object now (null spec allowed)
+   * @param clusterNodes names of the Nodes that exist
+   */
+  public static List<NodeStateChange> diff(
+      Map<String, LvsNodeStateSpec> desired, Map<String, LvsNodeStateSpec> existing, Set<String> clusterNodes) {
+    List<NodeStateChange> out = new ArrayList<>();
+    Set<String> names = new TreeSet<>(desired.keySet());
+    names.addAll(existing.keySet());
+    for (String n : names) {
+      LvsNodeStateSpec want = desired.get(n);
+      boolean has = existing.containsKey(n);
+      LvsNodeStateSpec now = existing.get(n);
+      if (want == null) {
+        if (has && !isEmpty(now)) {
+          out.add(new NodeStateChange.Update(n, empty(n)));
+        } else if (has && !clusterNodes.contains(n)) {
+          out.add(new NodeStateChange.Delete(n));
+        }
+        continue;
+      }
+      if (!has) {
+        out.add(new NodeStateChange.Create(n, want));
+      } else if (!normalize(want).equals(normalize(now))) {
+        out.add(new NodeStateChange.Update(n, want));
+      }
+    }
+    return out;
+  }
+
+  public static LvsNodeStateSpec empty(String node) {
+    return new LvsNodeStateSpec(node, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  public static boolean isEmpty(LvsNodeStateSpec s) {
+    if (s == null) {
+      return true;
+    }
+    LvsNodeStateSpec n = normalize(s);
+    return n.services().isEmpty() && n.addresses().isEmpty() && n.links().isEmpty()
+        && n.sysctls().isEmpty() && n.snat().isEmpty();
+  }
+
+  static LvsNodeStateSpec normalize(LvsNodeStateSpec s) {
+    if (s == null) {
+      return new LvsNodeStateSpec(null, List.of(), List.of(), List.of(), List.of(), List.of());
+    }
+    return new LvsNodeStateSpec(
+        s.nodeName(), orEmpty(s.services()), orEmpty(s.addresses()), orEmpty(s.links()), orEmpty(s.sysctls()),
+        orEmpty(s.snat()));
+  }
+
+  private static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+}

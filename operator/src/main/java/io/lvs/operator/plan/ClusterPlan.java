@@ -1,0 +1,20 @@
+package io.lvs.operator.plan;
+
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole desired state: per node, the spec its LvsNodeState must hold; per VirtualService, what
+ * the planner decided about it; per VIP, the director that should hold it (lease holder to record).
+ */
+public record ClusterPlan(
+    Map<String, LvsNodeStateSpec> nodes, Map<String, Outcome> services, Map<String, String> vipHolders) {
+
+  /**
+   * What happened to one VirtualService: a conflict message (or null), its directors, the node that
+   * holds its VIP now (null while none or during a handover), and every node it programs.
+   */
+  public record Outcome(String conflict, List<String> directors, String vipHolder, Set<String> nodes) {}
+}

@@ -1,0 +1,22 @@
+package io.lvs.operator.plan;
+
+import io.lvs.api.v1alpha1.Directors;
+import io.lvs.operator.resolve.Labels;
+import java.util.Collection;
+import java.util.List;
+
+/** Ready nodes whose labels match directors.nodeSelector, by name. */
+public final class DirectorSelector {
+  private DirectorSelector() {}
+
+  public static List<NodeView> select(Directors directors, Collection<NodeView> nodes) {
+    if (directors == null) {
+      return List.of();
+    }
+    return nodes.stream()
+        .filter(NodeView::ready)
+        .filter(n -> Labels.matches(directors.nodeSelector(), n.labels()))
+        .sorted(java.util.Comparator.comparing(NodeView::name))
+        .toList();
+  }
+}

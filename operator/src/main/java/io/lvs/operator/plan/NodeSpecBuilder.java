@@ -1,0 +1,77 @@
+package io.lvs.operator.plan;
+
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeSnat;
+import io.lvs.api.v1alpha1.NodeSysctl;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Collects one node's entries and freezes them in a canonical order, so two plans of the same
+ * input are equal and the writer can compare before it writes. Duplicates (the same sysctl asked
+ * twice by one owner) collapse.
+ */
+final class NodeSpecBuilder {
+  private final String node;
+  private final List<NodeIpvsService> services = new ArrayList<>();
+  private final Set<NodeAddress> addresses = new LinkedHashSet<>();
+  private final Set<NodeLink> links = new LinkedHashSet<>();
+  private final Set<NodeSysctl> sysctls = new LinkedHashSet<>();
+  private final List<NodeSnat> snat = new ArrayList<>();
+
+  NodeSpecBuilder(String node) {
+    this.node = node;
+  }
+
+  void service(NodeIpvsService s) {
+    services.add(s);
+  }
+
+  void address(NodeAddress a) {
+    addresses.add(a);
+  }
+
+  void link(NodeLink l) {
+    links.add(l);
+  }
+
+  void sysctl(String owner, String key, String value) {
+    sysctls.add(new NodeSysctl(owner, key, value));
+  }
+
+  void snat(NodeSnat s) {
+    snat.add(s);
+  }
+
+  LvsNodeStateSpec build() {
+    List<NodeIpvsService> svc = new ArrayList<>(services);
+    svc.sort(
+        Comparator.comparing(NodeIpvsService::owner)
+            .thenComparing(s -> Objects.toString(s.vip(), ""))
+            .thenComparing(s -> s.port() == null ? 0 : s.port())
+            .thenComparing(s -> Objects.toString(s.protocol(), ""))
+            .thenComparing(s -> s.fwmark() == null ? 0L : s.fwmark()));
+    List<NodeAddress> addr = new ArrayList<>(addresses);
+    addr.sort(
+        Comparator.comparing(NodeAddress::owner)
+            .thenComparing(NodeAddress::address)
+            .thenComparing(a -> Objects.toString(a.interfaceName(), "")));
+    List<NodeLink> lnk = new ArrayList<>(links);
+    lnk.sort(Comparator.comparing(NodeLink::owner).thenComparing(NodeLink::name));
+    List<NodeSysctl> sys = new ArrayList<>(sysctls);
+    sys.sort(Comparator.comparing(NodeSysctl::owner).thenComparing(NodeSysctl::key));
+    List<NodeSnat> sn = new ArrayList<>(snat);
+    sn.sort(
+        Comparator.comparing(NodeSnat::owner)
+            .thenComparing(s -> Objects.toString(s.protocol(), ""))
+            .thenComparing(s -> s.port() == null ? 0 : s.port()));
+    return new LvsNodeStateSpec(node, svc, addr, lnk, sys, sn);
+  }
+}

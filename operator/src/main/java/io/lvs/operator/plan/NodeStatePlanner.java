@@ -1,0 +1,253 @@
+package io.lvs.operator.plan;
+
+import io.lvs.api.v1alpha1.AddressFamily;
+import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeDestination;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeSnat;
+import io.lvs.api.v1alpha1.Protocol;
+import io.lvs.api.v1alpha1.SchedulerFlag;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.operator.resolve.Member;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The pure heart of the operator: every VirtualService, its resolved members and the nodes in,
+ * one LvsNodeState spec per node out. A node's spec holds exactly what it must program:
+ *
+ * <ul>
+ *   <li>directors: the IPVS services and destinations; ip_forward for NAT/FullNAT; SNAT and
+ *       net.ipv4.vs.conntrack=1 for FullNAT;
+ *   <li>the VIP holder (one director per VIP): the VIP on its interface, announced;
+ *   <li>DR real-server nodes: the VIP on lo, arp_ignore=1 / arp_announce=2 on all and lo;
+ *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
+ * </ul>
+ *
+ * <p>VIP handover is fenced: when the recorded holder (the VIP's Lease) is no longer the chosen
+ * director, this plan gives the VIP to nobody; the caller writes that, moves the Lease, and plans
+ * again. So no two node specs ever hold the same VIP.
+ */
+public final class NodeStatePlanner {
+  static final String DEFAULT_SCHEDULER = "wlc";
+  static final String DEFAULT_TUNNEL = "ipip";
+
+  public ClusterPlan plan(
+      List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
+    Map<String, NodeView> byName =
+        nodes.stream().collect(Collectors.toMap(NodeView::name, Function.identity(), (a, b) -> a, TreeMap::new));
+    Map<String, String> losers = ConflictResolver.losers(services);
+    List<ServiceInput> winners =
+        services.stream()
+            .filter(s -> s.active() && !losers.containsKey(s.key()))
+            .sorted(Comparator.comparing(ServiceInput::created).thenComparing(ServiceInput::key))
+            .toList();
+    Map<String, List<NodeView>> directors = new HashMap<>();
+    for (ServiceInput s : winners) {
+      directors.put(s.key(), DirectorSelector.select(s.spec().directors(), byName.values()));
+    }
+    Map<String, String> chosen = chooseHolders(winners, directors, leaseHolders);
+
+    Map<String, NodeSpecBuilder> builders = new TreeMap<>();
+    Map<String, ClusterPlan.Outcome> outcomes = new TreeMap<>();
+    for (ServiceInput s : winners) {
+      String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
+      String holder = null;
+      if (vip != null && chosen.containsKey(vip)) {
+        String lease = leaseHolders.get(vip);
+        holder = lease == null || lease.equals(chosen.get(vip)) ? chosen.get(vip) : null;
+      }
+      Set<String> touched = contribute(s, directors.get(s.key()), holder, byName, builders);
+      outcomes.put(
+          s.key(),
+          new ClusterPlan.Outcome(
+              null, directors.get(s.key()).stream().map(NodeView::name).toList(), holder, touched));
+    }
+    losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
+    Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
+    builders.forEach((n, b) -> specs.put(n, b.build()));
+    return new ClusterPlan(specs, outcomes, chosen);
+  }
+
+  /**
+   * Per VIP, the director that should hold it: the current lease holder while it stays eligible
+   * (no flapping when a node joins), else the first eligible by name. Eligible: a director of every
+   * VirtualService on that VIP, or, when they share none, of the oldest one.
+   */
+  private static Map<String, String> chooseHolders(
+      List<ServiceInput> winners, Map<String, List<NodeView>> directors, Map<String, String> leases) {
+    Map<String, List<ServiceInput>> byVip = new TreeMap<>();
+    for (ServiceInput s : winners) {
+      if (s.spec().vip() != null) {
+        byVip.computeIfAbsent(ServiceClaims.canonical(s.spec().vip()), v -> new ArrayList<>()).add(s);
+      }
+    }
+    Map<String, String> out = new TreeMap<>();
+    byVip.forEach(
+        (vip, list) -> {
+          Set<String> eligible = names(directors.get(list.get(0).key()));
+          Set<String> common = new LinkedHashSet<>(eligible);
+          list.forEach(s -> common.retainAll(names(directors.get(s.key()))));
+          Set<String> pool = common.isEmpty() ? eligible : common;
+          String lease = leases.get(vip);
+          String pick = lease != null && pool.contains(lease) ? lease : pool.stream().findFirst().orElse(null);
+          if (pick != null) {
+            out.put(vip, pick);
+          }
+        });
+    return out;
+  }
+
+  private static Set<String> names(List<NodeView> nodes) {
+    Set<String> out = new LinkedHashSet<>();
+    nodes.forEach(n -> out.add(n.name()));
+    return out;
+  }
+
+  private static Set<String> contribute(
+      ServiceInput s,
+      List<NodeView> directors,
+      String holder,
+      Map<String, NodeView> nodes,
+      Map<String, NodeSpecBuilder> builders) {
+    VirtualServiceSpec spec = s.spec();
+    String owner = s.key();
+    AddressFamily family = ServiceClaims.family(spec);
+    boolean v6 = family == AddressFamily.IPv6;
+    List<Member> members = s.members().stream().filter(m -> m.address().contains(":") == v6).toList();
+    Forwarding fwd = spec.forwarding();
+    boolean nat = fwd == Forwarding.NAT || fwd == Forwarding.FullNAT;
+    Set<String> touched = new LinkedHashSet<>();
+    List<NodeIpvsService> ipvs = ipvsServices(s, members, family);
+    for (NodeView d : directors) {
+      NodeSpecBuilder b = builders.computeIfAbsent(d.name(), NodeSpecBuilder::new);
+      touched.add(d.name());
+      ipvs.forEach(b::service);
+      if (nat) {
+        b.sysctl(owner, v6 ? Sysctls.IPV6_FORWARDING : Sysctls.IP_FORWARD, "1");
+      }
+      if (fwd == Forwarding.FullNAT && d.internalIp() != null) {
+        b.sysctl(owner, Sysctls.VS_CONNTRACK, "1");
+        for (NodeIpvsService svc : ipvs) {
+          List<String> rs = svc.destinations().stream().map(NodeDestination::address).distinct().sorted().toList();
+          Set<Integer> ports = svc.destinations().stream().map(NodeDestination::port).collect(Collectors.toSet());
+          Integer port = ports.size() == 1 ? ports.iterator().next() : null;
+          if (!rs.isEmpty()) {
+            b.snat(new NodeSnat(owner, svc.protocol(), rs, port, d.internalIp()));
+          }
+        }
+      }
+    }
+    if (spec.vip() == null) {
+      return touched; // fwmark services: the VIP lives in the netfilter rules that mark packets
+    }
+    int prefix = v6 ? 128 : 32;
+    if (holder != null) {
+      builders
+          .computeIfAbsent(holder, NodeSpecBuilder::new)
+          .address(new NodeAddress(owner, spec.vip(), prefix, spec.directors().vipInterface(), true));
+      touched.add(holder);
+    }
+    if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {
+      Set<String> rsNodes = new LinkedHashSet<>();
+      for (Member m : members) {
+        if (m.node() != null && nodes.containsKey(m.node()) && !m.node().equals(holder)) {
+          rsNodes.add(m.node());
+        }
+      }
+      for (String n : rsNodes) {
+        realServer(builders.computeIfAbsent(n, NodeSpecBuilder::new), owner, spec.vip(), prefix, fwd, v6);
+        touched.add(n);
+      }
+    }
+    return touched;
+  }
+
+  private static void realServer(
+      NodeSpecBuilder b, String owner, String vip, int prefix, Forwarding fwd, boolean v6) {
+    String iface = fwd == Forwarding.Tunnel ? "tunl0" : "lo";
+    if (fwd == Forwarding.Tunnel) {
+      b.link(new NodeLink(owner, "tunl0", v6 ? "ip6tnl" : "ipip"));
+      if (!v6) {
+        b.sysctl(owner, Sysctls.rpFilter("tunl0"), "0");
+        b.sysctl(owner, Sysctls.ALL_RP_FILTER, "0");
+      }
+    }
+    b.address(new NodeAddress(owner, vip, prefix, iface, false));
+    if (!v6) {
+      // The seeds' DR recipe: answer ARP only for addresses on the asking interface, announce
+      // with the best local address, so the VIP on lo / tunl0 stays the director's on the wire.
+      for (String i : List.of("all", iface)) {
+        b.sysctl(owner, Sysctls.arpIgnore(i), "1");
+        b.sysctl(owner, Sysctls.arpAnnounce(i), "2");
+      }
+    }
+  }
+
+  private static List<NodeIpvsService> ipvsServices(ServiceInput s, List<Member> members, AddressFamily family) {
+    VirtualServiceSpec spec = s.spec();
+    String scheduler = spec.scheduler() == null ? DEFAULT_SCHEDULER : spec.scheduler().name();
+    List<String> flags =
+        spec.schedulerFlags() == null
+            ? null
+            : spec.schedulerFlags().stream().map(NodeStatePlanner::flag).sorted().toList();
+    Integer timeout = spec.persistence() == null ? null : spec.persistence().timeoutSeconds();
+    Integer netmask = spec.persistence() == null ? null : spec.persistence().netmaskPrefixLength();
+    List<NodeIpvsService> out = new ArrayList<>();
+    if (spec.fwmark() != null) {
+      out.add(
+          new NodeIpvsService(
+              s.key(), null, null, null, spec.fwmark(), family, scheduler, flags, timeout, netmask,
+              destinations(s, members, null), s.healthCheck()));
+      return out;
+    }
+    for (ServicePort p : spec.ports()) {
+      Protocol proto = ServiceClaims.protocol(p);
+      out.add(
+          new NodeIpvsService(
+              s.key(), spec.vip(), p.port(), proto, null, null, scheduler, flags, timeout, netmask,
+              destinations(s, members, p), s.healthCheck()));
+    }
+    return out;
+  }
+
+  private static List<NodeDestination> destinations(ServiceInput s, List<Member> members, ServicePort p) {
+    Forwarding fwd = s.spec().forwarding();
+    boolean nat = fwd == Forwarding.NAT || fwd == Forwarding.FullNAT;
+    String tunnel = fwd == Forwarding.Tunnel ? (s.spec().tunnelType() == null ? DEFAULT_TUNNEL : s.spec().tunnelType()) : null;
+    Map<String, NodeDestination> out = new TreeMap<>();
+    for (Member m : members) {
+      int port;
+      if (nat) {
+        port = p != null && p.targetPort() != null ? p.targetPort() : m.port();
+      } else {
+        port = p == null ? 0 : p.port(); // DR and Tunnel cannot rewrite the port
+      }
+      NodeDestination d =
+          new NodeDestination(
+              m.address(), port, m.effectiveWeight(), fwd, tunnel, s.upperThreshold(), s.lowerThreshold(),
+              m.draining() ? Boolean.TRUE : null);
+      // Two members collapsing on one address:port (DR ignores member ports): a serving one wins.
+      out.merge(m.address() + "#" + port, d, (a, b) -> Boolean.TRUE.equals(a.draining()) ? b : a);
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  private static String flag(SchedulerFlag f) {
+    return f.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+}

@@ -1,0 +1,68 @@
+package io.lvs.operator.status;
+
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.NodeError;
+import io.lvs.api.v1alpha1.OwnerReport;
+import io.lvs.api.v1alpha1.ServiceReport;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the agents said about one owner on the nodes that must program it. A node counts as
+ * programmed only when its agent has observed the current spec generation and reported the owner
+ * programmed; a report of an earlier generation is pending, not success.
+ */
+public final class NodeReports {
+  private NodeReports() {}
+
+  /** Programmed nodes, nodes expected, and per-node errors (sorted by node). */
+  public record Tally(int programmed, int total, List<NodeError> errors) {
+    public String summary() {
+      return programmed + "/" + total + " nodes";
+    }
+  }
+
+  public static Tally tally(String owner, Collection<String> nodes, Map<String, LvsNodeState> states) {
+    int programmed = 0;
+    List<NodeError> errors = new ArrayList<>();
+    for (String n : nodes.stream().sorted().toList()) {
+      LvsNodeState st = states.get(n);
+      if (st == null || st.getStatus() == null) {
+        continue;
+      }
+      Long seen = st.getStatus().observedGeneration();
+      Long gen = st.getMetadata().getGeneration();
+      if (seen == null || gen != null && seen < gen) {
+        continue;
+      }
+      OwnerReport report = ownerReport(st, owner);
+      if (report == null) {
+        continue;
+      }
+      List<String> errs = new ArrayList<>(report.errors() == null ? List.of() : report.errors());
+      if (st.getStatus().services() != null) {
+        for (ServiceReport s : st.getStatus().services()) {
+          if (owner.equals(s.owner()) && s.error() != null && !errs.contains(s.error())) {
+            errs.add(s.service() == null ? s.error() : s.service() + ": " + s.error());
+          }
+        }
+      }
+      if (!errs.isEmpty()) {
+        errors.add(new NodeError(n, String.join("; ", errs)));
+      } else if (Boolean.TRUE.equals(report.programmed())) {
+        programmed++;
+      }
+    }
+    return new Tally(programmed, nodes.size(), errors);
+  }
+
+  /** The agent's report for this owner, or null when it reports nothing about it. */
+  public static OwnerReport ownerReport(LvsNodeState st, String owner) {
+    if (st.getStatus() == null || st.getStatus().owners() == null) {
+      return null;
+    }
+    return st.getStatus().owners().stream().filter(o -> owner.equals(o.owner())).findFirst().orElse(null);
+  }
+}

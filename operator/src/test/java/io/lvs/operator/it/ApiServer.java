@@ -1,0 +1,74 @@
+package io.lvs.operator.it;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One real kube-apiserver 1.20.2 + etcd for all operator ITs of a test run (started once, stopped
+ * when JUnit closes its root store), with our CRDs and the test-only discovery.k8s.io/v1
+ * EndpointSlice CRD installed. The built-in v1beta1 group is switched off so the CRD can serve v1.
+ */
+final class ApiServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+  private static final List<Path> CRDS =
+      List.of(
+          ROOT.resolve("crds/target/classes/META-INF/fabric8/virtualservices.lvs.io-v1.yml"),
+          ROOT.resolve("crds/target/classes/META-INF/fabric8/realserverpools.lvs.io-v1.yml"),
+          ROOT.resolve("crds/target/classes/META-INF/fabric8/lvsnodestates.lvs.io-v1.yml"),
+          ROOT.resolve("e2e/kube-apiserver/endpointslice-v1-crd.yaml"));
+  private final KubeAPIServer server;
+  private final String kubeconfig;
+
+  private ApiServer() {
+    server =
+        new KubeAPIServer(
+            KubeAPIServerConfigBuilder.anAPIServerConfig()
+                .withOfflineMode(true)
+                .withApiServerVersion("1.20.2")
+                .withUpdateKubeConfig(false)
+                .withApiServerFlag("--runtime-config", "discovery.k8s.io/v1beta1=false")
+                .build());
+    server.start();
+    kubeconfig = server.getKubeConfigYaml();
+    try (KubernetesClient client = newClient()) {
+      for (Path p : CRDS) {
+        try (InputStream in = Files.newInputStream(p)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).create();
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                  && c.getStatus().getConditions().stream()
+                      .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                  30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+          throw new IllegalStateException("read CRD " + p + " (build the crds module first)", e);
+        }
+      }
+    }
+  }
+
+  static ApiServer get(ExtensionContext context) {
+    return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(ApiServer.class, k -> new ApiServer(), ApiServer.class);
+  }
+
+  KubernetesClient newClient() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+}

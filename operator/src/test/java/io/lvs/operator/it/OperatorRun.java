@@ -1,0 +1,52 @@
+package io.lvs.operator.it;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.operator.LvsOperator;
+import io.lvs.operator.Settings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** The operator, as OperatorMain wires it, running in-process against the shared API server. */
+final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
+  static final String NAMESPACE = "lvs-system";
+  static final Duration GONE_NODE_TIMEOUT = Duration.ofSeconds(3);
+  private KubernetesClient client;
+  private KubernetesClient operatorClient;
+  private LvsOperator operator;
+  private SimpleMeterRegistry metrics;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    ApiServer server = ApiServer.get(context);
+    client = server.newClient();
+    if (client.namespaces().withName(NAMESPACE).get() == null) {
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
+    }
+    operatorClient = server.newClient();
+    metrics = new SimpleMeterRegistry();
+    operator = new LvsOperator(operatorClient,
+        new Settings(0, false, NAMESPACE, Set.of(), GONE_NODE_TIMEOUT), Clock.systemUTC(), metrics);
+    operator.start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    operator.close();
+    operatorClient.close();
+    client.close();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  double nodeStateWrites() {
+    return metrics.find("lvs_operator_node_state_writes").counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+}

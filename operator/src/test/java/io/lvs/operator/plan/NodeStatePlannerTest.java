@@ -1,0 +1,185 @@
+package io.lvs.operator.plan;
+
+import static io.lvs.operator.fixtures.Specs.director;
+import static io.lvs.operator.fixtures.Specs.input;
+import static io.lvs.operator.fixtures.Specs.member;
+import static io.lvs.operator.fixtures.Specs.vs;
+import static io.lvs.operator.fixtures.Specs.worker;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeDestination;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeSnat;
+import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.Protocol;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.operator.resolve.Member;
+import io.lvs.operator.resolve.MemberSource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeStatePlannerTest {
+  private final NodeStatePlanner planner = new NodeStatePlanner();
+  private final List<NodeView> nodes =
+      List.of(director("d1", "192.168.0.1"), director("d2", "192.168.0.2"), worker("w1", "192.168.0.11"),
+          worker("w2", "192.168.0.12"));
+
+  private static List<String> sysctls(LvsNodeStateSpec s) {
+    return s.sysctls().stream().map(x -> x.key() + "=" + x.value()).toList();
+  }
+
+  @Test
+  void directRoutingDirectorsGetIpvsOneHoldsTheVipRealServersGetLoAndArpSysctls() {
+    var plan = planner.plan(
+        List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1,
+            List.of(member("192.168.0.11", 80, "w1"), member("192.168.0.12", 80, "w2"),
+                new Member("192.0.2.9", 80, 4, MemberSource.STATIC, null, true, false)))),
+        nodes, Map.of());
+    assertThat(plan.nodes()).containsOnlyKeys("d1", "d2", "w1", "w2");
+    for (String d : List.of("d1", "d2")) {
+      NodeIpvsService svc = plan.nodes().get(d).services().get(0);
+      assertThat(svc.owner()).isEqualTo("ns/web");
+      assertThat(svc.vip()).isEqualTo("10.0.0.100");
+      assertThat(svc.scheduler()).isEqualTo("rr");
+      assertThat(svc.destinations()).extracting(NodeDestination::address, NodeDestination::port, NodeDestination::weight,
+              NodeDestination::forwarding)
+          .containsExactly(tuple("192.0.2.9", 80, 4, Forwarding.DirectRouting),
+              tuple("192.168.0.11", 80, 1, Forwarding.DirectRouting),
+              tuple("192.168.0.12", 80, 1, Forwarding.DirectRouting));
+      assertThat(plan.nodes().get(d).sysctls()).isEmpty(); // DR directors need no forwarding
+    }
+    assertThat(plan.nodes().get("d1").addresses()).containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, "eth0", true));
+    assertThat(plan.nodes().get("d2").addresses()).isEmpty();
+    assertThat(plan.vipHolders()).containsEntry("10.0.0.100", "d1");
+    LvsNodeStateSpec w1 = plan.nodes().get("w1");
+    assertThat(w1.services()).isEmpty();
+    assertThat(w1.addresses()).containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, "lo", false));
+    assertThat(sysctls(w1)).containsExactlyInAnyOrder(
+        "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+        "net.ipv4.conf.lo.arp_ignore=1", "net.ipv4.conf.lo.arp_announce=2");
+    assertThat(plan.services().get("ns/web").nodes()).containsExactlyInAnyOrder("d1", "d2", "w1", "w2");
+  }
+
+  @Test
+  void tunnelRealServersGetTunl0WithTheVipAndRelaxedRpFilter() {
+    var plan = planner.plan(
+        List.of(input("ns/t", vs("10.0.0.101", 80, Forwarding.Tunnel, "p"), 1, List.of(member("192.168.0.11", 80, "w1")))),
+        nodes, Map.of());
+    LvsNodeStateSpec w1 = plan.nodes().get("w1");
+    assertThat(w1.links()).containsExactly(new NodeLink("ns/t", "tunl0", "ipip"));
+    assertThat(w1.addresses()).containsExactly(new NodeAddress("ns/t", "10.0.0.101", 32, "tunl0", false));
+    assertThat(sysctls(w1)).contains("net.ipv4.conf.tunl0.rp_filter=0", "net.ipv4.conf.all.rp_filter=0",
+        "net.ipv4.conf.tunl0.arp_ignore=1", "net.ipv4.conf.tunl0.arp_announce=2");
+    assertThat(plan.nodes().get("d1").services().get(0).destinations())
+        .extracting(NodeDestination::tunnelType).containsExactly("ipip");
+  }
+
+  @Test
+  void natDirectorsForwardAndRewriteToTheTargetPortRealServersNeedNothing() {
+    VirtualServiceSpec spec = vs("10.0.0.102", 80, Forwarding.NAT, "p");
+    spec = new VirtualServiceSpec(spec.vip(), List.of(new ServicePort("http", 80, Protocol.TCP, 8080)), null, null,
+        spec.forwarding(), spec.scheduler(), null, null, null, spec.realServerPoolRef(), spec.directors(), null);
+    var plan = planner.plan(List.of(input("ns/nat", spec, 1, List.of(member("10.1.0.1", 9999, "w1")))), nodes, Map.of());
+    assertThat(plan.nodes()).containsOnlyKeys("d1", "d2");
+    assertThat(sysctls(plan.nodes().get("d2"))).containsExactly("net.ipv4.ip_forward=1");
+    assertThat(plan.nodes().get("d2").services().get(0).destinations())
+        .extracting(NodeDestination::port).containsExactly(8080);
+    assertThat(plan.nodes().get("d2").snat()).isEmpty();
+  }
+
+  @Test
+  void fullNatDirectorsAddSnatToTheirOwnAddressAndConntrack() {
+    var plan = planner.plan(
+        List.of(input("ns/fn", vs("10.0.0.103", 443, Forwarding.FullNAT, "p"), 1,
+            List.of(member("10.1.0.2", 8443, "w1"), member("10.1.0.1", 8443, "w2")))),
+        nodes, Map.of());
+    LvsNodeStateSpec d2 = plan.nodes().get("d2");
+    assertThat(sysctls(d2)).containsExactlyInAnyOrder("net.ipv4.ip_forward=1", "net.ipv4.vs.conntrack=1");
+    assertThat(d2.snat()).containsExactly(
+        new NodeSnat("ns/fn", Protocol.TCP, List.of("10.1.0.1", "10.1.0.2"), 8443, "192.168.0.2"));
+  }
+
+  @Test
+  void drainingMembersStayAtWeightZeroAndAreMarked() {
+    var plan = planner.plan(
+        List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1,
+            List.of(new Member("192.168.0.11", 80, 5, MemberSource.SERVICE, "w1", false, true)))),
+        nodes, Map.of());
+    assertThat(plan.nodes().get("d1").services().get(0).destinations())
+        .extracting(NodeDestination::weight, NodeDestination::draining).containsExactly(tuple(0, true));
+    // its node keeps the VIP on lo while connections finish
+    assertThat(plan.nodes().get("w1").addresses()).hasSize(1);
+  }
+
+  @Test
+  void theOlderVirtualServiceKeepsAContestedAddressTheNewerProgramsNothing() {
+    var older = input("a/old", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 100, List.of(member("192.168.0.11", 80, "w1")));
+    var newer = input("b/new", vs("10.0.0.100", 80, Forwarding.NAT, "p"), 200, List.of(member("192.168.0.12", 80, "w2")));
+    var plan = planner.plan(List.of(newer, older), nodes, Map.of());
+    assertThat(plan.services().get("b/new").conflict()).isEqualTo("10.0.0.100:80/TCP is held by VirtualService a/old");
+    assertThat(plan.services().get("a/old").conflict()).isNull();
+    assertThat(plan.nodes().values()).flatExtracting(LvsNodeStateSpec::services).extracting(NodeIpvsService::owner)
+        .containsOnly("a/old");
+    assertThat(plan.nodes()).doesNotContainKey("w2");
+  }
+
+  @Test
+  void fwmarkConflictsAreByMarkAndFamily() {
+    VirtualServiceSpec base = vs("10.0.0.100", 80, Forwarding.DirectRouting, "p");
+    VirtualServiceSpec mark = new VirtualServiceSpec(null, null, 7L, null, Forwarding.DirectRouting, null, null, null,
+        null, base.realServerPoolRef(), base.directors(), null);
+    var plan = planner.plan(List.of(input("a/m1", mark, 1, List.of()), input("a/m2", mark, 2, List.of())), nodes, Map.of());
+    assertThat(plan.services().get("a/m2").conflict()).isEqualTo("fwmark 7 IPv4 is held by VirtualService a/m1");
+    assertThat(plan.nodes().get("d1").services()).extracting(NodeIpvsService::fwmark, NodeIpvsService::scheduler)
+        .containsExactly(tuple(7L, "wlc"));
+    assertThat(plan.nodes().get("d1").addresses()).isEmpty();
+  }
+
+  @Test
+  void vipHandoverIsFencedByTheLeaseNoTwoNodesHoldTheVip() {
+    var svc = List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1, List.of()));
+    // lease says d2, and d2 is still a ready director: it keeps the VIP (no flapping to d1)
+    var sticky = planner.plan(svc, nodes, Map.of("10.0.0.100", "d2"));
+    assertThat(sticky.services().get("ns/web").vipHolder()).isEqualTo("d2");
+    assertThat(sticky.nodes().get("d2").addresses()).hasSize(1);
+    assertThat(sticky.nodes().get("d1").addresses()).isEmpty();
+    // d2 goes NotReady: phase 1 gives the VIP to nobody and names d1 as the next holder
+    var without = List.of(director("d1", "192.168.0.1"), new NodeView("d2", Map.of("lvs/director", "true"), false, "192.168.0.2"));
+    var phase1 = planner.plan(svc, without, Map.of("10.0.0.100", "d2"));
+    assertThat(phase1.vipHolders()).containsEntry("10.0.0.100", "d1");
+    assertThat(phase1.nodes().values()).flatExtracting(LvsNodeStateSpec::addresses).isEmpty();
+    // lease moved to d1: phase 2 gives it to d1 only
+    var phase2 = planner.plan(svc, without, Map.of("10.0.0.100", "d1"));
+    assertThat(phase2.nodes().values()).flatExtracting(LvsNodeStateSpec::addresses).extracting(NodeAddress::interfaceName)
+        .containsExactly("eth0");
+    assertThat(phase2.nodes().get("d1").addresses()).hasSize(1);
+  }
+
+  @Test
+  void directorsAreReadyNodesMatchingTheSelectorNoneMeansNothingProgrammed() {
+    var plan = planner.plan(
+        List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.NAT, "p"), 1, List.of(member("10.1.0.1", 80, "w1")))),
+        List.of(worker("w1", "192.168.0.11"), new NodeView("d1", Map.of("lvs/director", "true"), false, "192.168.0.1")),
+        Map.of());
+    assertThat(plan.nodes()).isEmpty();
+    assertThat(plan.services().get("ns/web").directors()).isEmpty();
+  }
+
+  @Test
+  void planningIsDeterministicWhateverTheInputOrder() {
+    var a = input("ns/a", vs("10.0.0.1", 80, Forwarding.DirectRouting, "p"), 1,
+        List.of(member("192.168.0.11", 80, "w1"), member("192.168.0.12", 80, "w2")));
+    var b = input("ns/b", vs("10.0.0.2", 80, Forwarding.Tunnel, "p"), 2, List.of(member("192.168.0.12", 80, "w2")));
+    var one = planner.plan(List.of(a, b), nodes, Map.of());
+    var two = planner.plan(List.of(b, a), List.of(nodes.get(3), nodes.get(1), nodes.get(0), nodes.get(2)), Map.of());
+    assertThat(one).isEqualTo(two);
+    assertThat(one.nodes().get("w2").sysctls()).extracting(NodeSysctl::owner).startsWith("ns/a").endsWith("ns/b");
+  }
+}
