@@ -10,7 +10,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.upper) || !has(self.lower) || self.upper == 0 || self.lower <= self.upper",
-    message = "connectionLimits.lower: must not exceed upper",
+    message = "must not exceed upper (unless upper is 0, no limit)",
     fieldPath = ".lower",
     reason = "FieldValueInvalid")
 public record ConnectionLimits(

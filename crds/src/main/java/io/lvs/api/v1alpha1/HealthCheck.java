@@ -15,12 +15,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "self.type == 'HTTP' || !has(self.path)",
-    message = "healthCheck.path: only HTTP health checks have a path",
+    message = "only HTTP health checks have a path",
     fieldPath = ".path",
     reason = "FieldValueInvalid")
 @ValidationRule(
+    value = "self.type == 'HTTP' || !has(self.expectedStatus)",
+    message = "only HTTP health checks have an expectedStatus",
+    fieldPath = ".expectedStatus",
+    reason = "FieldValueInvalid")
+@ValidationRule(
     value = "!has(self.timeoutSeconds) || !has(self.intervalSeconds) || self.timeoutSeconds <= self.intervalSeconds",
-    message = "healthCheck.timeoutSeconds: must not exceed intervalSeconds",
+    message = "must not exceed intervalSeconds",
     fieldPath = ".timeoutSeconds",
     reason = "FieldValueInvalid")
 public record HealthCheck(

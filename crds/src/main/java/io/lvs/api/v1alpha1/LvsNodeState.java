@@ -18,9 +18,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("LvsNodeState")
 @Plural("lvsnodestates")
 @Singular("lvsnodestate")
-@ShortNames({"lvsnode"})
-@AdditionalPrinterColumn(name = "SERVICES", jsonPath = ".status.services[*].service", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@ShortNames({"lvsns"})
 @AdditionalPrinterColumn(name = "PROGRAMMED", jsonPath = ".status.conditions[?(@.type==\"Programmed\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SYNCED", jsonPath = ".status.lastSyncTime", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(name = "SERVICES", jsonPath = ".status.services[*].service", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 public class LvsNodeState extends CustomResource<LvsNodeStateSpec, LvsNodeStateStatus> {}

@@ -17,7 +17,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("RealServerPool")
 @Plural("realserverpools")
 @Singular("realserverpool")
-@ShortNames({"rsp", "lvsrsp"})
+@ShortNames({"rsp"})
 @Categories({"lvs"})
 @AdditionalPrinterColumn(name = "MEMBERS", jsonPath = ".status.readyMembers", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SERVICE", jsonPath = ".spec.serviceRef.name", type = AdditionalPrinterColumn.Type.STRING)

@@ -12,7 +12,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!(has(self.port) && has(self.portName))",
-    message = "serviceRef: set port or portName, not both",
+    message = "set port or portName, not both",
     reason = "FieldValueInvalid")
 public record ServiceMembers(
     @JsonPropertyDescription("Service name in the pool's namespace.") @Required @Pattern(Patterns.DNS_LABEL)

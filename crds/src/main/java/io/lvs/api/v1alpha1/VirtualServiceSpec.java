@@ -14,11 +14,11 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "has(self.fwmark) != (has(self.vip) || has(self.ports))",
-    message = "spec: set either vip with ports, or fwmark, not both and not neither",
+    message = "set either vip with ports, or fwmark (exactly one of the two)",
     reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.vip) || has(self.ports)",
-    message = "spec.ports: required when spec.vip is set",
+    message = "required when vip is set",
     fieldPath = ".ports",
     reason = "FieldValueRequired")
 @ValidationRule(
@@ -26,35 +26,46 @@ import java.util.List;
         "!has(self.ports) || self.forwarding == 'NAT' || self.forwarding == 'FullNAT'"
             + " || self.ports.all(p, !has(p.targetPort) || p.targetPort == p.port)",
     message =
-        "spec.ports[].targetPort: DirectRouting and Tunnel cannot rewrite the port; targetPort must"
-            + " equal port (only NAT and FullNAT may differ)",
+        "targetPort must equal port (or be absent) with DirectRouting and Tunnel; only NAT and"
+            + " FullNAT can rewrite the port",
     fieldPath = ".ports",
     reason = "FieldValueInvalid")
 @ValidationRule(
     value = "!has(self.onePacket) || !self.onePacket || (has(self.ports) && self.ports.all(p, has(p.protocol) && p.protocol == 'UDP'))",
-    message = "spec.onePacket: one-packet scheduling applies to UDP ports only",
+    message = "one-packet scheduling applies to UDP ports only",
     fieldPath = ".onePacket",
     reason = "FieldValueInvalid")
 @ValidationRule(
     value =
         "!has(self.schedulerFlags) || self.schedulerFlags.all(f, (f.startsWith('sh-') && self.scheduler == 'sh') || (f.startsWith('mh-') && self.scheduler == 'mh'))",
-    message = "spec.schedulerFlags: sh-* flags need scheduler sh, mh-* flags need scheduler mh",
+    message = "sh-* flags need scheduler sh, mh-* flags need scheduler mh",
     fieldPath = ".schedulerFlags",
     reason = "FieldValueInvalid")
 @ValidationRule(
     value =
         "!has(self.persistence) || !has(self.persistence.netmaskPrefixLength) || !has(self.vip) || self.vip.contains(':') || self.persistence.netmaskPrefixLength <= 32",
-    message = "spec.persistence.netmaskPrefixLength: at most 32 for an IPv4 vip",
+    message = "at most 32 for an IPv4 vip",
     fieldPath = ".persistence.netmaskPrefixLength",
     reason = "FieldValueInvalid")
 @ValidationRule(
     value =
         "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.port == p.port && (has(q.protocol) ? q.protocol : 'TCP') == (has(p.protocol) ? p.protocol : 'TCP')))",
-    message = "spec.ports: each port/protocol pair may appear only once",
+    message = "each port and protocol pair may appear only once",
     fieldPath = ".ports",
     reason = "FieldValueDuplicate")
+@ValidationRule(
+    value = "!has(self.tunnelType) || self.forwarding == 'Tunnel'",
+    message = "only Tunnel forwarding has a tunnelType",
+    fieldPath = ".tunnelType",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.family) || has(self.fwmark)",
+    message = "only a fwmark service takes a family (a vip says its own)",
+    fieldPath = ".family",
+    reason = "FieldValueInvalid")
 public record VirtualServiceSpec(
     @JsonPropertyDescription("Virtual IP address clients connect to (IPv4 or IPv6 literal).")
+        @Size(max = 45)
         @Pattern(Patterns.IP)
         String vip,
     @JsonPropertyDescription("Ports on the VIP, each an IPVS service.") @Size(min = 1, max = 64)

@@ -13,7 +13,19 @@ import io.lvs.agent.ownership.OwnershipStore;
 import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.sysctl.RestoringSysctl;
 import io.lvs.agent.sysctl.Sysctl;
+import io.lvs.agent.dataplane.Conflict;
+import io.lvs.agent.dataplane.DesiredService;
+import io.lvs.agent.dataplane.ObjectRef;
+import io.lvs.agent.diff.DrainPolicy;
+import io.lvs.agent.model.ObservedDestination;
+import io.lvs.agent.ownership.OwnedService;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +46,12 @@ public final class Applier {
   private final OperationRunner runner;
   private final Differ differ;
   private final OwnershipStore store;
+  /** The owned set as last saved; loaded from the store on the first use. */
+  private OwnedSet owned;
+  /** The kernel as of the last full read plus what succeeded since; null before the first apply. */
+  private KernelView view;
+  private DesiredState lastDesired;
+  private List<Conflict> lastConflicts = List.of();
 
   public Applier(IpvsClient ipvs, RtnlClient rtnl, Sysctl sysctl, OwnershipStore store, Differ differ) {
     this.observer = new KernelObserver(ipvs, rtnl, sysctl);
@@ -42,18 +60,90 @@ public final class Applier {
     this.differ = Objects.requireNonNull(differ, "differ");
   }
 
-  /** Converges the kernel (the owned part of it) on {@code desired}. */
+  /**
+   * A full sync: reads the kernel (the whole IPVS table, addresses, links, the sysctls in play)
+   * and converges the owned part of it on {@code desired}. What the agent does at start and on
+   * its resync timer; it repairs drift.
+   */
   public ApplyReport apply(DesiredState desired) {
-    OwnedSet owned = store.load();
-    ObservedState observed = observer.observe(desired, owned);
-    Plan plan = differ.plan(desired, observed, owned);
-    return execute(plan, desired, observed, owned);
+    OwnedSet current = owned();
+    ObservedState observed = observer.observe(desired, current);
+    Plan plan = differ.plan(desired, observed, current);
+    view = new KernelView(observed);
+    ApplyReport report = execute(plan, desired, observed, current);
+    lastDesired = desired;
+    lastConflicts = plan.conflicts();
+    return report;
+  }
+
+  /**
+   * An incremental sync: diffs only the services that differ from the last applied desired state
+   * (and all addresses, links and sysctls, which are few) against the kernel as this applier last
+   * saw and changed it, without reading the kernel. Its cost follows the size of the change, not
+   * of the table. Falls back to {@link #apply} before the first full sync and when a destination
+   * must drain (that needs fresh connection counts). Drift in untouched services waits for the
+   * next full sync.
+   */
+  public ApplyReport applyChanges(DesiredState desired) {
+    if (view == null || lastDesired == null) {
+      return apply(desired);
+    }
+    Set<ServiceKey> changed = new LinkedHashSet<>();
+    Map<ServiceKey, DesiredService> before = lastDesired.services();
+    desired.services().forEach((k, d) -> {
+      DesiredService prev = before.get(k);
+      if (d != prev && !d.equals(prev)) {
+        changed.add(k);
+      }
+    });
+    for (ServiceKey k : before.keySet()) {
+      if (!desired.services().containsKey(k)) {
+        changed.add(k);
+      }
+    }
+    return applyChanges(desired, changed);
+  }
+
+  /**
+   * {@link #applyChanges(DesiredState)} for a caller that knows which services changed since the
+   * last apply (added, edited or removed): it skips the scan of the whole desired state, so its
+   * cost does not depend on the table size at all. Services outside {@code changed} are assumed
+   * equal to the last applied ones.
+   */
+  public ApplyReport applyChanges(DesiredState desired, Collection<ServiceKey> changedServices) {
+    if (view == null || lastDesired == null) {
+      return apply(desired);
+    }
+    Set<ServiceKey> changed = new LinkedHashSet<>(changedServices);
+    OwnedSet current = owned();
+    view.learnSysctls(observer.sysctls(view.unknownSysctls(desired.sysctls().keySet())));
+    DesiredState scopedDesired = scope(desired, changed);
+    ObservedState scopedObserved = view.scoped(changed);
+    DrainProbe probe = new DrainProbe();
+    Plan scoped = differ.withDrainPolicy(probe).plan(scopedDesired, scopedObserved, scope(current, changed));
+    if (probe.consulted) {
+      return apply(desired);
+    }
+    // conflicts of services outside the change still stand
+    Set<ObjectRef> changedRefs = new HashSet<>();
+    changed.forEach(k -> changedRefs.add(ObjectRef.service(k)));
+    List<Conflict> conflicts = new ArrayList<>(scoped.conflicts());
+    for (Conflict c : lastConflicts) {
+      if (c.object().kind() == ObjectRef.Kind.SERVICE && !changedRefs.contains(c.object()) && !conflicts.contains(c)) {
+        conflicts.add(c);
+      }
+    }
+    Plan plan = new Plan(scoped.operations(), conflicts, scoped.forget());
+    ApplyReport report = execute(plan, scopedDesired, scopedObserved, current);
+    lastDesired = desired;
+    lastConflicts = conflicts;
+    return report;
   }
 
   /** The plan {@link #apply} would run now, without running it. */
   public Plan dryRun(DesiredState desired) {
-    OwnedSet owned = store.load();
-    return differ.plan(desired, observer.observe(desired, owned), owned);
+    OwnedSet current = owned();
+    return differ.plan(desired, observer.observe(desired, current), current);
   }
 
   /** Removes everything this agent owns (the agent's uninstall path): apply of an empty state. */
@@ -62,10 +152,52 @@ public final class Applier {
   }
 
   public ObservedState observe(DesiredState desired) {
-    return observer.observe(desired, store.load());
+    return observer.observe(desired, owned());
+  }
+
+  /** What this agent owns now. */
+  public OwnedSet owned() {
+    if (owned == null) {
+      owned = store.load();
+    }
+    return owned;
+  }
+
+  private static DesiredState scope(DesiredState d, Set<ServiceKey> keys) {
+    Map<ServiceKey, DesiredService> services = new LinkedHashMap<>();
+    for (ServiceKey k : keys) {
+      DesiredService s = d.services().get(k);
+      if (s != null) {
+        services.put(k, s);
+      }
+    }
+    return new DesiredState(services, d.addresses(), d.links(), d.sysctls(), d.snat(), d.conflicts());
+  }
+
+  private static OwnedSet scope(OwnedSet o, Set<ServiceKey> keys) {
+    Map<ServiceKey, OwnedService> services = new LinkedHashMap<>();
+    for (ServiceKey k : keys) {
+      OwnedService s = o.services().get(k);
+      if (s != null) {
+        services.put(k, s);
+      }
+    }
+    return new OwnedSet(services, o.addresses(), o.links(), o.sysctls());
+  }
+
+  /** Answers "not yet" and remembers it was asked: the incremental path then defers to a full sync. */
+  private static final class DrainProbe implements DrainPolicy {
+    boolean consulted;
+
+    @Override
+    public boolean mayDelete(ServiceKey service, ObservedDestination destination, Duration gracePeriod) {
+      consulted = true;
+      return false;
+    }
   }
 
   ApplyReport execute(Plan plan, DesiredState desired, ObservedState observed, OwnedSet owned) {
+    OwnedSet recorded = writeAhead(plan, owned);
     OwnedSet.Builder next = owned.toBuilder();
     Map<ServiceKey, String> failedServices = new HashMap<>();
     Map<String, String> failedLinks = new HashMap<>();
@@ -79,6 +211,7 @@ public final class Applier {
       try {
         OwnedSysctl ledger = runner.run(op);
         OwnershipUpdates.succeeded(op, ledger, next);
+        view.record(op, ledger);
         results.add(new OperationResult(op, OperationResult.Outcome.SUCCEEDED, null));
       } catch (RuntimeException e) {
         String error = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -94,10 +227,44 @@ public final class Applier {
     OwnershipUpdates.forget(plan.forget(), next);
     OwnershipUpdates.refreshOwners(desired, observed, next);
     OwnedSet saved = next.build();
-    if (!saved.equals(owned)) {
+    if (saved != recorded && !saved.equals(recorded)) {
       store.save(saved);
     }
+    this.owned = saved;
     return new ApplyReport(plan, results, saved);
+  }
+
+  /**
+   * Records what the plan is about to create before creating it, so an agent that dies halfway
+   * still knows those objects are its own (otherwise, on restart, they would look foreign and be
+   * left in the kernel for ever). Objects recorded but never created are forgotten by the next
+   * plan: they are absent from the kernel. Returns what the store now holds.
+   */
+  private OwnedSet writeAhead(Plan plan, OwnedSet owned) {
+    OwnedSet.Builder intent = null;
+    for (Operation op : plan.operations()) {
+      boolean creates = op instanceof Operation.AddService || op instanceof Operation.AddDestination
+          || op instanceof Operation.AddAddress || op instanceof Operation.AddLink
+          || (op instanceof Operation.SetSysctl s && s.original() != null && !owned.sysctls().containsKey(s.key()));
+      if (creates) {
+        if (intent == null) {
+          intent = owned.toBuilder();
+        }
+        OwnershipUpdates.succeeded(op, ledgerOf(op), intent);
+      }
+    }
+    if (intent == null) {
+      return owned;
+    }
+    OwnedSet recorded = intent.build();
+    store.save(recorded);
+    return recorded;
+  }
+
+  private static OwnedSysctl ledgerOf(Operation op) {
+    return op instanceof Operation.SetSysctl s
+        ? new OwnedSysctl(s.original(), s.value(), new java.util.TreeSet<>(s.owners()))
+        : null;
   }
 
   private static String blocker(Operation op, Map<ServiceKey, String> services, Map<String, String> links) {

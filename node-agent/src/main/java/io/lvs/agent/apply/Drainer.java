@@ -36,8 +36,12 @@ public final class Drainer implements DrainPolicy {
     Key key = new Key(service, d.destination().key());
     Instant now = clock.instant();
     Instant deadline = deadlines.computeIfAbsent(key, k -> now.plus(grace));
+    if (d.activeConnections() == 0 || !now.isBefore(deadline)) {
+      deadlines.remove(key); // about to be deleted: no longer a reason to wake up
+      return true;
+    }
     consulted.add(key);
-    return d.activeConnections() == 0 || !now.isBefore(deadline);
+    return false;
   }
 
   @Override

@@ -27,10 +27,15 @@ public final class KernelObserver {
   public ObservedState observe(DesiredState desired, OwnedSet owned) {
     Set<String> keys = new LinkedHashSet<>(desired.sysctls().keySet());
     keys.addAll(owned.sysctls().keySet());
+    return new ObservedState(ipvs.dump(), rtnl.addresses(), rtnl.links(), sysctls(keys));
+  }
+
+  /** The current values of some sysctls; a key this kernel lacks is absent from the map. */
+  public Map<String, String> sysctls(Iterable<String> keys) {
     Map<String, String> values = new HashMap<>();
     for (String k : keys) {
       sysctl.read(k).ifPresent(v -> values.put(k, v));
     }
-    return new ObservedState(ipvs.dump(), rtnl.addresses(), rtnl.links(), values);
+    return values;
   }
 }

@@ -46,6 +46,11 @@ public final class Differ {
     this(DrainPolicy.IMMEDIATE);
   }
 
+  /** The same differ deciding drains with another policy. */
+  public Differ withDrainPolicy(DrainPolicy policy) {
+    return new Differ(policy);
+  }
+
   public Plan plan(DesiredState desired, ObservedState observed, OwnedSet owned) {
     List<Operation> ops = new ArrayList<>();
     List<Conflict> conflicts = new ArrayList<>(desired.conflicts());
@@ -128,11 +133,13 @@ public final class Differ {
     }
     owned.sysctls().forEach((key, mine) -> {
       if (!desired.sysctls().containsKey(key)) {
+        // Restore only what still holds the value this agent wrote: a value someone changed
+        // since is theirs now (and one already back at the original needs nothing).
         String current = observed.sysctls().get(key);
-        if (current == null || sameSysctl(current, mine.original())) {
-          forget.add(ObjectRef.sysctl(key));
-        } else {
+        if (current != null && sameSysctl(current, mine.value()) && !sameSysctl(current, mine.original())) {
           ops.add(new Operation.RestoreSysctl(key, mine.original(), mine.owners()));
+        } else {
+          forget.add(ObjectRef.sysctl(key));
         }
       }
     });

@@ -19,12 +19,18 @@ public sealed interface Operation {
 
   Phase phase();
 
-  /** The order a plan runs in: create what others depend on first, delete it last. */
+  /**
+   * The order a plan runs in: create what others depend on first, delete it last. Sysctls come
+   * before addresses so a real server has arp_ignore/arp_announce set before its VIP appears (the
+   * seed's order: otherwise it may answer ARP for the VIP in between); per-link sysctls
+   * (conf.tunl0.rp_filter) need their link, so links come first. Removal mirrors it: the VIP goes
+   * before the ARP sysctls are restored.
+   */
   enum Phase {
     ADD_LINK,
     LINK_UP,
-    ADD_ADDRESS,
     SET_SYSCTL,
+    ADD_ADDRESS,
     ADD_SERVICE,
     UPDATE_SERVICE,
     ADD_DESTINATION,

@@ -4,6 +4,7 @@ import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.InterfaceAddress;
 import io.lvs.agent.model.ServiceKey;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,88 +48,133 @@ public record OwnedSet(
     return new Builder(this);
   }
 
-  /** A mutable copy the applier records its successes in. */
+  /**
+   * A mutable copy the applier records its successes in. Copy-on-write per service, so recording a
+   * change to one service of ten thousand costs as much as in a table of ten; {@link #build()}
+   * returns the original set when nothing changed.
+   */
   public static final class Builder {
-    private final Map<ServiceKey, String> serviceOwners = new LinkedHashMap<>();
-    private final Map<ServiceKey, Set<DestinationKey>> destinations = new LinkedHashMap<>();
+    private OwnedSet from;
+    /** The set's own (unmodifiable) map until the first change to it, then a copy. */
+    private Map<ServiceKey, OwnedService> services;
+    private boolean servicesCopied;
+    private final Map<ServiceKey, Set<DestinationKey>> editing = new HashMap<>();
     private final Map<InterfaceAddress, SortedSet<String>> addresses;
     private final Map<String, SortedSet<String>> links;
     private final Map<String, OwnedSysctl> sysctls;
+    private boolean changed;
 
     private Builder(OwnedSet from) {
-      from.services.forEach(
-          (k, s) -> {
-            serviceOwners.put(k, s.owner());
-            destinations.put(k, new HashSet<>(s.destinations()));
-          });
+      this.from = from;
+      services = from.services;
       addresses = new LinkedHashMap<>(from.addresses);
       links = new LinkedHashMap<>(from.links);
       sysctls = new LinkedHashMap<>(from.sysctls);
     }
 
     public Builder service(ServiceKey key, String owner) {
-      serviceOwners.put(key, owner);
-      destinations.computeIfAbsent(key, k -> new HashSet<>());
+      OwnedService prev = services.get(key);
+      if (prev == null || !prev.owner().equals(owner)) {
+        writableServices().put(key, new OwnedService(owner, prev == null ? Set.of() : prev.destinations()));
+        changed = true;
+      }
       return this;
     }
 
     public Builder removeService(ServiceKey key) {
-      serviceOwners.remove(key);
-      destinations.remove(key);
+      if (services.containsKey(key)) {
+        writableServices().remove(key);
+        editing.remove(key);
+        changed = true;
+      }
       return this;
     }
 
     /** Records a destination of a service this agent owns (no-op for a foreign service). */
     public Builder destination(ServiceKey service, DestinationKey dest) {
-      Set<DestinationKey> set = destinations.get(service);
-      if (set != null) {
-        set.add(dest);
+      Set<DestinationKey> set = edit(service);
+      if (set != null && set.add(dest)) {
+        changed = true;
       }
       return this;
     }
 
     public Builder removeDestination(ServiceKey service, DestinationKey dest) {
-      Set<DestinationKey> set = destinations.get(service);
-      if (set != null) {
-        set.remove(dest);
+      Set<DestinationKey> set = edit(service);
+      if (set != null && set.remove(dest)) {
+        changed = true;
       }
       return this;
     }
 
+    private Map<ServiceKey, OwnedService> writableServices() {
+      if (!servicesCopied) {
+        services = new LinkedHashMap<>(services);
+        servicesCopied = true;
+      }
+      return services;
+    }
+
+    private Set<DestinationKey> edit(ServiceKey service) {
+      Set<DestinationKey> set = editing.get(service);
+      if (set == null) {
+        OwnedService s = services.get(service);
+        if (s == null) {
+          return null;
+        }
+        set = new HashSet<>(s.destinations());
+        editing.put(service, set);
+      }
+      return set;
+    }
+
     public Builder address(InterfaceAddress address, Set<String> owners) {
-      addresses.put(address, new TreeSet<>(owners));
+      changed |= !new TreeSet<>(owners).equals(addresses.put(address, new TreeSet<>(owners)));
       return this;
     }
 
     public Builder removeAddress(InterfaceAddress address) {
-      addresses.remove(address);
+      changed |= addresses.remove(address) != null;
       return this;
     }
 
     public Builder link(String name, Set<String> owners) {
-      links.put(name, new TreeSet<>(owners));
+      changed |= !new TreeSet<>(owners).equals(links.put(name, new TreeSet<>(owners)));
       return this;
     }
 
     public Builder removeLink(String name) {
-      links.remove(name);
+      changed |= links.remove(name) != null;
       return this;
     }
 
     public Builder sysctl(String key, OwnedSysctl entry) {
-      sysctls.put(key, entry);
+      changed |= !entry.equals(sysctls.put(key, entry));
       return this;
     }
 
     public Builder removeSysctl(String key) {
-      sysctls.remove(key);
+      changed |= sysctls.remove(key) != null;
       return this;
     }
 
+    /** The set with the changes; the very set it was made from when there were none. */
     public OwnedSet build() {
-      Map<ServiceKey, OwnedService> s = new LinkedHashMap<>();
-      serviceOwners.forEach((k, owner) -> s.put(k, new OwnedService(owner, destinations.get(k))));
-      return new OwnedSet(s, addresses, links, sysctls);
+      if (!changed) {
+        return from;
+      }
+      editing.forEach((k, dests) -> {
+        OwnedService s = services.get(k);
+        if (s != null && !s.destinations().equals(dests)) {
+          writableServices().put(k, new OwnedService(s.owner(), dests));
+        }
+      });
+      editing.clear();
+      changed = false;
+      from = new OwnedSet(services, addresses, links, sysctls);
+      services = from.services;
+      servicesCopied = false;
+      return from;
     }
   }
 }

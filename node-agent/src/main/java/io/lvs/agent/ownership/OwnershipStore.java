@@ -2,7 +2,7 @@ package io.lvs.agent.ownership;
 
 /**
  * Where the agent keeps its {@link OwnedSet} between runs. {@link FileOwnershipStore} is the
- * production one (/var/lib/lvs-agent/owned.json); tests use {@link #inMemory()}.
+ * production one (LVS_STATE_DIR/owned.json, default /var/lib/lvs-agent); tests use {@link #inMemory()}.
  */
 public interface OwnershipStore {
   /** The recorded set; {@link OwnedSet#EMPTY} on a first start. */

@@ -1,0 +1,293 @@
+package io.lvs.agent.runtime;
+
+import io.lvs.agent.dataplane.DesiredDestination;
+import io.lvs.agent.dataplane.DesiredService;
+import io.lvs.agent.dataplane.DesiredState;
+import io.lvs.agent.dataplane.SnatRule;
+import io.lvs.agent.model.Destination;
+import io.lvs.agent.model.DestinationKey;
+import io.lvs.agent.model.Family;
+import io.lvs.agent.model.ForwardMethod;
+import io.lvs.agent.model.InterfaceAddress;
+import io.lvs.agent.model.IpProtocol;
+import io.lvs.agent.model.IpvsService;
+import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.model.TunnelType;
+import io.lvs.agent.runtime.health.HealthTarget;
+import io.lvs.agent.runtime.health.MemberKey;
+import io.lvs.api.v1alpha1.AddressFamily;
+import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeDestination;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeSnat;
+import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.Protocol;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * LvsNodeState spec (what the operator wants on this node) to the dataplane's desired state. Pure.
+ * An entry that cannot be translated (a bad address, an unknown flag) is left out and reported to
+ * its owner with the field path; it never stops the other entries. Defaults are ipvsadm's: TCP,
+ * scheduler wlc, weight 1, persistence netmask /32 (/128), addresses on lo.
+ */
+public final class NodeStateTranslator {
+  static final String DEFAULT_SCHEDULER = "wlc";
+  static final String NO_OWNER = "(no owner)";
+
+  public Translation translate(LvsNodeStateSpec spec) {
+    if (spec == null) {
+      return Translation.EMPTY;
+    }
+    DesiredState.Builder b = DesiredState.builder();
+    Map<String, List<String>> errors = Translation.newErrors();
+    Set<String> owners = new LinkedHashSet<>();
+    Map<MemberKey, HealthTarget> health = new LinkedHashMap<>();
+    List<NodeIpvsService> services = orEmpty(spec.services());
+    for (int i = 0; i < services.size(); i++) {
+      NodeIpvsService s = services.get(i);
+      String owner = owner(s.owner());
+      owners.add(owner);
+      String path = "spec.services[" + i + "]";
+      try {
+        DesiredService ds = service(s, path);
+        b.service(ds);
+        if (s.healthCheck() != null) {
+          ds.destinations().forEach((k, d) -> {
+            if (!d.draining()) {
+              health.put(new MemberKey(ds.key(), k), HealthTarget.of(s.healthCheck(), k.address(), k.port()));
+            }
+          });
+        }
+      } catch (IllegalArgumentException e) {
+        Translation.add(errors, owner, path + ": " + e.getMessage());
+      }
+    }
+    List<NodeAddress> addresses = orEmpty(spec.addresses());
+    for (int i = 0; i < addresses.size(); i++) {
+      NodeAddress a = addresses.get(i);
+      String owner = owner(a.owner());
+      owners.add(owner);
+      try {
+        b.address(interfaceAddress(a), owner, Boolean.TRUE.equals(a.announce()));
+      } catch (IllegalArgumentException e) {
+        Translation.add(errors, owner, "spec.addresses[" + i + "]: " + e.getMessage());
+      }
+    }
+    List<NodeLink> links = orEmpty(spec.links());
+    for (int i = 0; i < links.size(); i++) {
+      NodeLink l = links.get(i);
+      String owner = owner(l.owner());
+      owners.add(owner);
+      if (l.name() == null || l.name().isBlank() || l.type() == null || l.type().isBlank()) {
+        Translation.add(errors, owner, "spec.links[" + i + "]: name and type are required");
+      } else {
+        b.link(l.name(), l.type(), owner);
+      }
+    }
+    List<NodeSysctl> sysctls = orEmpty(spec.sysctls());
+    for (int i = 0; i < sysctls.size(); i++) {
+      NodeSysctl s = sysctls.get(i);
+      String owner = owner(s.owner());
+      owners.add(owner);
+      if (s.key() == null || !s.key().matches("^[a-z0-9_]+(\\.[A-Za-z0-9_\\-]+)+$") || s.value() == null) {
+        Translation.add(errors, owner, "spec.sysctls[" + i + "]: key " + s.key() + " / value " + s.value() + " invalid");
+      } else {
+        b.sysctl(s.key(), s.value(), owner);
+      }
+    }
+    List<NodeSnat> snat = orEmpty(spec.snat());
+    for (int i = 0; i < snat.size(); i++) {
+      NodeSnat s = snat.get(i);
+      String owner = owner(s.owner());
+      owners.add(owner);
+      try {
+        b.snat(snat(s, owner));
+      } catch (IllegalArgumentException e) {
+        Translation.add(errors, owner, "spec.snat[" + i + "]: " + e.getMessage());
+      }
+    }
+    DesiredState desired = b.build();
+    // only members of services this spec entry really got (not one refused as a duplicate key)
+    health.keySet().removeIf(m -> !desired.services().containsKey(m.service())
+        || !desired.services().get(m.service()).destinations().containsKey(m.destination()));
+    return new Translation(desired, errors, owners, health);
+  }
+
+  static DesiredService service(NodeIpvsService s, String path) {
+    ServiceKey key = serviceKey(s);
+    boolean v6 = key.family() == Family.INET6;
+    int flags = flags(s.flags());
+    int timeout = 0;
+    if (s.persistenceTimeoutSeconds() != null && s.persistenceTimeoutSeconds() > 0) {
+      flags |= IpvsService.F_PERSISTENT;
+      timeout = s.persistenceTimeoutSeconds();
+    }
+    int netmask = s.netmaskPrefixLength() != null ? s.netmaskPrefixLength() : (v6 ? 128 : 32);
+    if (netmask < 0 || netmask > (v6 ? 128 : 32)) {
+      throw new IllegalArgumentException("netmaskPrefixLength " + netmask + " out of range for " + key.family());
+    }
+    String scheduler = s.scheduler() == null || s.scheduler().isBlank() ? DEFAULT_SCHEDULER : s.scheduler();
+    IpvsService svc = new IpvsService(key, scheduler, flags, timeout, netmask);
+    List<DesiredDestination> dests = new ArrayList<>();
+    List<NodeDestination> in = orEmpty(s.destinations());
+    for (int i = 0; i < in.size(); i++) {
+      try {
+        dests.add(desiredDestination(in.get(i), key));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("destinations[" + i + "]: " + e.getMessage(), e);
+      }
+    }
+    return DesiredService.of(owner(s.owner()), svc, dests).withDrainGracePeriod(Duration.ZERO);
+  }
+
+  static ServiceKey serviceKey(NodeIpvsService s) {
+    if (s.fwmark() != null && s.fwmark() != 0) {
+      if (s.vip() != null) {
+        throw new IllegalArgumentException("both vip and fwmark set");
+      }
+      if (s.fwmark() < 0 || s.fwmark() > 0xffffffffL) {
+        throw new IllegalArgumentException("fwmark " + s.fwmark() + " out of range");
+      }
+      return ServiceKey.ofFwmark(s.family() == AddressFamily.IPv6 ? Family.INET6 : Family.INET, s.fwmark());
+    }
+    InetAddress vip;
+    try {
+      vip = IpLiterals.parse(s.vip());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("vip: " + e.getMessage(), e);
+    }
+    if (s.port() == null || s.port() < 0 || s.port() > 65535) {
+      throw new IllegalArgumentException("port " + s.port() + " missing or out of range");
+    }
+    return ServiceKey.of(protocol(s.protocol()), vip, s.port());
+  }
+
+  static Destination destination(NodeDestination d, ServiceKey service) {
+    InetAddress address;
+    try {
+      address = IpLiterals.parse(d.address());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("address: " + e.getMessage(), e);
+    }
+    if (!service.isFwmark() && Family.of(address) != service.family()) {
+      // IPVS can mix families only for tunnelled destinations; the operator never asks for it
+      throw new IllegalArgumentException("address " + d.address() + " is not " + service.family() + " like the vip");
+    }
+    int port = d.port() != null ? d.port() : service.port();
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " out of range");
+    }
+    int weight = d.weight() != null ? d.weight() : 1;
+    if (weight < 0) {
+      throw new IllegalArgumentException("weight " + weight + " is negative");
+    }
+    Forwarding fwd = d.forwarding() != null ? d.forwarding() : Forwarding.DirectRouting;
+    ForwardMethod method = switch (fwd) {
+      case DirectRouting -> ForwardMethod.DROUTE;
+      case NAT, FullNAT -> ForwardMethod.MASQ;
+      case Tunnel -> ForwardMethod.TUNNEL;
+    };
+    TunnelType tunnel = tunnelType(d.tunnelType());
+    long upper = d.upperThreshold() != null ? d.upperThreshold() : 0;
+    long lower = d.lowerThreshold() != null ? d.lowerThreshold() : 0;
+    return new Destination(new DestinationKey(address, port), method, weight, upper, lower, tunnel, 0, 0);
+  }
+
+  public static DesiredDestination desiredDestination(NodeDestination d, ServiceKey service) {
+    return new DesiredDestination(destination(d, service), Boolean.TRUE.equals(d.draining()));
+  }
+
+  static TunnelType tunnelType(String t) {
+    if (t == null || t.isBlank()) {
+      return TunnelType.IPIP;
+    }
+    return switch (t.toLowerCase(Locale.ROOT)) {
+      case "ipip" -> TunnelType.IPIP;
+      case "gue" -> TunnelType.GUE;
+      case "gre" -> TunnelType.GRE;
+      default -> throw new IllegalArgumentException("tunnelType \"" + t + "\" is not ipip, gue or gre");
+    };
+  }
+
+  /**
+   * ipvsadm's flag words: sh-fallback / mh-fallback (IP_VS_SVC_F_SCHED1), sh-port / mh-port
+   * (SCHED2), one-packet (ONEPACKET), persistent (also implied by a persistence timeout).
+   */
+  static int flags(List<String> words) {
+    int flags = 0;
+    for (String w : orEmpty(words)) {
+      flags |= switch (w == null ? "" : w.toLowerCase(Locale.ROOT)) {
+        case "sh-fallback", "mh-fallback", "flag-1" -> IpvsService.F_SCHED1;
+        case "sh-port", "mh-port", "flag-2" -> IpvsService.F_SCHED2;
+        case "flag-3" -> IpvsService.F_SCHED3;
+        case "one-packet", "onepacket", "ops" -> IpvsService.F_ONEPACKET;
+        case "persistent" -> IpvsService.F_PERSISTENT;
+        default -> throw new IllegalArgumentException("flags: unknown flag \"" + w + "\"");
+      };
+    }
+    return flags;
+  }
+
+  static InterfaceAddress interfaceAddress(NodeAddress a) {
+    InetAddress ip;
+    try {
+      ip = IpLiterals.parse(a.address());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("address: " + e.getMessage(), e);
+    }
+    int max = Family.of(ip) == Family.INET6 ? 128 : 32;
+    int prefix = a.prefixLength() != null ? a.prefixLength() : max;
+    if (prefix < 0 || prefix > max) {
+      throw new IllegalArgumentException("prefixLength " + prefix + " out of range");
+    }
+    String dev = a.interfaceName() == null || a.interfaceName().isBlank() ? "lo" : a.interfaceName();
+    return new InterfaceAddress(dev, ip, prefix);
+  }
+
+  static SnatRule snat(NodeSnat s, String owner) {
+    List<InetAddress> servers = new ArrayList<>();
+    for (String rs : orEmpty(s.realServers())) {
+      servers.add(IpLiterals.parse(rs));
+    }
+    if (s.port() == null || s.port() < 0 || s.port() > 65535) {
+      throw new IllegalArgumentException("port " + s.port() + " missing or out of range");
+    }
+    InetAddress to;
+    try {
+      to = IpLiterals.parse(s.toSource());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("toSource: " + e.getMessage(), e);
+    }
+    return new SnatRule(owner, protocol(s.protocol()), servers, s.port(), to);
+  }
+
+  static IpProtocol protocol(Protocol p) {
+    if (p == null) {
+      return IpProtocol.TCP;
+    }
+    return switch (p) {
+      case TCP -> IpProtocol.TCP;
+      case UDP -> IpProtocol.UDP;
+      case SCTP -> IpProtocol.SCTP;
+    };
+  }
+
+  static String owner(String owner) {
+    return owner == null || owner.isBlank() ? NO_OWNER : owner;
+  }
+
+  private static <T> List<T> orEmpty(List<T> l) {
+    return l == null ? List.of() : l;
+  }
+}

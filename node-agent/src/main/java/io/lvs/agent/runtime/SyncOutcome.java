@@ -1,0 +1,31 @@
+package io.lvs.agent.runtime;
+
+import io.lvs.agent.apply.ApplyReport;
+import io.lvs.agent.dataplane.DesiredState;
+import io.lvs.agent.model.ObservedService;
+import io.lvs.agent.runtime.health.Health;
+import io.lvs.agent.runtime.health.MemberKey;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one sync learned, from which status is built: the spec generation it applied, the
+ * translation, the desired state as applied (health overlay included), the applier's report (null
+ * when the sync failed before applying), a whole-sync failure (null when it got through), the IPVS
+ * services read back afterwards, the health of probed members, and SNAT problems by owner.
+ */
+public record SyncOutcome(
+    long generation,
+    Translation translation,
+    DesiredState applied,
+    ApplyReport report,
+    String failure,
+    List<ObservedService> observed,
+    Map<MemberKey, Health> health,
+    Map<String, List<String>> snatErrors) {
+  public SyncOutcome {
+    observed = List.copyOf(observed);
+    health = Map.copyOf(health);
+    snatErrors = Map.copyOf(snatErrors);
+  }
+}

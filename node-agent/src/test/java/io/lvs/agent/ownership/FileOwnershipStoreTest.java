@@ -1,0 +1,73 @@
+package io.lvs.agent.ownership;
+
+import static io.lvs.agent.fake.Fixtures.ip;
+import static io.lvs.agent.fake.Fixtures.rs;
+import static io.lvs.agent.fake.Fixtures.tcp;
+import static io.lvs.agent.fake.Fixtures.vip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs.agent.model.Family;
+import io.lvs.agent.model.InterfaceAddress;
+import io.lvs.agent.model.ServiceKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileOwnershipStoreTest {
+  @TempDir Path dir;
+
+  static OwnedSet sample() {
+    return OwnedSet.EMPTY.toBuilder()
+        .service(tcp("198.18.0.100", 80), "ns/web")
+        .destination(tcp("198.18.0.100", 80), rs("198.18.0.11", 80))
+        .destination(tcp("198.18.0.100", 80), rs("198.18.0.12", 8080))
+        .service(ServiceKey.ofFwmark(Family.INET6, 7), "ns/mark")
+        .destination(ServiceKey.ofFwmark(Family.INET6, 7), rs("2001:2::11", 0))
+        .address(vip("198.18.0.100", "lo"), Set.of("ns/web", "ns/api"))
+        .address(new InterfaceAddress("tunl0", ip("2001:2::100"), 128), Set.of("ns/tun"))
+        .link("tunl0", Set.of("ns/tun"))
+        .sysctl("net.ipv4.conf.all.arp_ignore", new OwnedSysctl("0", "1", new TreeSet<>(Set.of("ns/web"))))
+        .sysctl("net.ipv4.ip_local_port_range", new OwnedSysctl("32768\t60999", "1024 65000", new TreeSet<>()))
+        .build();
+  }
+
+  @Test
+  void roundTripsEveryKindOfObject() {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    assertThat(store.load()).isEqualTo(OwnedSet.EMPTY);
+
+    store.save(sample());
+
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(sample());
+    assertThat(dir.resolve("owned.json.tmp")).doesNotExist();
+  }
+
+  @Test
+  void aSaveReplacesTheWholeSet() {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    store.save(OwnedSet.EMPTY);
+
+    assertThat(store.load()).isEqualTo(OwnedSet.EMPTY);
+  }
+
+  @Test
+  void anUnreadableFileFailsLoudlyNamingIt() throws Exception {
+    Files.writeString(dir.resolve("owned.json"), "{\"format\":1,\"services\":[{\"family\":\"INET\"");
+
+    assertThatThrownBy(() -> new FileOwnershipStore(dir).load())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("read owned set " + dir.resolve("owned.json"));
+  }
+
+  @Test
+  void aFileOfAnotherFormatIsRefused() throws Exception {
+    Files.writeString(dir.resolve("owned.json"), "{\"format\":2}");
+
+    assertThatThrownBy(() -> new FileOwnershipStore(dir).load()).hasMessageContaining("unknown format 2");
+  }
+}

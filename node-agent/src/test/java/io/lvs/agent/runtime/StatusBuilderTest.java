@@ -1,0 +1,168 @@
+package io.lvs.agent.runtime;
+
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dest;
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dr;
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.lvs.agent.apply.ApplyReport;
+import io.lvs.agent.apply.OperationResult;
+import io.lvs.agent.dataplane.DesiredService;
+import io.lvs.agent.diff.Operation;
+import io.lvs.agent.diff.Plan;
+import io.lvs.agent.model.Destination;
+import io.lvs.agent.model.DestinationKey;
+import io.lvs.agent.model.ForwardMethod;
+import io.lvs.agent.model.ObservedDestination;
+import io.lvs.agent.model.ObservedService;
+import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.model.Stats;
+import io.lvs.agent.ownership.OwnedSet;
+import io.lvs.agent.runtime.health.Health;
+import io.lvs.agent.runtime.health.MemberKey;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.OwnerReport;
+import io.lvs.api.v1alpha1.ServiceReport;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusBuilderTest {
+  static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  final StatusBuilder builder = new StatusBuilder();
+  final Translation translation = new NodeStateTranslator().translate(new LvsNodeStateSpec("n1",
+      List.of(dr("ns/web", "198.18.0.100", 80, dest("198.18.0.11", 1), dest("198.18.0.12", 1)),
+          dr("ns/api", "198.18.0.101", 443, dest("198.18.0.11", 2))),
+      null, null, null, null));
+  final ServiceKey web = ServiceKey.of(io.lvs.agent.model.IpProtocol.TCP, ip("198.18.0.100"), 80);
+  final ServiceKey api = ServiceKey.of(io.lvs.agent.model.IpProtocol.TCP, ip("198.18.0.101"), 443);
+
+  /** What the kernel would hold had everything been applied: each wanted service with its counters. */
+  List<ObservedService> kernelAsWanted() {
+    return translation.desired().services().values().stream().map(this::observed).toList();
+  }
+
+  ObservedService observed(DesiredService d) {
+    return new ObservedService(d.service(), new Stats(10, 100, 90, 1000, 900, 0, 0, 0, 0, 0),
+        d.destinations().values().stream()
+            .map(dd -> new ObservedDestination(dd.kernelDestination(), 2, 3, 0, new Stats(5, 50, 45, 500, 450, 0, 0, 0, 0, 0)))
+            .toList());
+  }
+
+  SyncOutcome outcome(ApplyReport report, List<ObservedService> observed, Map<MemberKey, Health> health) {
+    return new SyncOutcome(7, translation, translation.desired(), report, null, observed, health, Map.of());
+  }
+
+  static ApplyReport clean() {
+    return new ApplyReport(Plan.EMPTY, List.of(), OwnedSet.EMPTY);
+  }
+
+  static Condition cond(LvsNodeStateStatus s, String type) {
+    return s.conditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void everythingReadBackMeansProgrammedWithCounters() {
+    LvsNodeStateStatus s = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
+
+    assertThat(s.observedGeneration()).isEqualTo(7);
+    assertThat(s.lastSyncTime()).isEqualTo("2026-11-25T10:00:00Z");
+    assertThat(s.owners()).extracting(OwnerReport::owner, OwnerReport::programmed)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ns/api", true), org.assertj.core.groups.Tuple.tuple("ns/web", true));
+    ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
+    assertThat(w.service()).isEqualTo("TCP 198.18.0.100:80");
+    assertThat(w.programmed()).isTrue();
+    assertThat(w.connections()).isEqualTo(10);
+    assertThat(w.inBytes()).isEqualTo(1000);
+    assertThat(w.outPackets()).isEqualTo(90);
+    assertThat(w.destinations()).hasSize(2).allSatisfy(d -> {
+      assertThat(d.activeConnections()).isEqualTo(2);
+      assertThat(d.inactiveConnections()).isEqualTo(3);
+      assertThat(d.connections()).isEqualTo(5);
+      assertThat(d.weight()).isEqualTo(1);
+    });
+    assertThat(cond(s, "Ready").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "Programmed").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "Programmed").getMessage()).isEqualTo("2/2 owners programmed");
+    assertThat(cond(s, "Degraded").getStatus()).isEqualTo("False");
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("AsExpected");
+  }
+
+  @Test
+  void aFailedOperationNamesOperationObjectAndErrnoForItsOwnerOnly() {
+    Destination d12 = Destination.of(new DestinationKey(ip("198.18.0.12"), 80), ForwardMethod.DROUTE, 1);
+    Operation add = new Operation.AddDestination(web, d12, "ns/web");
+    ApplyReport report = new ApplyReport(new Plan(List.of(add), List.of(), List.of()),
+        List.of(new OperationResult(add, OperationResult.Outcome.FAILED,
+            "add destination 198.18.0.12:80 to TCP 198.18.0.100:80: EEXIST (errno 17)")),
+        OwnedSet.EMPTY);
+    List<ObservedService> kernel = kernelAsWanted().stream()
+        .map(o -> o.service().key().equals(web)
+            ? new ObservedService(o.service(), o.stats(), o.destinations().subList(0, 1)) : o)
+        .toList();
+    LvsNodeStateStatus s = builder.build(outcome(report, kernel, Map.of()), null, T0);
+
+    OwnerReport webOwner = s.owners().stream().filter(o -> o.owner().equals("ns/web")).findFirst().orElseThrow();
+    assertThat(webOwner.programmed()).isFalse();
+    assertThat(webOwner.errors()).singleElement().asString()
+        .contains("destination TCP 198.18.0.100:80 -> 198.18.0.12:80").contains("FAILED").contains("EEXIST");
+    assertThat(s.owners().stream().filter(o -> o.owner().equals("ns/api")).findFirst().orElseThrow().programmed()).isTrue();
+    ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
+    assertThat(w.programmed()).isFalse();
+    assertThat(w.error()).contains("ADD_DESTINATION").contains("EEXIST");
+    assertThat(cond(s, "Programmed").getStatus()).isEqualTo("False");
+    assertThat(cond(s, "Programmed").getMessage()).startsWith("1/2 owners programmed; ns/web: ");
+    assertThat(cond(s, "Degraded").getStatus()).isEqualTo("True");
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("OperationsFailed");
+  }
+
+  @Test
+  void whatTheKernelDoesNotHoldIsNotProgrammedEvenWithoutAnError() {
+    List<ObservedService> kernel = kernelAsWanted().stream().filter(o -> !o.service().key().equals(api)).toList();
+    LvsNodeStateStatus s = builder.build(outcome(clean(), kernel, Map.of()), null, T0);
+
+    OwnerReport a = s.owners().stream().filter(o -> o.owner().equals("ns/api")).findFirst().orElseThrow();
+    assertThat(a.programmed()).isFalse();
+    assertThat(a.errors()).containsExactly("service TCP 198.18.0.101:443: not in the kernel after applying");
+  }
+
+  @Test
+  void anUnhealthyMemberDegradesTheNodeAndIsReported() {
+    MemberKey m = new MemberKey(web, new DestinationKey(ip("198.18.0.12"), 80));
+    var desired = HealthOverlay.apply(translation.desired(), java.util.Set.of(m));
+    List<ObservedService> kernel = desired.services().values().stream().map(this::observed).toList();
+    SyncOutcome o = new SyncOutcome(7, translation, desired, clean(), null, kernel,
+        Map.of(m, Health.Unhealthy, new MemberKey(web, new DestinationKey(ip("198.18.0.11"), 80)), Health.Healthy),
+        Map.of());
+    LvsNodeStateStatus s = builder.build(o, null, T0);
+
+    ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
+    assertThat(w.programmed()).isTrue();
+    assertThat(w.destinations()).extracting(d -> d.address(), d -> d.weight(), d -> d.health())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("198.18.0.11", 1, "Healthy"),
+            org.assertj.core.groups.Tuple.tuple("198.18.0.12", 0, "Unhealthy"));
+    assertThat(cond(s, "Degraded").getReason()).isEqualTo("MembersUnhealthy");
+    assertThat(cond(s, "Programmed").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void aFailedSyncIsNotReadyAndTransitionTimesAreKeptWhileStatusHolds() {
+    LvsNodeStateStatus first = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
+    LvsNodeStateStatus again = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), first.conditions(),
+        T0.plusSeconds(60));
+    assertThat(cond(again, "Ready").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:00Z");
+    assertThat(again.lastSyncTime()).isEqualTo("2026-11-25T10:01:00Z");
+
+    SyncOutcome failed = new SyncOutcome(8, translation, translation.desired(), null,
+        "read kernel: IPVS_CMD_GET_SERVICE dump: EPERM (errno 1)", List.of(), Map.of(), Map.of());
+    LvsNodeStateStatus down = builder.build(failed, again.conditions(), T0.plusSeconds(120));
+    assertThat(cond(down, "Ready").getStatus()).isEqualTo("False");
+    assertThat(cond(down, "Ready").getReason()).isEqualTo("SyncFailed");
+    assertThat(cond(down, "Ready").getMessage()).contains("EPERM");
+    assertThat(cond(down, "Ready").getLastTransitionTime()).isEqualTo("2026-11-25T10:02:00Z");
+    assertThat(down.owners()).allSatisfy(r -> assertThat(r.programmed()).isFalse());
+  }
+}

@@ -1,0 +1,199 @@
+package io.lvs.agent.runtime;
+
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dest;
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dr;
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.ip;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lvs.agent.apply.Applier;
+import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.diff.Differ;
+import io.lvs.agent.model.Destination;
+import io.lvs.agent.model.DestinationKey;
+import io.lvs.agent.model.ForwardMethod;
+import io.lvs.agent.model.InterfaceAddress;
+import io.lvs.agent.model.IpProtocol;
+import io.lvs.agent.model.IpvsService;
+import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.ownership.OwnershipStore;
+import io.lvs.agent.runtime.health.HealthChecker;
+import io.lvs.api.v1alpha1.HealthCheck;
+import io.lvs.api.v1alpha1.HealthCheckType;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.Protocol;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SyncLoopTest {
+  final InMemoryKernel kernel = new InMemoryKernel();
+  final OwnershipStore store = OwnershipStore.inMemory();
+  final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+  final List<LvsNodeStateStatus> published = new CopyOnWriteArrayList<>();
+  final Set<String> failing = ConcurrentHashMap.newKeySet();
+  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final AgentMetrics metrics = new AgentMetrics(registry);
+  SyncLoop loop;
+
+  final ServiceKey web = ServiceKey.of(IpProtocol.TCP, ip("198.18.0.100"), 80);
+  final DestinationKey rs1 = new DestinationKey(ip("198.18.0.11"), 80);
+  final DestinationKey rs2 = new DestinationKey(ip("198.18.0.12"), 80);
+
+  SyncLoop loop(Duration resync) {
+    HealthChecker health = new HealthChecker(executor, t -> {
+      if (failing.contains(t.address().getHostAddress())) {
+        throw new java.io.IOException("connect " + t.address().getHostAddress() + ": refused");
+      }
+    }, () -> loop.trigger());
+    loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ(new Drainer(Clock.systemUTC()))),
+        kernel, health, SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(), executor, resync);
+    return loop;
+  }
+
+  static LvsNodeStateSpec webSpec(HealthCheck hc) {
+    return new LvsNodeStateSpec("n1",
+        List.of(new NodeIpvsService("ns/web", "198.18.0.100", 80, Protocol.TCP, null, null, "rr", null, null, null,
+            List.of(dest("198.18.0.11", 1), dest("198.18.0.12", 2)), hc)),
+        List.of(new NodeAddress("ns/web", "198.18.0.100", 32, "lo", null)), null,
+        List.of(new NodeSysctl("ns/web", "net.ipv4.conf.lo.arp_ignore", "1")), null);
+  }
+
+  @AfterEach
+  void stop() {
+    if (loop != null) {
+      loop.close();
+    }
+    executor.shutdownNow();
+  }
+
+  @Test
+  void withoutASpecNothingIsAppliedAndForeignStateSurvives() {
+    IpvsService foreign = new IpvsService(ServiceKey.of(IpProtocol.TCP, ip("10.96.0.1"), 443), "rr", 0, 0, 32);
+    kernel.putByHand(foreign);
+    loop(Duration.ofMinutes(1));
+
+    assertThat(loop.syncNow()).isEmpty();
+    assertThat(kernel.mutations.get()).isZero();
+    assertThat(published).isEmpty();
+
+    loop.onDeleted(); // an empty target removes only what this agent owns: nothing yet
+    loop.syncNow();
+    assertThat(kernel.services()).containsKey(foreign.key());
+    assertThat(kernel.mutations.get()).isZero();
+  }
+
+  @Test
+  void appliesTheSpecAndPublishesProgrammedStatus() {
+    loop(Duration.ofMinutes(1)).onSpec(3, webSpec(null), null);
+    SyncOutcome o = loop.syncNow().orElseThrow();
+
+    assertThat(o.failure()).isNull();
+    assertThat(kernel.destinations(web)).containsOnlyKeys(rs1, rs2);
+    assertThat(kernel.addressSet()).contains(new InterfaceAddress("lo", ip("198.18.0.100"), 32));
+    assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("1");
+    LvsNodeStateStatus s = published.get(published.size() - 1);
+    assertThat(s.observedGeneration()).isEqualTo(3);
+    assertThat(s.owners()).singleElement().satisfies(r -> assertThat(r.programmed()).isTrue());
+    assertThat(s.services()).singleElement().satisfies(r -> assertThat(r.connections()).isEqualTo(3));
+    assertThat(registry.get("lvs.ipvs.service.connections").tag("service", "TCP 198.18.0.100:80").gauge().value())
+        .isEqualTo(3.0);
+    assertThat(registry.get("lvs.ipvs.destination.in.bytes").tag("destination", "198.18.0.12:80").gauge().value())
+        .isEqualTo(1000.0);
+  }
+
+  @Test
+  void aRestartedAgentChangesNothingWhenTheKernelAlreadyMatches() {
+    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    loop.syncNow();
+    int afterFirst = kernel.mutations.get();
+    loop.close();
+
+    // a new loop over the same kernel and owned set: what a restarted agent process has
+    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    SyncOutcome o = loop.syncNow().orElseThrow();
+
+    assertThat(o.report().plan().isEmpty()).isTrue();
+    assertThat(kernel.mutations.get()).isEqualTo(afterFirst);
+    assertThat(o.report().fullySucceeded()).isTrue();
+  }
+
+  @Test
+  void theResyncTimerRepairsDriftWithoutAnyEvent() {
+    loop(Duration.ofMillis(200)).onSpec(1, webSpec(null), null);
+    loop.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
+
+    kernel.removeByHand(web, rs1);
+    kernel.setByHand(web, Destination.of(rs2, ForwardMethod.DROUTE, 9));
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(kernel.destinations(web).get(rs1)).isEqualTo(Destination.of(rs1, ForwardMethod.DROUTE, 1));
+      assertThat(kernel.destinations(web).get(rs2).weight()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void aBrokenKernelIsReportedAndTheLastSpecIsRetriedUntilItWorks() {
+    loop(Duration.ofMillis(200)).onSpec(4, webSpec(null), null);
+    kernel.broken.set("EPERM (errno 1)");
+    loop.start();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
+    LvsNodeStateStatus s = published.get(0);
+    assertThat(s.conditions()).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Ready");
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getMessage()).contains("EPERM");
+    });
+    assertThat(kernel.services()).isEmpty();
+
+    kernel.broken.set(null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> published.get(published.size() - 1).conditions().stream()
+        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+    assertThat(registry.get("lvs.agent.netlink.errors").tag("operation", "apply").counter().count()).isGreaterThan(0);
+  }
+
+  @Test
+  void aFailingMemberGoesToWeightZeroAndComesBack() {
+    HealthCheck hc = new HealthCheck(HealthCheckType.TCP, null, null, null, 1, 1, 2, 2);
+    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(hc), null);
+    await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
+
+    failing.add("198.18.0.12");
+    await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).get(rs2).weight() == 0);
+    assertThat(kernel.destinations(web).get(rs1).weight()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(2)).until(() -> published.get(published.size() - 1).conditions().stream()
+        .anyMatch(c -> c.getType().equals("Degraded") && "MembersUnhealthy".equals(c.getReason())));
+
+    failing.clear();
+    await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).get(rs2).weight() == 2);
+  }
+
+  @Test
+  void aDeletedNodeObjectRemovesExactlyWhatTheAgentAdded() {
+    IpvsService foreign = new IpvsService(ServiceKey.of(IpProtocol.TCP, ip("10.96.0.1"), 443), "rr", 0, 0, 32);
+    kernel.putByHand(foreign);
+    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    loop.syncNow();
+    assertThat(kernel.services()).containsKeys(web, foreign.key());
+
+    loop.onDeleted();
+    loop.syncNow();
+    assertThat(kernel.services()).containsOnlyKeys(foreign.key());
+    assertThat(kernel.addressSet()).isEmpty();
+    assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("0");
+  }
+}
