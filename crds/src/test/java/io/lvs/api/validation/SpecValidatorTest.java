@@ -214,6 +214,9 @@ class SpecValidatorTest {
         typed instanceof VirtualService v ? VALIDATOR.validate(v) : VALIDATOR.validate((RealServerPool) typed);
     assertThat(viaTypes).extracting(FieldError::message).containsExactlyInAnyOrderElementsOf(
         expected.stream().map(FieldError::message).toList());
+    List<FieldError> viaSpec =
+        typed instanceof VirtualService v ? VALIDATOR.validate(v.getSpec()) : VALIDATOR.validate(((RealServerPool) typed).getSpec());
+    assertThat(viaSpec).isEqualTo(viaTypes);
   }
 
   private static Arguments vs(String name, String override, String path, String message) {
