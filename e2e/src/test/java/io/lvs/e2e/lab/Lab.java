@@ -241,7 +241,8 @@ public final class Lab implements AutoCloseable {
         throw new AssertionError("not within " + timeout + ": " + what
             + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "\n" + detail.get(), last);
       }
-      ApiServer.sleep(Duration.ofMillis(100));
+      // each poll starts processes; a slower poll leaves the emulated CPUs to the product
+      ApiServer.sleep(Duration.ofMillis(250));
     }
   }
 
