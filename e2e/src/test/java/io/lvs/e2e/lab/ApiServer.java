@@ -106,20 +106,25 @@ public final class ApiServer {
 
   /** GET /readyz with the lab CA and token (in-process: a curl per poll is dear under emulation). */
   public boolean isReady() {
+    return probe().equals("ok");
+  }
+
+  /** "ok", or what /readyz answered, or why it could not be asked. */
+  private String probe() {
     try {
       if (http == null) {
-        http = HttpClient.newBuilder().sslContext(labTrust()).connectTimeout(Duration.ofSeconds(3)).build();
+        http = HttpClient.newBuilder().sslContext(labTrust()).connectTimeout(Duration.ofSeconds(20)).build();
       }
       HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(url() + "/readyz")).timeout(Duration.ofSeconds(5))
+          HttpRequest.newBuilder(URI.create(url() + "/readyz")).timeout(Duration.ofSeconds(30))
               .header("Authorization", "Bearer " + token).GET().build(),
           HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 && r.body().strip().equals("ok");
+      return r.statusCode() == 200 && r.body().strip().equals("ok") ? "ok" : "HTTP " + r.statusCode() + ": " + r.body().strip();
     } catch (IOException e) {
-      return false;
+      return e.toString();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return "interrupted";
     }
   }
 
@@ -154,16 +159,19 @@ public final class ApiServer {
 
   private void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
+    String last = "";
     while (Instant.now().isBefore(deadline)) {
       if (!apiserver.isAlive()) {
         throw new IllegalStateException("kube-apiserver exited:\n" + apiserver.tail(30));
       }
-      if (isReady()) {
+      last = probe();
+      if (last.equals("ok")) {
         return;
       }
       sleep(Duration.ofMillis(500));
     }
-    throw new IllegalStateException("kube-apiserver not ready after " + timeout + ":\n" + apiserver.tail(30));
+    throw new IllegalStateException("kube-apiserver not ready after " + timeout + " (last /readyz: " + last + "); log: "
+        + apiserver.log() + ", ends:\n" + apiserver.tail(10));
   }
 
   private List<String> apiserverCommand() {

@@ -43,7 +43,7 @@ public final class Lab implements AutoCloseable {
   private final List<LabNode> nodes = new ArrayList<>();
   private final Map<String, LabProcess> agents = new LinkedHashMap<>();
   private final ResultBook results = new ResultBook();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ApiServer apiServer;
   private Kube kube;
   private WebServers web;
@@ -241,7 +241,8 @@ public final class Lab implements AutoCloseable {
         throw new AssertionError("not within " + timeout + ": " + what
             + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "\n" + detail.get(), last);
       }
-      ApiServer.sleep(Duration.ofMillis(100));
+      // each poll starts processes; a slower poll leaves the emulated CPUs to the product
+      ApiServer.sleep(Duration.ofMillis(250));
     }
   }
 
@@ -269,7 +270,7 @@ public final class Lab implements AutoCloseable {
 
   public boolean httpOk(String url) {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
           HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {

@@ -44,6 +44,7 @@ public final class Manifests {
           directors:
             nodeSelector:
               %s: "%s"
+            vipInterface: eth0
         %s""".formatted(name, vip, WebServers.PORT, forwarding, scheduler, pool, Lab.DIRECTOR_LABEL, Lab.DIRECTOR_VALUE,
             indent(extraSpecLines));
   }
