@@ -163,7 +163,7 @@ class SyncLoopTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
     await().atMost(Duration.ofSeconds(5)).until(() -> published.get(published.size() - 1).conditions().stream()
         .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
-    assertThat(registry.get("lvs.agent.netlink.errors").tag("operation", "apply").counter().count()).isGreaterThan(0);
+    assertThat(registry.get("lvs.agent.netlink.errors").tag("operation", "add_service").counter().count()).isGreaterThan(0);
   }
 
   @Test
