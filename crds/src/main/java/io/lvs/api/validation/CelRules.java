@@ -53,13 +53,13 @@ final class CelRules {
   }
 
   /**
-   * Evaluates a compiled rule with {@code self} bound to {@code value}.
+   * Evaluates a compiled rule with {@code self} bound as in {@link #bind}.
    *
    * @return null when the rule holds, "" when it is false, else why evaluation failed
    */
-  String check(CelRuntime.Program program, JsonNode value) {
+  String check(CelRuntime.Program program, Map<String, Object> bindings) {
     try {
-      Object result = program.eval(Map.of("self", toCel(value)));
+      Object result = program.eval(bindings);
       if (Boolean.TRUE.equals(result)) {
         return null;
       }
@@ -67,6 +67,11 @@ final class CelRules {
     } catch (CelEvaluationException e) {
       return "rule could not be evaluated: " + e.getMessage();
     }
+  }
+
+  /** The variables of one evaluation: {@code self} as CEL sees {@code value}. */
+  static Map<String, Object> bind(JsonNode value) {
+    return Map.of("self", toCel(value));
   }
 
   /** JSON to the values CEL sees in Kubernetes: int64 for integers, maps and lists. */

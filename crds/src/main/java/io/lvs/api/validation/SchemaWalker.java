@@ -130,9 +130,10 @@ final class SchemaWalker {
       throw new IllegalStateException(path + ": schema node was not prepared by checkSupported");
     }
     JsonNode declared = schema.path("x-kubernetes-validations");
+    Map<String, Object> bindings = declared.isEmpty() ? Map.of() : CelRules.bind(value);
     for (int i = 0; i < declared.size(); i++) {
       JsonNode rule = declared.get(i);
-      String why = cel.check(programs.get(i), value);
+      String why = cel.check(programs.get(i), bindings);
       if (why == null) {
         continue;
       }

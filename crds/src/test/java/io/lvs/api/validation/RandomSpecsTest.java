@@ -31,7 +31,7 @@ class RandomSpecsTest {
   @Test
   void everyConsistentSpecIsAccepted() {
     Random random = new Random(20261125);
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 200; i++) {
       VirtualServiceSpec spec = randomSpec(random);
       assertThat(VALIDATOR.validate(spec)).as(spec.toString()).isEmpty();
     }
@@ -41,7 +41,7 @@ class RandomSpecsTest {
   void aPortOutOfRangeIsNamedByIndex() {
     Random random = new Random(7);
     int checked = 0;
-    while (checked < 200) {
+    while (checked < 100) {
       VirtualServiceSpec spec = randomSpec(random);
       if (spec.ports() == null) {
         continue; // fwmark service: no ports to break
