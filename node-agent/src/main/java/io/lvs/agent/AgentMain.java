@@ -45,8 +45,16 @@ public final class AgentMain {
         .withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(200).build()).build();
     Agent agent;
     try {
+      SnatProgrammer snat;
+      try {
+        snat = ProductionKernel.snat();
+      } catch (RuntimeException e) {
+        // a kernel without nf_tables can still direct DR, TUN and NAT services; FullNAT owners are told
+        LOG.atWarn().addKeyValue("error", e.getMessage()).log("no nftables: FullNAT SNAT rules will not be programmed");
+        snat = SnatProgrammer.NONE;
+      }
       agent = new Agent(config, client, ProductionKernel.open(), ProductionKernel.ownershipStore(config.stateDir()),
-          SnatProgrammer.NONE, registry, Clock.systemUTC());
+          snat, registry, Clock.systemUTC());
       agent.start();
     } catch (Exception e) {
       LOG.atError().setCause(e).addKeyValue("node", config.nodeName()).log("agent could not start");

@@ -38,6 +38,40 @@ class GeneratedFilesTest {
     checkOrWrite(kind.helmFile(), CrdPostProcessor.render(kind));
   }
 
+  @ParameterizedTest
+  @EnumSource(ApiKind.class)
+  void namesCategoriesAndStatusSubresource(ApiKind kind) {
+    JsonNode crd = CrdPostProcessor.parse(CrdPostProcessor.render(kind));
+    JsonNode names = crd.path("spec").path("names");
+    String shortName =
+        switch (kind) {
+          case VIRTUAL_SERVICE -> "lvsvs"; // not "vs": Istio's VirtualService has it
+          case REAL_SERVER_POOL -> "rsp";
+          case LVS_NODE_STATE -> "lvsns";
+        };
+    assertThat(names.path("shortNames")).extracting(JsonNode::asText).containsExactly(shortName);
+    if (kind.userFacing()) {
+      assertThat(names.path("categories")).extracting(JsonNode::asText).containsExactly("lvs");
+    } else {
+      assertThat(names.has("categories")).as("internal kind stays out of kubectl get lvs").isFalse();
+    }
+    for (JsonNode version : crd.path("spec").path("versions")) {
+      assertThat(version.path("subresources").has("status")).isTrue();
+    }
+  }
+
+  @Test
+  void virtualServiceColumnsInTheOrderKubectlShowsThem() {
+    JsonNode crd = CrdPostProcessor.parse(CrdPostProcessor.render(ApiKind.VIRTUAL_SERVICE));
+    List<String> defaultColumns = new ArrayList<>();
+    for (JsonNode c : crd.path("spec").path("versions").get(0).path("additionalPrinterColumns")) {
+      if (c.path("priority").asInt() == 0) {
+        defaultColumns.add(c.path("name").asText());
+      }
+    }
+    assertThat(defaultColumns).containsExactly("VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
+  }
+
   @Test
   void crdReferenceIsCurrent() throws IOException {
     checkOrWrite(ApiKind.MODULE.resolveSibling("docs").resolve("crd-reference.md"), CrdReference.render());

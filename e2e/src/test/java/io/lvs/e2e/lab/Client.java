@@ -14,9 +14,9 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The client host: HTTP requests to a VIP from the client namespace, one new TCP connection each
- * (so the scheduler decides every time), with busybox wget (static: cheap to start under
- * emulation). A request either returns the serving node's name or fails.
+ * The client host: HTTP requests to a VIP from the client namespace with curl, one new TCP
+ * connection each (so the scheduler decides every time). A request either returns the serving
+ * node's name or fails.
  */
 public final class Client {
   /** One request's outcome: the real server that answered, or a failure. */
@@ -87,7 +87,7 @@ public final class Client {
       String sleep = pause.isZero() ? "" : "sleep " + (pause.toMillis() / 1000.0) + ";";
       String script =
           "n=" + count + "; i=0; while [ \"$n\" -eq 0 ] || [ \"$i\" -lt \"$n\" ]; do"
-              + " if r=$(busybox wget -q -O - -T 2 http://" + vip + ":" + port + "/ 2>/dev/null); then echo \"ok $r\"; else echo fail; fi;"
+              + " if r=$(curl -s -m 2 http://" + vip + ":" + port + "/ 2>/dev/null); then echo \"ok $r\"; else echo fail; fi;"
               + " i=$((i+1)); " + sleep + " done";
       try {
         process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "sh", "-c", script))

@@ -52,13 +52,18 @@ public final class JavaLauncher {
 
   /** The agent of one node, in the node's namespace, its state directory its own. */
   public LabProcess agent(LabNode node) {
+    try {
+      Files.createDirectories(stateRoot.resolve(node.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     Map<String, String> env = new HashMap<>();
     env.put("NODE_NAME", node.name());
     env.put("LVS_STATE_DIR", stateRoot.resolve(node.name()).toString());
     env.put("LVS_RESYNC_SECONDS", Integer.toString(resyncSeconds));
     env.put("LVS_HTTP_PORT", Integer.toString(AGENT_HTTP_PORT));
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node.ns()));
-    cmd.addAll(java(AGENT_MAIN, "agent-" + node.name()));
+    cmd.addAll(java(AGENT_MAIN, "agent-" + node.name(), ownModuleFirst("node-agent")));
     return new LabProcess("agent/" + node.name(), cmd, withKubeconfig(env), logs.resolve("agent-" + node.name() + ".log"));
   }
 
@@ -68,7 +73,7 @@ public final class JavaLauncher {
     env.put("LVS_HTTP_PORT", Integer.toString(OPERATOR_HTTP_PORT));
     env.put("LVS_NAMESPACE", "lvs-system");
     env.put("LVS_LEADER_ELECTION", "true");
-    return new LabProcess("operator", java(OPERATOR_MAIN, "operator"), withKubeconfig(env), logs.resolve("operator.log"));
+    return new LabProcess("operator", java(OPERATOR_MAIN, "operator", ownModuleFirst("operator")), withKubeconfig(env), logs.resolve("operator.log"));
   }
 
   private Map<String, String> withKubeconfig(Map<String, String> env) {
@@ -76,7 +81,22 @@ public final class JavaLauncher {
     return env;
   }
 
-  private List<String> java(String mainClass, String id) {
+  /**
+   * The shared classpath with the process's own module first, so its logback.xml is the one
+   * found (the operator and the agent each ship one).
+   */
+  private String ownModuleFirst(String module) {
+    List<String> own = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (String entry : classpath.split(":")) {
+      boolean mine = entry.contains("/" + module + "/target/") || entry.contains("/lvs-" + module + "-");
+      (mine ? own : rest).add(entry);
+    }
+    own.addAll(rest);
+    return String.join(":", own);
+  }
+
+  private List<String> java(String mainClass, String id, String classpath) {
     return List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:+UseSerialGC",

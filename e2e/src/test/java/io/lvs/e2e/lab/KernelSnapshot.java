@@ -24,26 +24,27 @@ public record KernelSnapshot(Map<String, List<String>> byNamespace) {
     byNamespace = java.util.Collections.unmodifiableMap(copy);
   }
 
-  /** Reads every namespace in one shell script (process starts are dear under emulation). */
+  /**
+   * (dash's read returns 1 on /proc/sys files although it reads the value: hence no &&.)
+   * Reads every namespace with one shell script and three tools per namespace (ipvsadm, one
+   * ip -batch for addresses, links and routes, nft); sysctls with shell builtins. Process starts
+   * are dear under emulation.
+   */
   public static KernelSnapshot take(Collection<String> namespaces) {
+    StringBuilder paths = new StringBuilder();
+    for (String key : SYSCTLS) {
+      paths.append(" /proc/sys/").append(key.replace('.', '/'));
+    }
+    String perNamespace = "ipvsadm -S -n | while read -r l; do echo \"ipvs $l\"; done; "
+        + "printf 'addr show\\nlink show\\nroute show\\n' | ip -o -batch - | while read -r l; do echo \"ip $l\"; done; "
+        + "nft list ruleset 2>/dev/null | while read -r l; do echo \"nft $l\"; done; "
+        + "for p in" + paths + "; do [ -e $p ] && { read -r v < $p; echo \"sysctl ${p#/proc/sys/}=$v\"; }; done; true";
     StringBuilder sh = new StringBuilder();
     for (String ns : namespaces) {
-      String x = "ip netns exec " + ns + " ";
       sh.append("echo '@@ ").append(ns).append("'\n")
-          .append(x).append("ipvsadm -S -n | sed 's/^/ipvs /'\n")
-          // lifetimes count down; the address itself and its flags are what matters
-          .append(x).append("ip -o addr show | sed 's/\\\\.*valid_lft.*$//; s/^/addr /'\n")
-          .append(x).append("ip -o link show | awk '{print \"link \" $2 \" \" $3}'\n")
-          .append(x).append("ip route show | sed 's/^/route /'\n")
-          .append(x).append("nft list ruleset 2>/dev/null | sed 's/^/nft /'\n");
-      StringBuilder paths = new StringBuilder();
-      for (String key : SYSCTLS) {
-        paths.append(" /proc/sys/").append(key.replace('.', '/'));
-      }
-      sh.append(x).append("sh -c 'for p in").append(paths)
-          .append("; do [ -e $p ] && echo \"sysctl ${p#/proc/sys/}=$(cat $p)\"; done; true'\n");
+          .append("ip netns exec ").append(ns).append(" sh -c '").append(perNamespace.replace("'", "'\\''")).append("'\n");
     }
-    String out = Shell.run(java.time.Duration.ofSeconds(120), List.of("sh", "-c", sh.toString())).orThrow();
+    String out = Shell.run(java.time.Duration.ofSeconds(300), List.of("sh", "-c", sh.toString())).orThrow();
     Map<String, List<String>> by = new LinkedHashMap<>();
     List<String> current = null;
     for (String raw : out.split("\n")) {
@@ -51,7 +52,9 @@ public record KernelSnapshot(Map<String, List<String>> byNamespace) {
         current = new ArrayList<>();
         by.put(raw.substring(3).strip(), current);
       } else if (current != null && !raw.isBlank()) {
-        current.add(raw.replaceAll("\\s+", " ").strip());
+        // address lifetimes count down and IPv6 link-local addresses leave DAD ("tentative") on
+        // their own; the addresses themselves are what matters
+        current.add(raw.replaceAll("\\\\.*valid_lft.*$", "").replace(" tentative", "").replaceAll("\\s+", " ").strip());
       }
     }
     return new KernelSnapshot(by);

@@ -1,7 +1,6 @@
 package io.lvs.e2e.lab;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -12,8 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.lvs.api.v1alpha1.LvsNodeState;
-import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,24 +52,18 @@ public final class Kube implements AutoCloseable {
     return client;
   }
 
-  /** The product's CRDs (generated into lvs-crds) and the test-only EndpointSlice v1 stand-in. */
-  public void installCrds(Path endpointSliceCrd) {
+  /**
+   * The product's CRDs as checked in (crds/*.yml, what the chart ships) and the test-only
+   * EndpointSlice v1 stand-in.
+   */
+  public void installCrds(List<Path> files) {
     List<CustomResourceDefinition> crds = new ArrayList<>();
-    for (Class<? extends HasMetadata> type : List.of(VirtualService.class, RealServerPool.class, LvsNodeState.class)) {
-      String file = "META-INF/fabric8/" + HasMetadata.getFullResourceName(type) + "-v1.yml";
-      try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(file)) {
-        if (in == null) {
-          throw new IllegalStateException("no " + file + " on the classpath (lvs-crds generates it)");
-        }
+    for (Path file : files) {
+      try (InputStream in = Files.newInputStream(file)) {
         crds.add(client.apiextensions().v1().customResourceDefinitions().load(in).item());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw new UncheckedIOException("cannot read CRD " + file, e);
       }
-    }
-    try (InputStream in = Files.newInputStream(endpointSliceCrd)) {
-      crds.add(client.apiextensions().v1().customResourceDefinitions().load(in).item());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     for (CustomResourceDefinition crd : crds) {
       client.apiextensions().v1().customResourceDefinitions().resource(crd).create();

@@ -25,10 +25,12 @@ import java.util.function.Supplier;
  * and delete what they created.
  */
 public final class Lab implements AutoCloseable {
-  /** Label of nodes that direct the lab's VirtualServices. */
-  public static final String DIRECTOR_LABEL = "lab.lvs.io/director";
-  /** Label of nodes that serve the lab's web pool. */
-  public static final String WEB_LABEL = "lab.lvs.io/web";
+  /** Label (value "true") of nodes that direct the lab's VirtualServices; as in docs/examples. */
+  public static final String DIRECTOR_LABEL = "lvs.io/director";
+  public static final String DIRECTOR_VALUE = "true";
+  /** Label (value "web") of nodes that serve the lab's web pool; as in docs/examples. */
+  public static final String WEB_LABEL = "lvs.io/real-server";
+  public static final String WEB_VALUE = "web";
   /** Short resync so drift repair is measured in seconds (the product's default is 10). */
   public static final int RESYNC_SECONDS = 5;
 
@@ -41,7 +43,7 @@ public final class Lab implements AutoCloseable {
   private final List<LabNode> nodes = new ArrayList<>();
   private final Map<String, LabProcess> agents = new LinkedHashMap<>();
   private final ResultBook results = new ResultBook();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ApiServer apiServer;
   private Kube kube;
   private WebServers web;
@@ -91,9 +93,9 @@ public final class Lab implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     say("kernel " + Shell.ok("uname", "-r").strip() + "; building the network (bridge " + LabNetwork.BRIDGE + ", 198.18.0.0/24)");
-    nodes.add(new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR, Map.of(DIRECTOR_LABEL, "true")));
-    nodes.add(new LabNode("rs1", "198.18.0.11", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, "true")));
-    nodes.add(new LabNode("rs2", "198.18.0.12", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, "true")));
+    nodes.add(new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR, Map.of(DIRECTOR_LABEL, DIRECTOR_VALUE)));
+    nodes.add(new LabNode("rs1", "198.18.0.11", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)));
+    nodes.add(new LabNode("rs2", "198.18.0.12", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)));
     // the spare joins the pool in the scale scenario
     nodes.add(new LabNode("rs3", "198.18.0.13", LabNode.Role.REAL_SERVER, Map.of()));
     Map<String, String> hosts = new LinkedHashMap<>();
@@ -107,7 +109,9 @@ public final class Lab implements AutoCloseable {
     apiServer.start(Duration.ofSeconds(180));
     kube = new Kube(apiServer.kubeconfigFile());
     say("API server ready; installing CRDs and registering nodes");
-    kube.installCrds(moduleDir.resolve("kube-apiserver/endpointslice-v1-crd.yaml"));
+    Path crds = moduleDir.resolveSibling("crds");
+    kube.installCrds(List.of(crds.resolve("virtualservices.lvs.io-v1.yml"), crds.resolve("realserverpools.lvs.io-v1.yml"),
+        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolve("kube-apiserver/endpointslice-v1-crd.yaml")));
     kube.createNamespaces();
     for (LabNode n : nodes) {
       kube.registerNode(n);
@@ -237,7 +241,8 @@ public final class Lab implements AutoCloseable {
         throw new AssertionError("not within " + timeout + ": " + what
             + (last == null ? "" : " (last error: " + last.getMessage() + ")") + "\n" + detail.get(), last);
       }
-      ApiServer.sleep(Duration.ofMillis(100));
+      // each poll starts processes; a slower poll leaves the emulated CPUs to the product
+      ApiServer.sleep(Duration.ofMillis(250));
     }
   }
 
@@ -265,7 +270,7 @@ public final class Lab implements AutoCloseable {
 
   public boolean httpOk(String url) {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build(),
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
           HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {

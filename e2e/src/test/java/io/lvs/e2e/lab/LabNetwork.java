@@ -17,7 +17,7 @@ public final class LabNetwork {
   public static final String GATEWAY = "198.18.0.1";
   public static final int PREFIX_LENGTH = 24;
   public static final String CLIENT_NS = "client";
-  public static final String CLIENT_ADDRESS = "198.18.0.100";
+  public static final String CLIENT_ADDRESS = "198.18.0.60";
   /**
    * A second client address in a subnet no real server has a route to: NAT and FullNAT requests
    * come from it, so replies can only return through the director (the seeds' NAT lab puts the
@@ -33,25 +33,29 @@ public final class LabNetwork {
    * shell script: under emulation every process start costs, so the topology is built in one go.
    */
   public void create(Map<String, String> hosts) {
-    StringBuilder sh = new StringBuilder("set -e\n");
-    sh.append("ip link add ").append(BRIDGE).append(" type bridge\n");
-    sh.append("ip addr add ").append(GATEWAY).append('/').append(PREFIX_LENGTH).append(" dev ").append(BRIDGE).append('\n');
-    sh.append("ip link set ").append(BRIDGE).append(" up\nip link set lo up\n");
     Map<String, String> all = new LinkedHashMap<>();
     all.put(CLIENT_NS, CLIENT_ADDRESS);
     all.putAll(hosts);
+    // one ip -batch for the root namespace and one per host namespace: 8 processes, not 40
+    StringBuilder root = new StringBuilder()
+        .append("link add ").append(BRIDGE).append(" type bridge\n")
+        .append("addr add ").append(GATEWAY).append('/').append(PREFIX_LENGTH).append(" dev ").append(BRIDGE).append('\n')
+        .append("link set ").append(BRIDGE).append(" up\n")
+        .append("link set lo up\n");
+    StringBuilder sh = new StringBuilder("set -e\n");
     for (Map.Entry<String, String> h : all.entrySet()) {
       String ns = h.getKey();
-      sh.append("ip netns add ").append(ns).append('\n')
-          .append("ip link add v").append(ns).append(" type veth peer name eth0 netns ").append(ns).append('\n')
-          .append("ip link set v").append(ns).append(" master ").append(BRIDGE).append(" up\n")
-          .append("ip -n ").append(ns).append(" addr add ").append(h.getValue()).append('/').append(PREFIX_LENGTH).append(" dev eth0\n")
-          .append("ip -n ").append(ns).append(" link set eth0 up\n")
-          .append("ip -n ").append(ns).append(" link set lo up\n");
+      root.append("netns add ").append(ns).append('\n')
+          .append("link add v").append(ns).append(" type veth peer name eth0 netns ").append(ns).append('\n')
+          .append("link set v").append(ns).append(" master ").append(BRIDGE).append(" up\n");
+      sh.append("ip -n ").append(ns).append(" -batch - <<'EOF'\n")
+          .append("addr add ").append(h.getValue()).append('/').append(PREFIX_LENGTH).append(" dev eth0\n")
+          .append(ns.equals(CLIENT_NS) ? "addr add " + REMOTE_CLIENT_ADDRESS + "/32 dev eth0\n" : "")
+          .append("link set eth0 up\nlink set lo up\nEOF\n");
       namespaces.add(ns);
     }
-    sh.append("ip -n ").append(CLIENT_NS).append(" addr add ").append(REMOTE_CLIENT_ADDRESS).append("/32 dev eth0\n");
-    Shell.run(Duration.ofSeconds(180), List.of("sh", "-c", sh.toString())).orThrow();
+    String script = "set -e\nip -batch - <<'EOF'\n" + root + "EOF\n" + sh;
+    Shell.run(Duration.ofSeconds(180), List.of("sh", "-c", script)).orThrow();
   }
 
   /**

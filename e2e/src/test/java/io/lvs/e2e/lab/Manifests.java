@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
 public final class Manifests {
   private Manifests() {}
 
-  /** A pool of the nodes carrying {@code label=true}, on the web servers' port. */
-  public static String nodePool(String name, String label, List<String> extraSpecLines) {
+  /** A pool of the nodes carrying the lab's web label, on the web servers' port. */
+  public static String nodePool(String name, List<String> extraSpecLines) {
     return """
         apiVersion: lvs.io/v1alpha1
         kind: RealServerPool
@@ -20,9 +20,9 @@ public final class Manifests {
         spec:
           nodeSelector:
             matchLabels:
-              %s: "true"
+              %s: "%s"
             port: %d
-        %s""".formatted(name, label, WebServers.PORT, indent(extraSpecLines));
+        %s""".formatted(name, Lab.WEB_LABEL, Lab.WEB_VALUE, WebServers.PORT, indent(extraSpecLines));
   }
 
   /** A VirtualService on VIP:80 directed by the lab's director nodes. */
@@ -43,8 +43,10 @@ public final class Manifests {
             name: %s
           directors:
             nodeSelector:
-              %s: "true"
-        %s""".formatted(name, vip, WebServers.PORT, forwarding, scheduler, pool, Lab.DIRECTOR_LABEL, indent(extraSpecLines));
+              %s: "%s"
+            vipInterface: eth0
+        %s""".formatted(name, vip, WebServers.PORT, forwarding, scheduler, pool, Lab.DIRECTOR_LABEL, Lab.DIRECTOR_VALUE,
+            indent(extraSpecLines));
   }
 
   /** Pool and service in one apply. */

@@ -31,7 +31,7 @@ class ApiServerOutageTest extends Scenario {
     LabNode director = lab.director();
     LabNode rs = lab.realServers().get(0);
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-outage", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web-outage", List.of()),
         Manifests.virtualService("dr-outage", VIP, "DirectRouting", "rr", "web-outage", List.of())));
     lab.await("DR service programmed", CONVERGE, () -> Ipvsadm.service(director.ns(), tcp(VIP, WebServers.PORT))
         .filter(s -> s.destinations().size() == 2).isPresent());
@@ -54,7 +54,7 @@ class ApiServerOutageTest extends Scenario {
 
       // catch-up: a weight change written right after the API server is back
       Instant changed = Instant.now();
-      lab.kube().apply(Manifests.nodePool("web-outage", Lab.WEB_LABEL, List.of(
+      lab.kube().apply(Manifests.nodePool("web-outage", List.of(
           "weights:", "- address: " + rs.address(), "  weight: 5")));
       Duration caughtUp = lab.await("weight 5 for " + rs.name() + " after the outage", Duration.ofSeconds(120),
           () -> Ipvsadm.service(director.ns(), tcp(VIP, WebServers.PORT))

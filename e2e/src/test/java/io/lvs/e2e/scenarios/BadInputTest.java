@@ -33,7 +33,7 @@ class BadInputTest extends Scenario {
   @DisplayName("bad input: >= 20 invalid resources rejected by schema or reported naming the field; valid traffic uninterrupted")
   void badInputCatalogue(Lab lab) {
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-valid", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web-valid", List.of()),
         Manifests.virtualService("dr-valid", VIP, "DirectRouting", "rr", "web-valid", List.of())));
     lab.await("the valid service programmed", CONVERGE, () -> Ipvsadm.service(lab.director().ns(), tcp(VIP, WebServers.PORT))
         .filter(s -> s.destinations().size() == 2).isPresent());
@@ -79,15 +79,15 @@ class BadInputTest extends Scenario {
     vs(cases, "bad-vip-octet", "vip: 300.1.1.1", "spec.vip");
     vs(cases, "bad-vip-word", "vip: not-an-ip", "spec.vip");
     cases.add(new Case("bad-port-zero", "VirtualService", vsYaml("bad-port-zero", List.of("vip: 198.18.0.250",
-        "ports:", "- port: 0", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())), "port"));
+        "ports:", "- port: 0", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())), "spec.ports.port"));
     cases.add(new Case("bad-port-high", "VirtualService", vsYaml("bad-port-high", List.of("vip: 198.18.0.250",
-        "ports:", "- port: 70000", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())), "port"));
+        "ports:", "- port: 70000", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())), "spec.ports.port"));
     cases.add(new Case("bad-protocol", "VirtualService", vsYaml("bad-protocol", List.of("vip: 198.18.0.250",
         "ports:", "- {port: 80, protocol: ICMP}", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())),
-        "protocol"));
+        "spec.ports.protocol"));
     cases.add(new Case("bad-port-name", "VirtualService", vsYaml("bad-port-name", List.of("vip: 198.18.0.250",
         "ports:", "- {port: 80, name: Bad_Name}", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())),
-        "name"));
+        "spec.ports.name"));
     cases.add(new Case("bad-no-ports-items", "VirtualService", vsYaml("bad-no-ports-items", List.of("vip: 198.18.0.250",
         "ports: []", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}", directors())), "spec.ports"));
     vs(cases, "bad-scheduler", "scheduler: fastest", "spec.scheduler");
@@ -104,19 +104,19 @@ class BadInputTest extends Scenario {
     vs(cases, "bad-tunnel-type", "tunnelType: vxlan", "spec.tunnelType");
     cases.add(new Case("bad-vip-interface", "VirtualService", vsYaml("bad-vip-interface", List.of("vip: 198.18.0.250",
         "ports:", "- port: 80", "forwarding: DirectRouting", "realServerPoolRef: {name: web-valid}",
-        "directors: {nodeSelector: {" + Lab.DIRECTOR_LABEL + ": \"true\"}, vipInterface: an-interface-name-too-long}")),
+        "directors: {nodeSelector: {" + Lab.DIRECTOR_LABEL + ": \"" + Lab.DIRECTOR_VALUE + "\"}, vipInterface: an-interface-name-too-long}")),
         "spec.directors.vipInterface"));
     cases.add(new Case("bad-fwmark", "VirtualService", vsYaml("bad-fwmark", List.of("fwmark: 0", "forwarding: DirectRouting",
         "realServerPoolRef: {name: web-valid}", directors())), "spec.fwmark"));
-    pool(cases, "bad-static-address", "static: [{address: 198.18.0.256, port: 80}]", "spec.static");
-    pool(cases, "bad-static-port", "static: [{address: 198.18.0.11, port: 0}]", "spec.static");
+    pool(cases, "bad-static-address", "static: [{address: 198.18.0.256, port: 80}]", "spec.static.address");
+    pool(cases, "bad-static-port", "static: [{address: 198.18.0.11, port: 0}]", "spec.static.port");
     pool(cases, "bad-default-weight", "defaultWeight: 70000", "spec.defaultWeight");
     pool(cases, "bad-hc-type", "healthCheck: {type: PING}", "spec.healthCheck.type");
     pool(cases, "bad-hc-interval", "healthCheck: {type: TCP, intervalSeconds: 0}", "spec.healthCheck.intervalSeconds");
-    pool(cases, "bad-weight-address", "weights: [{address: bogus, weight: 2}]", "spec.weights");
+    pool(cases, "bad-weight-address", "weights: [{address: bogus, weight: 2}]", "spec.weights.address");
     pool(cases, "bad-drain", "drain: {gracePeriodSeconds: -5}", "spec.drain.gracePeriodSeconds");
     cases.add(new Case("bad-node-port", "RealServerPool", poolYaml("bad-node-port",
-        List.of("nodeSelector: {matchLabels: {" + Lab.WEB_LABEL + ": \"true\"}}")), "spec.nodeSelector.port"));
+        List.of("nodeSelector: {matchLabels: {" + Lab.WEB_LABEL + ": \"" + Lab.WEB_VALUE + "\"}}")), "spec.nodeSelector.port"));
     return cases;
   }
 
@@ -151,11 +151,11 @@ class BadInputTest extends Scenario {
 
   private static void pool(List<Case> cases, String name, String badLine, String field) {
     cases.add(new Case(name, "RealServerPool", poolYaml(name, List.of(
-        "nodeSelector: {matchLabels: {" + Lab.WEB_LABEL + ": \"true\"}, port: 80}", badLine)), field));
+        "nodeSelector: {matchLabels: {" + Lab.WEB_LABEL + ": \"" + Lab.WEB_VALUE + "\"}, port: 80}", badLine)), field));
   }
 
   private static String directors() {
-    return "directors: {nodeSelector: {" + Lab.DIRECTOR_LABEL + ": \"true\"}}";
+    return "directors: {nodeSelector: {" + Lab.DIRECTOR_LABEL + ": \"" + Lab.DIRECTOR_VALUE + "\"}}";
   }
 
   static String vsYaml(String name, List<String> spec) {

@@ -26,7 +26,7 @@ class DeletionTest extends Scenario {
   void deletionRestoresKernel(Lab lab) {
     KernelSnapshot before = lab.baseline();
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web", List.of()),
         Manifests.virtualService("dr-web", DirectRoutingTest.VIP, "DirectRouting", "rr", "web", List.of())));
     lab.kube().apply(Manifests.virtualService("nat-web", NatTest.VIP, "NAT", "rr", "web", List.of()));
     lab.await("both services programmed", CONVERGE, () -> {

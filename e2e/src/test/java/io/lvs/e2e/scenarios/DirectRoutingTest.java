@@ -27,7 +27,7 @@ class DirectRoutingTest extends Scenario {
     LabNode director = lab.director();
     Instant applied = Instant.now();
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web", List.of()),
         Manifests.virtualService("dr-web", VIP, "DirectRouting", "rr", "web", List.of())));
 
     lab.await("DR service with both real servers (-g) on " + director.name(), CONVERGE, () ->

@@ -88,7 +88,7 @@ class FaultsTest extends Scenario {
 
   static void programDr(Lab lab) {
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web", List.of()),
         Manifests.virtualService("dr-faults", VIP, "DirectRouting", "rr", "web", List.of())));
     LabNode rs = lab.realServers().get(0);
     lab.await("DR service programmed with VIPs in place", CONVERGE, () -> intact(lab, rs) == null

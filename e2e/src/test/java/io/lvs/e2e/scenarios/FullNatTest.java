@@ -33,7 +33,7 @@ class FullNatTest extends Scenario {
     Client.sourceFromRemoteAddress(VIP);
     try {
       lab.kube().apply(Manifests.pair(
-          Manifests.nodePool("web-fnat", Lab.WEB_LABEL, List.of()),
+          Manifests.nodePool("web-fnat", List.of()),
           Manifests.virtualService("fnat-web", VIP, "FullNAT", "rr", "web-fnat", List.of())));
       lab.await("FullNAT service (-m) with both real servers", CONVERGE, () ->
           Ipvsadm.service(director.ns(), tcp(VIP, WebServers.PORT))

@@ -31,7 +31,7 @@ class HealthCheckTest extends Scenario {
     LabNode victim = lab.realServers().get(1);
     LabNode survivor = lab.realServers().get(0);
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-hc", Lab.WEB_LABEL, List.of(
+        Manifests.nodePool("web-hc", List.of(
             "healthCheck:",
             "  type: HTTP",
             "  path: /",

@@ -38,7 +38,7 @@ class NatTest extends Scenario {
     try {
       Instant applied = Instant.now();
       lab.kube().apply(Manifests.pair(
-          Manifests.nodePool("web-nat", Lab.WEB_LABEL, List.of(
+          Manifests.nodePool("web-nat", List.of(
               "weights:",
               "- address: " + heavy.address(),
               "  weight: 3",

@@ -21,7 +21,7 @@ class PersistenceTest extends Scenario {
   @DisplayName("persistence: timeoutSeconds 300 keeps the client on one real server (rr otherwise alternates)")
   void persistence(Lab lab) {
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-persist", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web-persist", List.of()),
         Manifests.virtualService("dr-persist", VIP, "DirectRouting", "rr", "web-persist",
             List.of("persistence:", "  timeoutSeconds: 300"))));
     lab.await("persistent service (-p 300) with both real servers", CONVERGE, () ->

@@ -24,7 +24,7 @@ class TunnelTest extends Scenario {
   void tunnel(Lab lab) {
     LabNode director = lab.director();
     lab.kube().apply(Manifests.pair(
-        Manifests.nodePool("web-tun", Lab.WEB_LABEL, List.of()),
+        Manifests.nodePool("web-tun", List.of()),
         Manifests.virtualService("tun-web", VIP, "Tunnel", "rr", "web-tun", List.of())));
     lab.await("TUN service (-i) with both real servers", CONVERGE, () ->
         Ipvsadm.service(director.ns(), tcp(VIP, WebServers.PORT))

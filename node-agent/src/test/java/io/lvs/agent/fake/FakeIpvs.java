@@ -80,11 +80,11 @@ public final class FakeIpvs implements IpvsClient {
   @Override
   public void updateService(IpvsService service) {
     ServiceKey key = service.key();
-    mutate("edit service", key.toString());
+    mutate("update service", key.toString());
     if (!services.containsKey(key)) {
-      throw Errno.exception("edit service", key.toString(), Errno.ESRCH, null);
+      throw Errno.exception("update service", key.toString(), Errno.ESRCH, null);
     }
-    checkScheduler("edit service", service);
+    checkScheduler("update service", service);
     services.put(key, hashed(service));
   }
 
@@ -110,10 +110,10 @@ public final class FakeIpvs implements IpvsClient {
 
   @Override
   public void updateDestination(ServiceKey service, Destination destination) {
-    String obj = destination.key() + " in " + service;
-    Map<DestinationKey, Destination> ds = destinationsOf("edit destination", service, obj);
+    String obj = destination.key() + " of " + service;
+    Map<DestinationKey, Destination> ds = destinationsOf("update destination", service, obj);
     if (!ds.containsKey(destination.key())) {
-      throw Errno.exception("edit destination", obj, Errno.ENOENT, null);
+      throw Errno.exception("update destination", obj, Errno.ENOENT, null);
     }
     ds.put(destination.key(), destination);
   }

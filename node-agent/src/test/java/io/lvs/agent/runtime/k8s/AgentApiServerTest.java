@@ -37,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -157,6 +156,52 @@ class AgentApiServerTest {
   }
 
   @Test
+  void onlySignificantChangesAreWrittenBeforeTheHeartbeat() {
+    create(api.admin, "heartbeat-a", spec("heartbeat-a", "198.18.7.1", "198.18.7.11"));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-11-25T10:00:00Z"));
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    try {
+      StatusWriter writer = new StatusWriter(api.admin, "heartbeat-a", Optional::empty, exec,
+          new AgentMetrics(registry), Duration.ofSeconds(60), clock);
+      io.lvs.api.v1alpha1.ServiceReport busy = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.7.1:80", true,
+          null, List.of(), 10L, 1L, 1L, 1L, 1L);
+      io.lvs.api.v1alpha1.ServiceReport busier = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.7.1:80", true,
+          null, List.of(), 99L, 9L, 9L, 9L, 9L);
+      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(1L, List.of(), "t1", List.of(), List.of(busy)))).isTrue();
+      now.set(now.get().plusSeconds(10));
+      // only the sync time and counters moved: not worth a write yet
+      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(1L, List.of(), "t2", List.of(), List.of(busier)))).isFalse();
+      // a new generation is
+      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(2L, List.of(), "t3", List.of(), List.of(busier)))).isTrue();
+      now.set(now.get().plusSeconds(61));
+      // and after the heartbeat the counters go out too
+      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(2L, List.of(), "t4", List.of(), List.of(busy)))).isTrue();
+      assertThat(registry.get("lvs.agent.status.writes").tag("result", "ok").counter().count()).isEqualTo(3.0);
+      assertThat(get("heartbeat-a").getStatus().lastSyncTime()).isEqualTo("t4");
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
   void theAgentAppliesItsNodeStateWritesStatusAndServesHealthAndMetrics(@TempDir Path stateDir) throws Exception {
     create(api.admin, "agent-a", spec("agent-a", "198.18.3.1", "198.18.3.11", "198.18.3.12"));
     InMemoryKernel kernel = new InMemoryKernel();
@@ -265,7 +310,4 @@ class AgentApiServerTest {
     }
   }
 
-  static Map<String, String> unused() {
-    return Map.of();
-  }
 }

@@ -13,10 +13,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A real kube-apiserver 1.20.2 + etcd (kube-api-test, offline) with the LvsNodeState CRD installed. */
-final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
   final KubeAPIServer server;
   final Config adminConfig;
-  final KubernetesClient admin;
+  public final KubernetesClient admin;
   final int port;
 
   private static ApiServer shared;
@@ -25,7 +25,7 @@ final class ApiServer implements AutoCloseable {
    * One API server for all test classes of this JVM (a start costs 5-45 s on a loaded machine),
    * stopped when the JVM exits. Tests use distinct object names, so they do not interfere.
    */
-  static synchronized ApiServer shared() {
+  public static synchronized ApiServer shared() {
     if (shared == null) {
       shared = new ApiServer();
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "kube-apiserver-stop"));
@@ -35,7 +35,8 @@ final class ApiServer implements AutoCloseable {
 
   private ApiServer() {
     // every value set explicitly: the builder's env fallback casts "true" strings to Boolean and fails
-    String dir = System.getenv().getOrDefault("KUBE_API_TEST_DIR", System.getProperty("user.home") + "/.kubeapitest");
+    String dir = writableTestDir(
+        System.getenv().getOrDefault("KUBE_API_TEST_DIR", System.getProperty("user.home") + "/.kubeapitest"));
     server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withTestDir(dir).withOfflineMode(true)
         .withApiServerVersion("1.20.2").withUpdateKubeConfig(false).withWaitForEtcdHealthCheckOnStartup(true)
         .withStartupTimeout(60_000).build());
@@ -57,6 +58,24 @@ final class ApiServer implements AutoCloseable {
                   .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 30, TimeUnit.SECONDS);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * kube-api-test writes its certificates into the test dir; in the kernel-lab VM the host's
+   * ~/.kubeapitest is read-only, so a temporary dir links to its binaries instead.
+   */
+  private static String writableTestDir(String dir) {
+    java.nio.file.Path d = java.nio.file.Path.of(dir);
+    if (java.nio.file.Files.isWritable(d)) {
+      return dir;
+    }
+    try {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("kubeapitest");
+      java.nio.file.Files.createSymbolicLink(tmp.resolve("k8s"), d.resolve("k8s"));
+      return tmp.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no writable kube-api-test dir for " + dir, e);
     }
   }
 
