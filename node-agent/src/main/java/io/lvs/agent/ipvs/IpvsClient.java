@@ -5,7 +5,10 @@ import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.IpvsService;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.netlink.NetlinkException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The kernel's IPVS table, one call per IPVS_CMD_*. Every failure is an
@@ -27,6 +30,36 @@ public interface IpvsClient {
   void updateDestination(ServiceKey service, Destination destination);
 
   void deleteDestination(ServiceKey service, DestinationKey destination);
+
+  /**
+   * Runs the commands in order and reports one result per command, in order: empty when the
+   * kernel accepted it, else its error. A failed command does not stop the later ones. The
+   * netlink client sends many per datagram; this default runs them one by one.
+   */
+  default List<Optional<NetlinkException>> execute(List<IpvsCommand> commands) {
+    List<Optional<NetlinkException>> out = new ArrayList<>(commands.size());
+    for (IpvsCommand c : commands) {
+      try {
+        if (c instanceof IpvsCommand.AddService a) {
+          addService(a.service());
+        } else if (c instanceof IpvsCommand.UpdateService u) {
+          updateService(u.service());
+        } else if (c instanceof IpvsCommand.DeleteService d) {
+          deleteService(d.key());
+        } else if (c instanceof IpvsCommand.AddDestination a) {
+          addDestination(a.service(), a.destination());
+        } else if (c instanceof IpvsCommand.UpdateDestination u) {
+          updateDestination(u.service(), u.destination());
+        } else if (c instanceof IpvsCommand.DeleteDestination d) {
+          deleteDestination(d.service(), d.destination());
+        }
+        out.add(Optional.empty());
+      } catch (NetlinkException e) {
+        out.add(Optional.of(e));
+      }
+    }
+    return out;
+  }
 
   /** IPVS_CMD_GET_INFO: version and connection table size. */
   IpvsInfo info();

@@ -134,6 +134,53 @@ public final class NetlinkConnection implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Sends {@code begin}, the body and {@code end} in one datagram as one all-or-nothing batch
+   * (nfnetlink's BATCH_BEGIN/BATCH_END). No message asks for an ACK: the kernel processes the
+   * batch inside sendmsg (nfnetlink_rcv_batch), so when send returns every error is already
+   * queued, and a committed batch answers nothing. Throws the refusal of the first failing
+   * message (the kernel then aborted the whole batch).
+   */
+  public void transaction(NlRequest begin, List<NlRequest> body, NlRequest end) {
+    AttrWriter w = new AttrWriter(256 + body.size() * 256);
+    Map<Integer, NlRequest> bySeq = new HashMap<>();
+    Map<Integer, Integer> indexBySeq = new HashMap<>();
+    int beginSeq = write(w, begin, Netlink.NLM_F_REQUEST | begin.flags());
+    bySeq.put(beginSeq, begin);
+    indexBySeq.put(beginSeq, -1);
+    for (int i = 0; i < body.size(); i++) {
+      int s = write(w, body.get(i), Netlink.NLM_F_REQUEST | body.get(i).flags());
+      bySeq.put(s, body.get(i));
+      indexBySeq.put(s, i);
+    }
+    int endSeq = write(w, end, Netlink.NLM_F_REQUEST | end.flags());
+    bySeq.put(endSeq, end);
+    indexBySeq.put(endSeq, body.size());
+    transport.send(w.toBuffer());
+    NetlinkException first = null;
+    int firstIndex = Integer.MAX_VALUE;
+    int n;
+    while ((n = transport.receiveNow(rx)) >= 0) {
+      ByteBuffer d = ByteBuffer.allocate(n);
+      d.put(rx.duplicate().position(0).limit(n)).flip();
+      for (NlMessage m : NlMessage.parseAll(d)) {
+        NlRequest r = bySeq.get(m.seq());
+        if (r == null || m.type() != Netlink.NLMSG_ERROR) {
+          continue;
+        }
+        checkPort(m);
+        NlError e = NlError.parse(m);
+        if (!e.isAck() && indexBySeq.get(m.seq()) < firstIndex) {
+          firstIndex = indexBySeq.get(m.seq());
+          first = Errno.exception(r.operation(), r.object(), e.error(), e.extack());
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   private int write(AttrWriter w, NlRequest r, int flags) {
     int s = seq++;
     if (seq == 0) {

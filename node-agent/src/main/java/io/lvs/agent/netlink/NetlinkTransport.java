@@ -19,6 +19,15 @@ public interface NetlinkTransport extends AutoCloseable {
    */
   int receive(ByteBuffer into);
 
+  /**
+   * Receives a datagram that is already queued, without waiting: its length, or -1 when none is.
+   * Used after a batch the kernel runs inside sendmsg (nfnetlink), whose answers are all queued
+   * by the time send returns.
+   */
+  default int receiveNow(ByteBuffer into) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot receive without waiting");
+  }
+
   @Override
   void close();
 }

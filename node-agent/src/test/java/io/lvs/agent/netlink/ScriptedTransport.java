@@ -47,6 +47,11 @@ public final class ScriptedTransport implements NetlinkTransport {
   }
 
   @Override
+  public int receiveNow(ByteBuffer into) {
+    return queued.isEmpty() ? -1 : receive(into);
+  }
+
+  @Override
   public void close() {}
 
   /** An NLMSG_ERROR answering {@code req} (error 0 = ACK), capped, with optional extack text. */

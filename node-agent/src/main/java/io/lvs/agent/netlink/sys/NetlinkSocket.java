@@ -40,6 +40,7 @@ public final class NetlinkSocket implements NetlinkTransport {
   private static final int NETLINK_CAP_ACK = 10;
   private static final int NETLINK_EXT_ACK = 11;
   private static final int MSG_TRUNC = 0x20;
+  private static final int MSG_DONTWAIT = 0x40;
   private static final int SOCKADDR_NL_LEN = 12;
 
   /** The libc entry points used; @SaveError keeps errno for {@link LastError}. */
@@ -234,17 +235,29 @@ public final class NetlinkSocket implements NetlinkTransport {
 
   @Override
   public int receive(ByteBuffer into) {
+    return receive(into, 0);
+  }
+
+  @Override
+  public int receiveNow(ByteBuffer into) {
+    return receive(into, MSG_DONTWAIT);
+  }
+
+  private int receive(ByteBuffer into, int extraFlags) {
     if (!into.isDirect()) {
       throw new IllegalArgumentException("receive needs a direct buffer");
     }
     byte[] from = new byte[SOCKADDR_NL_LEN];
     while (true) {
       int[] fromLen = {SOCKADDR_NL_LEN};
-      long n = LIBC.recvfrom(fd, into, into.capacity(), MSG_TRUNC, from, fromLen);
+      long n = LIBC.recvfrom(fd, into, into.capacity(), MSG_TRUNC | extraFlags, from, fromLen);
       if (n < 0) {
         int errno = LastError.getLastError(RUNTIME);
         if (errno == Errno.EINTR) {
           continue;
+        }
+        if (errno == Errno.EAGAIN && (extraFlags & MSG_DONTWAIT) != 0) {
+          return -1;
         }
         throw Errno.exception("recvfrom", description, errno, null);
       }
