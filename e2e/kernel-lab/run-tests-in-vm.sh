@@ -10,7 +10,8 @@
 #   kernel-lab/junit-platform-console-standalone.jar   maven-dependency-plugin copy
 # Writes the VM script to MODULE_DIR/target/kernel-lab/run-TAG.sh and the JUnit XML reports to
 # MODULE_DIR/target/kernel-lab-reports (TAG=kernel) or kernel-lab-reports-TAG.
-# Fails when a test failed, when no test ran, or when the VM did not come back.
+# Fails when a test failed, when no test ran, or when the VM did not come back. Classes are chosen
+# by tag only (--include-classname '.*'): a benchmark class need not be named *Test.
 # Environment: LAB_RW_DIR (default MODULE_DIR) is the VM's writable folder; LAB_JAVA_OPTS adds JVM
 # options; LAB_TEST_SELECT replaces the class-path scan (e.g. "--select-class io.lvs.X");
 # everything lab.sh reads (LAB_MEM, LAB_TIMEOUT, LAB_HOST_PORTS) passes through.
@@ -53,7 +54,7 @@ cd "$module"
 echo "kernel-lab: running tests tagged '$tag' of $module"
 java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx1g -Djava.io.tmpdir=/tmp -Dlvs.kernelLab=true ${LAB_JAVA_OPTS:-} \\
   -jar "$console" execute --disable-banner --disable-ansi-colors --details=tree \\
-  --fail-if-no-tests --include-tag "$tag" --reports-dir "$reports" \\
+  --fail-if-no-tests --include-tag "$tag" --include-classname '.*' --reports-dir "$reports" \\
   --class-path "$classpath" $select
 EOF
 chmod +x "$script"

@@ -1,15 +1,16 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /** A resolved member: where it came from, its weight, and what the directors think of it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemberStatus(
-    String address,
-    Integer port,
-    Integer weight,
-    String source,
-    String node,
-    Boolean ready,
-    String health,
-    Boolean draining) {}
+    @JsonPropertyDescription("Member address.") String address,
+    @JsonPropertyDescription("Member port.") Integer port,
+    @JsonPropertyDescription("Effective weight.") Integer weight,
+    @JsonPropertyDescription("Where the member came from: serviceRef, podSelector, nodeSelector or static.") String source,
+    @JsonPropertyDescription("Node the member runs on, if any.") String node,
+    @JsonPropertyDescription("Ready (EndpointSlice condition, Pod or Node Ready).") Boolean ready,
+    @JsonPropertyDescription("Result of the directors' health checks: Healthy, Unhealthy or Unknown.") String health,
+    @JsonPropertyDescription("At weight 0, on its way out.") Boolean draining) {}

@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VirtualServiceStatus(
-    Long observedGeneration,
-    List<Condition> conditions,
-    String ports,
-    String readyRealServers,
-    List<ResolvedRealServer> realServers,
-    NodeSummary nodes) {}
+    @JsonPropertyDescription("The metadata.generation this status describes.") Long observedGeneration,
+    @JsonPropertyDescription("Ready, Programmed, Degraded, Conflict: type, status, reason, message, lastTransitionTime.") List<Condition> conditions,
+    @JsonPropertyDescription("The ports as kubectl shows them, e.g. 80/TCP,443/TCP.") String ports,
+    @JsonPropertyDescription("Ready real servers over all resolved, e.g. 2/3.") String readyRealServers,
+    @JsonPropertyDescription("The real servers the operator resolved from the pool.") List<ResolvedRealServer> realServers,
+    @JsonPropertyDescription("How many nodes have programmed their part.") NodeSummary nodes) {}

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.re2j.Pattern;
+import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +33,8 @@ final class SchemaWalker {
   private final CelRules cel;
   private final Map<String, String> patternNames;
   private final Map<String, Pattern> patterns = new ConcurrentHashMap<>();
+  /** Compiled rules per schema node (by identity), filled by checkSupported, read-only after. */
+  private final Map<JsonNode, List<CelRuntime.Program>> rules = new IdentityHashMap<>();
 
   /**
    * @param patternNames human words for well-known patterns ("an IPv4 or IPv6 literal"), so an
@@ -49,9 +53,11 @@ final class SchemaWalker {
         throw new IllegalArgumentException(where + ": schema keyword " + k + " is not enforced by SpecValidator");
       }
     }
+    List<CelRuntime.Program> compiled = new ArrayList<>();
     for (JsonNode rule : schema.path("x-kubernetes-validations")) {
-      cel.program(rule.path("rule").asText());
+      compiled.add(cel.compile(rule.path("rule").asText(), schema, where));
     }
+    rules.put(schema, List.copyOf(compiled));
     if (schema.has("pattern")) {
       pattern(schema.get("pattern").asText());
     }
@@ -119,8 +125,15 @@ final class SchemaWalker {
   }
 
   private void checkRules(JsonNode schema, JsonNode value, String path, List<FieldError> errors) {
-    for (JsonNode rule : schema.path("x-kubernetes-validations")) {
-      String why = cel.check(rule.path("rule").asText(), value);
+    List<CelRuntime.Program> programs = rules.get(schema);
+    if (programs == null) {
+      throw new IllegalStateException(path + ": schema node was not prepared by checkSupported");
+    }
+    JsonNode declared = schema.path("x-kubernetes-validations");
+    Map<String, Object> bindings = declared.isEmpty() ? Map.of() : CelRules.bind(value);
+    for (int i = 0; i < declared.size(); i++) {
+      JsonNode rule = declared.get(i);
+      String why = cel.check(programs.get(i), bindings);
       if (why == null) {
         continue;
       }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.lvs.api.v1alpha1.Patterns;
 import io.lvs.api.v1alpha1.RealServerPool;
+import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,16 @@ public final class SpecValidator {
     return validateObject(realServerPools, toJson(pool));
   }
 
+  /** Everything wrong with a VirtualService spec alone (paths start at {@code spec}). */
+  public List<FieldError> validate(VirtualServiceSpec spec) {
+    return validateSpec(virtualServices, json.valueToTree(spec));
+  }
+
+  /** Everything wrong with a RealServerPool spec alone (paths start at {@code spec}). */
+  public List<FieldError> validate(RealServerPoolSpec spec) {
+    return validateSpec(realServerPools, json.valueToTree(spec));
+  }
+
   /**
    * Validates a raw object (as parsed from YAML or JSON) of kind VirtualService or
    * RealServerPool: what {@code kubectl apply} would send, including fields the Java types cannot
@@ -81,6 +93,15 @@ public final class SpecValidator {
     if (spec != null && !spec.isNull()) {
       walker.walk(crd.property("spec"), spec, "spec", errors);
     }
+    return List.copyOf(errors);
+  }
+
+  private List<FieldError> validateSpec(CrdSchema crd, JsonNode spec) {
+    if (spec == null || spec.isNull() || spec.isMissingNode()) {
+      return List.of(new FieldError("spec", null, "required", FieldError.Source.SCHEMA));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    walker.walk(crd.property("spec"), spec, "spec", errors);
     return List.copyOf(errors);
   }
 

@@ -9,12 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The checked-in CRDs (crds/*.yml, helm-chart/crds/*.yml) must be exactly what the Java types
- * generate. With {@code -Dlvs.regenerate=true} (profile {@code regenerate-crds}) the test writes
+ * The checked-in CRDs (crds/*.yml, helm-chart/crds/*.yml) and docs/crd-reference.md must be exactly
+ * what the Java types generate. With {@code -Dlvs.regenerate=true} (profile {@code regenerate-crds}) the test writes
  * the files instead of failing.
  */
 class GeneratedFilesTest {
@@ -35,6 +36,45 @@ class GeneratedFilesTest {
   @EnumSource(ApiKind.class)
   void helmChartCrdIsTheSameFile(ApiKind kind) throws IOException {
     checkOrWrite(kind.helmFile(), CrdPostProcessor.render(kind));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ApiKind.class)
+  void namesCategoriesAndStatusSubresource(ApiKind kind) {
+    JsonNode crd = CrdPostProcessor.parse(CrdPostProcessor.render(kind));
+    JsonNode names = crd.path("spec").path("names");
+    String shortName =
+        switch (kind) {
+          case VIRTUAL_SERVICE -> "lvsvs"; // not "vs": Istio's VirtualService has it
+          case REAL_SERVER_POOL -> "rsp";
+          case LVS_NODE_STATE -> "lvsns";
+        };
+    assertThat(names.path("shortNames")).extracting(JsonNode::asText).containsExactly(shortName);
+    if (kind.userFacing()) {
+      assertThat(names.path("categories")).extracting(JsonNode::asText).containsExactly("lvs");
+    } else {
+      assertThat(names.has("categories")).as("internal kind stays out of kubectl get lvs").isFalse();
+    }
+    for (JsonNode version : crd.path("spec").path("versions")) {
+      assertThat(version.path("subresources").has("status")).isTrue();
+    }
+  }
+
+  @Test
+  void virtualServiceColumnsInTheOrderKubectlShowsThem() {
+    JsonNode crd = CrdPostProcessor.parse(CrdPostProcessor.render(ApiKind.VIRTUAL_SERVICE));
+    List<String> defaultColumns = new ArrayList<>();
+    for (JsonNode c : crd.path("spec").path("versions").get(0).path("additionalPrinterColumns")) {
+      if (c.path("priority").asInt() == 0) {
+        defaultColumns.add(c.path("name").asText());
+      }
+    }
+    assertThat(defaultColumns).containsExactly("VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
+  }
+
+  @Test
+  void crdReferenceIsCurrent() throws IOException {
+    checkOrWrite(ApiKind.MODULE.resolveSibling("docs").resolve("crd-reference.md"), CrdReference.render());
   }
 
   @ParameterizedTest

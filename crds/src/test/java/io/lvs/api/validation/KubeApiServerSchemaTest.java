@@ -47,6 +47,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KubeApiServerSchemaTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NS = "default";
+  private static final SpecValidator VALIDATOR = new SpecValidator();
   private static KubeAPIServer server;
   private static KubernetesClient client;
   private static String kubeConfigYaml;
@@ -97,7 +98,7 @@ class KubeApiServerSchemaTest {
   @MethodSource("schemaCases")
   void serverAndSpecValidatorAgree(String name, JsonNode object, String path, String message) throws IOException {
     ObjectNodeName.rename(object, name);
-    List<FieldError> errors = new SpecValidator().validate(object);
+    List<FieldError> errors = VALIDATOR.validate(object);
     List<FieldError> schemaErrors =
         errors.stream()
             .filter(e -> e.source() == FieldError.Source.SCHEMA && !e.detail().equals("is an unknown field"))
@@ -120,6 +121,20 @@ class KubeApiServerSchemaTest {
             assertThat(serverMessage).as("%s: server said %s", name, serverMessage).contains(serverPath(expected.path()));
           }
         });
+  }
+
+  @Test
+  void everyShippedExampleIsAccepted() throws IOException {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("examples").endMetadata().build()).create();
+    List<Examples.Doc> docs = Examples.docs();
+    assertThat(docs).isNotEmpty();
+    for (Examples.Doc doc : docs) {
+      GenericKubernetesResource r = JSON.treeToValue(doc.object(), GenericKubernetesResource.class);
+      GenericKubernetesResource stored = client.resource(r).inNamespace("examples").create();
+      // nothing pruned: what the server stored is what the example says
+      JsonNode storedSpec = JSON.valueToTree(stored.getAdditionalProperties().get("spec"));
+      assertThat(storedSpec).as(doc.toString()).isEqualTo(doc.object().get("spec"));
+    }
   }
 
   @Test

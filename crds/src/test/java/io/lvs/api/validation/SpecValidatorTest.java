@@ -201,6 +201,31 @@ class SpecValidatorTest {
         .hasMessageContaining("CEL rule does not compile");
   }
 
+  @Test
+  void aCelRuleNamingAFieldTheSchemaLacksIsRefusedAtConstruction() throws Exception {
+    // self is typed from the schema, as on the API server: a typo cannot make a rule vacuous
+    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResourceAsStream(CrdSchema.RESOURCE_DIR + "virtualservices.lvs.io-v1.yml"));
+    ObjectNode rule = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations/0");
+    rule.put("rule", "has(self.fwmrak) != has(self.vip)");
+    CrdSchema edited = CrdSchema.parse(crd, "v1alpha1");
+    CrdSchema pools = CrdSchema.load("realserverpools.lvs.io", "v1alpha1");
+    assertThatThrownBy(() -> new SpecValidator(edited, pools))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("fwmrak");
+  }
+
+  @Test
+  void aCelRuleComparingMismatchedTypesIsRefusedAtConstruction() throws Exception {
+    JsonNode crd = YAML.readTree(getClass().getClassLoader().getResourceAsStream(CrdSchema.RESOURCE_DIR + "virtualservices.lvs.io-v1.yml"));
+    ObjectNode rule = (ObjectNode) crd.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/x-kubernetes-validations/0");
+    rule.put("rule", "!has(self.fwmark) || self.fwmark == 'one'");
+    CrdSchema edited = CrdSchema.parse(crd, "v1alpha1");
+    CrdSchema pools = CrdSchema.load("realserverpools.lvs.io", "v1alpha1");
+    assertThatThrownBy(() -> new SpecValidator(edited, pools))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("CEL rule does not compile");
+  }
+
   /** The operator validates typed objects: where the types can hold the input, same answer. */
   private static void sameAnswerThroughTheJavaTypes(JsonNode object, List<FieldError> expected) {
     Class<?> type = object.path("kind").asText().equals("VirtualService") ? VirtualService.class : RealServerPool.class;
@@ -214,6 +239,9 @@ class SpecValidatorTest {
         typed instanceof VirtualService v ? VALIDATOR.validate(v) : VALIDATOR.validate((RealServerPool) typed);
     assertThat(viaTypes).extracting(FieldError::message).containsExactlyInAnyOrderElementsOf(
         expected.stream().map(FieldError::message).toList());
+    List<FieldError> viaSpec =
+        typed instanceof VirtualService v ? VALIDATOR.validate(v.getSpec()) : VALIDATOR.validate(((RealServerPool) typed).getSpec());
+    assertThat(viaSpec).isEqualTo(viaTypes);
   }
 
   private static Arguments vs(String name, String override, String path, String message) {

@@ -30,16 +30,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * them, with the kernel's errors for duplicates and missing objects (EEXIST, ENOENT / ESRCH), a
  * count of mutating calls, and a switch that makes every call fail (EPERM) as a broken netlink would.
  */
-final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
+public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   private final Map<ServiceKey, IpvsService> services = new LinkedHashMap<>();
   private final Map<ServiceKey, Map<DestinationKey, Destination>> dests = new LinkedHashMap<>();
   private final Set<InterfaceAddress> addresses = new LinkedHashSet<>();
   private final Map<String, Link> links = new LinkedHashMap<>();
   private final Map<String, String> sysctls = new HashMap<>();
-  final AtomicInteger mutations = new AtomicInteger();
-  final AtomicReference<String> broken = new AtomicReference<>();
+  public final AtomicInteger mutations = new AtomicInteger();
+  public final AtomicReference<String> broken = new AtomicReference<>();
 
-  InMemoryKernel() {
+  public InMemoryKernel() {
     links.put("lo", new Link(1, "lo", null, true));
     sysctls.put("net.ipv4.conf.lo.arp_ignore", "0");
     sysctls.put("net.ipv4.conf.all.arp_ignore", "0");
@@ -234,15 +234,15 @@ final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   }
 
   // test access, bypassing the mutation counter: what an administrator or kube-proxy would do
-  synchronized Map<ServiceKey, IpvsService> services() {
+  public synchronized Map<ServiceKey, IpvsService> services() {
     return Map.copyOf(services);
   }
 
-  synchronized Map<DestinationKey, Destination> destinations(ServiceKey key) {
+  public synchronized Map<DestinationKey, Destination> destinations(ServiceKey key) {
     return dests.containsKey(key) ? Map.copyOf(dests.get(key)) : Map.of();
   }
 
-  synchronized void putByHand(IpvsService s, Destination... ds) {
+  public synchronized void putByHand(IpvsService s, Destination... ds) {
     services.put(s.key(), s);
     Map<DestinationKey, Destination> m = dests.computeIfAbsent(s.key(), k -> new LinkedHashMap<>());
     for (Destination d : ds) {
@@ -250,19 +250,19 @@ final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
     }
   }
 
-  synchronized void removeByHand(ServiceKey service, DestinationKey dest) {
+  public synchronized void removeByHand(ServiceKey service, DestinationKey dest) {
     dests.get(service).remove(dest);
   }
 
-  synchronized void setByHand(ServiceKey service, Destination d) {
+  public synchronized void setByHand(ServiceKey service, Destination d) {
     dests.get(service).put(d.key(), d);
   }
 
-  synchronized Set<InterfaceAddress> addressSet() {
+  public synchronized Set<InterfaceAddress> addressSet() {
     return Set.copyOf(addresses);
   }
 
-  synchronized String sysctl(String key) {
+  public synchronized String sysctl(String key) {
     return sysctls.get(key);
   }
 }

@@ -8,6 +8,7 @@ import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
 import io.lvs.api.v1alpha1.NodeSnat;
+import io.lvs.api.v1alpha1.NodeSysctl;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.SchedulerFlag;
 import io.lvs.api.v1alpha1.ServicePort;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -46,7 +48,14 @@ public final class NodeStatePlanner {
   static final String DEFAULT_SCHEDULER = "wlc";
   static final String DEFAULT_TUNNEL = "ipip";
 
-  public ClusterPlan plan(
+  /**
+   * Fragments of the previous plan by everything they depend on. A memo, not state: the output is
+   * the same with or without it; it spares re-deriving 2,000 unchanged VirtualServices when one
+   * changes. Used from one thread at a time (the sync), hence the synchronized plan.
+   */
+  private Map<FragmentKey, Fragment> previous = new HashMap<>();
+
+  public synchronized ClusterPlan plan(
       List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
     Map<String, NodeView> byName =
         nodes.stream().collect(Collectors.toMap(NodeView::name, Function.identity(), (a, b) -> a, TreeMap::new));
@@ -62,25 +71,82 @@ public final class NodeStatePlanner {
     }
     Map<String, String> chosen = chooseHolders(winners, directors, leaseHolders);
 
-    Map<String, NodeSpecBuilder> builders = new TreeMap<>();
+    Map<String, NodeLists> merged = new TreeMap<>();
     Map<String, ClusterPlan.Outcome> outcomes = new TreeMap<>();
-    for (ServiceInput s : winners) {
+    Map<FragmentKey, Fragment> memo = new HashMap<>();
+    // by key, so concatenating per-owner fragments gives lists ordered by owner, as one sort would
+    List<ServiceInput> byKey = winners.stream().sorted(Comparator.comparing(ServiceInput::key)).toList();
+    for (ServiceInput s : byKey) {
       String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
       String holder = null;
       if (vip != null && chosen.containsKey(vip)) {
         String lease = leaseHolders.get(vip);
         holder = lease == null || lease.equals(chosen.get(vip)) ? chosen.get(vip) : null;
       }
-      Set<String> touched = contribute(s, directors.get(s.key()), holder, byName, builders);
+      List<NodeView> ds = directors.get(s.key());
+      Set<String> present = new TreeSet<>();
+      for (Member m : s.members()) {
+        if (m.node() != null && byName.containsKey(m.node())) {
+          present.add(m.node());
+        }
+      }
+      FragmentKey fk = new FragmentKey(s, ds, holder, present);
+      Fragment f = memo.computeIfAbsent(fk, k -> {
+        Fragment known = previous.get(k);
+        return known != null ? known : fragment(k, byName);
+      });
+      f.nodes().forEach((n, spec) -> merged.computeIfAbsent(n, NodeLists::new).add(spec));
       outcomes.put(
-          s.key(),
-          new ClusterPlan.Outcome(
-              null, directors.get(s.key()).stream().map(NodeView::name).toList(), holder, touched));
+          s.key(), new ClusterPlan.Outcome(null, ds.stream().map(NodeView::name).toList(), holder, f.nodes().keySet()));
     }
+    previous = memo; // only what this plan used: the memo cannot grow without bound
     losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
     Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
-    builders.forEach((n, b) -> specs.put(n, b.build()));
+    merged.forEach((n, l) -> specs.put(n, l.build()));
     return new ClusterPlan(specs, outcomes, chosen);
+  }
+
+  /** Everything one VirtualService's contribution depends on. */
+  private record FragmentKey(ServiceInput service, List<NodeView> directors, String holder, Set<String> memberNodes) {}
+
+  /** One VirtualService's entries, per node (each spec holds that owner's entries only, sorted). */
+  private record Fragment(Map<String, LvsNodeStateSpec> nodes) {}
+
+  private static Fragment fragment(FragmentKey k, Map<String, NodeView> nodes) {
+    Map<String, NodeSpecBuilder> builders = new TreeMap<>();
+    Map<String, NodeView> present = new HashMap<>();
+    k.memberNodes().forEach(n -> present.put(n, nodes.get(n)));
+    contribute(k.service(), k.directors(), k.holder(), present, builders);
+    Map<String, LvsNodeStateSpec> out = new TreeMap<>();
+    builders.forEach((n, b) -> out.put(n, b.build()));
+    return new Fragment(out);
+  }
+
+  /** Concatenates per-owner fragments of one node, in owner order. */
+  private static final class NodeLists {
+    private final String node;
+    private final List<NodeIpvsService> services = new ArrayList<>();
+    private final List<NodeAddress> addresses = new ArrayList<>();
+    private final List<NodeLink> links = new ArrayList<>();
+    private final List<NodeSysctl> sysctls = new ArrayList<>();
+    private final List<NodeSnat> snat = new ArrayList<>();
+
+    NodeLists(String node) {
+      this.node = node;
+    }
+
+    void add(LvsNodeStateSpec f) {
+      services.addAll(f.services());
+      addresses.addAll(f.addresses());
+      links.addAll(f.links());
+      sysctls.addAll(f.sysctls());
+      snat.addAll(f.snat());
+    }
+
+    LvsNodeStateSpec build() {
+      return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
+          List.copyOf(sysctls), List.copyOf(snat));
+    }
   }
 
   /**

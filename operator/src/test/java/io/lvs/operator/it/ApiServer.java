@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * when JUnit closes its root store), with our CRDs and the test-only discovery.k8s.io/v1
  * EndpointSlice CRD installed. The built-in v1beta1 group is switched off so the CRD can serve v1.
  */
-final class ApiServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class ApiServer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   private static final List<Path> CRDS =
       List.of(
@@ -58,12 +58,17 @@ final class ApiServer implements ExtensionContext.Store.CloseableResource, AutoC
     }
   }
 
+  /** A server of one's own (benchmarks), closed by the caller. */
+  public static ApiServer standalone() {
+    return new ApiServer();
+  }
+
   static ApiServer get(ExtensionContext context) {
     return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(ApiServer.class, k -> new ApiServer(), ApiServer.class);
   }
 
-  KubernetesClient newClient() {
+  public KubernetesClient newClient() {
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.api.v1alpha1.Directors;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeState;
@@ -105,9 +106,18 @@ final class Fixtures {
    * owner, programmed or the errors.
    */
   void agentReports(String node, List<OwnerReport> owners) {
-    client.resources(LvsNodeState.class).withName(node).editStatus(s -> {
-      s.setStatus(new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, owners, null));
-      return s;
-    });
+    for (int attempt = 0; ; attempt++) {
+      try {
+        client.resources(LvsNodeState.class).withName(node).editStatus(s -> {
+          s.setStatus(new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, owners, null));
+          return s;
+        });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 }

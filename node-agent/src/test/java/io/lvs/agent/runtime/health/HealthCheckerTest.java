@@ -82,7 +82,7 @@ class HealthCheckerTest {
 
     long down = System.nanoTime();
     tcp.close();
-    await().atMost(Duration.ofSeconds(3)).until(() -> checker.down().contains(member));
+    await().atMost(Duration.ofSeconds(3)).until(() -> checker.down().contains(member) && !transitions.isEmpty());
     long tookMs = (transitions.get(0) - down) / 1_000_000;
     // fall=3 failures: at most 3 intervals (the first failing probe may be up to one interval away) + timeout + slack
     assertThat(tookMs).isLessThanOrEqualTo(3 * INTERVAL.toMillis() + TIMEOUT.toMillis() + 500)
@@ -90,7 +90,9 @@ class HealthCheckerTest {
 
     long up = System.nanoTime();
     tcp = listen(port);
-    await().atMost(Duration.ofSeconds(3)).until(() -> checker.snapshot().get(member) == Health.Healthy);
+    // the transition is recorded by the listener right after the snapshot flips: wait for both
+    await().atMost(Duration.ofSeconds(3))
+        .until(() -> checker.snapshot().get(member) == Health.Healthy && transitions.size() >= 2);
     long riseMs = (transitions.get(1) - up) / 1_000_000;
     assertThat(riseMs).isLessThanOrEqualTo(2 * INTERVAL.toMillis() + 500).isGreaterThanOrEqualTo(INTERVAL.toMillis() - 50);
     assertThat(transitions).hasSize(2);

@@ -1,0 +1,265 @@
+package io.lvs.e2e.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * etcd and the real kube-apiserver 1.20.2 (built from Debian's source by
+ * e2e/kube-apiserver/ensure-kube-apiserver.sh), run inside the VM and listening on the lab bridge
+ * so processes in every node namespace reach it. TLS with a lab CA; one bearer token that the
+ * harness, the operator and the agents share (the chart's RBAC is proven elsewhere).
+ *
+ * <p>EndpointSlice discovery.k8s.io/v1 is 1.21+: the built-in v1beta1 is switched off so that the
+ * test-only CRD in e2e/kube-apiserver/endpointslice-v1-crd.yaml can serve the v1 shape.
+ */
+public final class ApiServer {
+  public static final int PORT = 6443;
+
+  private final Path binaries;
+  private final Path dir;
+  private final Path logs;
+  private final String token = UUID.randomUUID().toString().replace("-", "");
+  private LabProcess etcd;
+  private LabProcess apiserver;
+  private HttpClient http;
+
+  public ApiServer(Path binaries, Path dir, Path logs) {
+    this.binaries = binaries;
+    this.dir = dir;
+    this.logs = logs;
+  }
+
+  public String url() {
+    return "https://" + LabNetwork.GATEWAY + ":" + PORT;
+  }
+
+  /** Certificates, token file, etcd; then the API server, waiting until /readyz answers ok. */
+  public void start(Duration timeout) {
+    for (String b : List.of("kube-apiserver", "etcd")) {
+      if (!Files.isExecutable(binaries.resolve(b))) {
+        throw new IllegalStateException(
+            "missing " + binaries.resolve(b) + ": run e2e/kube-apiserver/ensure-kube-apiserver.sh on the host first");
+      }
+    }
+    try {
+      Files.createDirectories(dir);
+      writeCertificates();
+      Files.writeString(dir.resolve("tokens.csv"), token + ",lvs-lab-admin,lvs-lab-admin,system:masters\n");
+      Files.writeString(dir.resolve("kubeconfig"), kubeconfig());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    etcd =
+        new LabProcess(
+                "etcd",
+                List.of(
+                    binaries.resolve("etcd").toString(),
+                    "--data-dir", dir.resolve("etcd").toString(),
+                    "--listen-client-urls", "http://127.0.0.1:2379",
+                    "--advertise-client-urls", "http://127.0.0.1:2379",
+                    "--listen-peer-urls", "http://127.0.0.1:2380",
+                    "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
+                    "--initial-cluster", "default=http://127.0.0.1:2380"),
+                Map.of("ETCD_UNSUPPORTED_ARCH", "amd64"),
+                logs.resolve("etcd.log"))
+            .start();
+    apiserver = new LabProcess("kube-apiserver", apiserverCommand(), Map.of(), logs.resolve("kube-apiserver.log"));
+    startApiServer(timeout);
+  }
+
+  /** Starts kube-apiserver (again) against the running etcd and waits for /readyz. */
+  public void startApiServer(Duration timeout) {
+    apiserver.start();
+    awaitReady(timeout);
+  }
+
+  /** Stops only kube-apiserver (etcd keeps the data): the "API server down" fault. */
+  public void stopApiServer() {
+    apiserver.stop(Duration.ofSeconds(10));
+  }
+
+  public void stop() {
+    if (apiserver != null) {
+      apiserver.stop(Duration.ofSeconds(10));
+    }
+    if (etcd != null) {
+      etcd.stop(Duration.ofSeconds(10));
+    }
+  }
+
+  /** GET /readyz with the lab CA and token (in-process: a curl per poll is dear under emulation). */
+  public boolean isReady() {
+    return probe().equals("ok");
+  }
+
+  /** "ok", or what /readyz answered, or why it could not be asked. */
+  private String probe() {
+    try {
+      if (http == null) {
+        http = HttpClient.newBuilder().sslContext(labTrust()).connectTimeout(Duration.ofSeconds(20)).build();
+      }
+      HttpResponse<String> r = http.send(
+          HttpRequest.newBuilder(URI.create(url() + "/readyz")).timeout(Duration.ofSeconds(30))
+              .header("Authorization", "Bearer " + token).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && r.body().strip().equals("ok") ? "ok" : "HTTP " + r.statusCode() + ": " + r.body().strip();
+    } catch (IOException e) {
+      return e.toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
+  }
+
+  private SSLContext labTrust() throws IOException {
+    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      ks.setCertificateEntry("lvs-lab-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(null, tmf.getTrustManagers(), null);
+      return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot trust the lab CA " + dir.resolve("ca.crt"), e);
+    }
+  }
+
+  /** kubeconfig for every lab process: the bridge address, the lab CA, the shared token. */
+  public Path kubeconfigFile() {
+    return dir.resolve("kubeconfig");
+  }
+
+  /** kubectl, from the same build as the server. */
+  public Path kubectl() {
+    return binaries.resolve("kubectl");
+  }
+
+  public String tail(int lines) {
+    return apiserver == null ? "" : apiserver.tail(lines);
+  }
+
+  private void awaitReady(Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    String last = "";
+    while (Instant.now().isBefore(deadline)) {
+      if (!apiserver.isAlive()) {
+        throw new IllegalStateException("kube-apiserver exited:\n" + apiserver.tail(30));
+      }
+      last = probe();
+      if (last.equals("ok")) {
+        return;
+      }
+      sleep(Duration.ofMillis(500));
+    }
+    throw new IllegalStateException("kube-apiserver not ready after " + timeout + " (last /readyz: " + last + "); log: "
+        + apiserver.log() + ", ends:\n" + apiserver.tail(10));
+  }
+
+  private List<String> apiserverCommand() {
+    return List.of(
+        binaries.resolve("kube-apiserver").toString(),
+        "--etcd-servers=http://127.0.0.1:2379",
+        "--bind-address=" + LabNetwork.GATEWAY,
+        "--advertise-address=" + LabNetwork.GATEWAY,
+        "--secure-port=" + PORT,
+        "--insecure-port=0",
+        "--tls-cert-file=" + dir.resolve("apiserver.crt"),
+        "--tls-private-key-file=" + dir.resolve("apiserver.key"),
+        "--client-ca-file=" + dir.resolve("ca.crt"),
+        "--token-auth-file=" + dir.resolve("tokens.csv"),
+        // the chart's RBAC is proven by the delivery and operator suites; here every process is admin
+        "--authorization-mode=AlwaysAllow",
+        "--service-account-issuer=https://kubernetes.default.svc",
+        "--service-account-key-file=" + dir.resolve("sa.pub"),
+        "--service-account-signing-key-file=" + dir.resolve("sa.key"),
+        // never routed: the lab has no kube-proxy; kept inside the benchmarking range regardless
+        "--service-cluster-ip-range=198.19.0.0/24",
+        // only the API groups the product uses: each group's start-up work (bootstrap objects,
+        // informers) costs tens of seconds under emulation. discovery.k8s.io stays off so the
+        // test-only EndpointSlice v1 CRD can serve it.
+        "--runtime-config=api/all=false,api/v1=true,apiextensions.k8s.io/v1=true,apiregistration.k8s.io/v1=true,"
+            + "coordination.k8s.io/v1=true,events.k8s.io/v1=true,authentication.k8s.io/v1=true,authorization.k8s.io/v1=true",
+        "--enable-admission-plugins=NamespaceLifecycle",
+        "--disable-admission-plugins=ServiceAccount,LimitRanger,TaintNodesByCondition,Priority,DefaultTolerationSeconds,"
+            + "DefaultStorageClass,StorageObjectInUseProtection,PersistentVolumeClaimResize,RuntimeClass,CertificateApproval,"
+            + "CertificateSigning,CertificateSubjectRestriction,DefaultIngressClass,MutatingAdmissionWebhook,"
+            + "ValidatingAdmissionWebhook,ResourceQuota",
+        "--allow-privileged=true",
+        "--enable-priority-and-fairness=false",
+        "--profiling=false",
+        "--endpoint-reconciler-type=none");
+  }
+
+  // P-256 keys throughout: RSA key generation takes seconds under emulation
+  private void writeCertificates() {
+    String d = dir.toString();
+    Shell.ok("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+        "-subj", "/CN=lvs-lab-ca", "-keyout", d + "/ca.key", "-out", d + "/ca.crt");
+    Shell.ok("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=kube-apiserver",
+        "-keyout", d + "/apiserver.key", "-out", d + "/apiserver.csr");
+    try {
+      Files.writeString(
+          dir.resolve("san.ext"),
+          "subjectAltName=IP:" + LabNetwork.GATEWAY + ",IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Shell.ok("openssl", "x509", "-req", "-in", d + "/apiserver.csr", "-CA", d + "/ca.crt",
+        "-CAkey", d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext",
+        "-out", d + "/apiserver.crt");
+    Shell.ok("openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", d + "/sa.key");
+    Shell.ok("openssl", "ec", "-in", d + "/sa.key", "-pubout", "-out", d + "/sa.pub");
+  }
+
+  private String kubeconfig() {
+    return """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: lvs-lab
+          cluster:
+            server: %s
+            certificate-authority: %s
+        users:
+        - name: lvs-lab-admin
+          user:
+            token: %s
+        contexts:
+        - name: lvs-lab
+          context:
+            cluster: lvs-lab
+            user: lvs-lab-admin
+            namespace: default
+        current-context: lvs-lab
+        """
+        .formatted(url(), dir.resolve("ca.crt"), token);
+  }
+
+  static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}

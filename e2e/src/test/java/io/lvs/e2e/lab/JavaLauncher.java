@@ -1,0 +1,112 @@
+package io.lvs.e2e.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Starts the product's entry points as separate JVMs, as the Helm chart's containers would:
+ * {@code ip netns exec NODE java -cp CLASSPATH io.lvs.agent.AgentMain} with NODE_NAME set, one per
+ * node, and one {@code io.lvs.operator.OperatorMain} in the root namespace. Small heaps and C1
+ * only: up to eight JVMs share two emulated CPUs.
+ */
+public final class JavaLauncher {
+  public static final String AGENT_MAIN = "io.lvs.agent.AgentMain";
+  public static final String OPERATOR_MAIN = "io.lvs.operator.OperatorMain";
+  public static final int AGENT_HTTP_PORT = 9720;
+  public static final int OPERATOR_HTTP_PORT = 9710;
+
+  private final String classpath;
+  private final Path kubeconfig;
+  private final Path logs;
+  private final Path stateRoot;
+  private final int resyncSeconds;
+
+  public JavaLauncher(String classpath, Path kubeconfig, Path logs, Path stateRoot, int resyncSeconds) {
+    this.classpath = classpath;
+    this.kubeconfig = kubeconfig;
+    this.logs = logs;
+    this.stateRoot = stateRoot;
+    this.resyncSeconds = resyncSeconds;
+  }
+
+  /**
+   * The classpath of this module's tests (target/test-classes, target/classes and the resolved
+   * test-scope dependencies, which hold lvs-node-agent and lvs-operator), as written by Maven.
+   */
+  public static String moduleTestClasspath(Path moduleDir) {
+    Path target = moduleDir.resolve("target");
+    try {
+      String deps = Files.readString(target.resolve("test-classpath.txt")).strip();
+      return target.resolve("test-classes") + ":" + target.resolve("classes") + ":" + deps;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "no " + target.resolve("test-classpath.txt") + ": build with mvn -pl e2e -am process-test-classes", e);
+    }
+  }
+
+  /** The agent of one node, in the node's namespace, its state directory its own. */
+  public LabProcess agent(LabNode node) {
+    try {
+      Files.createDirectories(stateRoot.resolve(node.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("NODE_NAME", node.name());
+    env.put("LVS_STATE_DIR", stateRoot.resolve(node.name()).toString());
+    env.put("LVS_RESYNC_SECONDS", Integer.toString(resyncSeconds));
+    env.put("LVS_HTTP_PORT", Integer.toString(AGENT_HTTP_PORT));
+    List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node.ns()));
+    cmd.addAll(java(AGENT_MAIN, "agent-" + node.name(), ownModuleFirst("node-agent")));
+    return new LabProcess("agent/" + node.name(), cmd, withKubeconfig(env), logs.resolve("agent-" + node.name() + ".log"));
+  }
+
+  /** The operator, in the root namespace (it needs only the API server). */
+  public LabProcess operator() {
+    Map<String, String> env = new HashMap<>();
+    env.put("LVS_HTTP_PORT", Integer.toString(OPERATOR_HTTP_PORT));
+    env.put("LVS_NAMESPACE", "lvs-system");
+    env.put("LVS_LEADER_ELECTION", "true");
+    return new LabProcess("operator", java(OPERATOR_MAIN, "operator", ownModuleFirst("operator")), withKubeconfig(env), logs.resolve("operator.log"));
+  }
+
+  private Map<String, String> withKubeconfig(Map<String, String> env) {
+    env.put("KUBECONFIG", kubeconfig.toString());
+    return env;
+  }
+
+  /**
+   * The shared classpath with the process's own module first, so its logback.xml is the one
+   * found (the operator and the agent each ship one).
+   */
+  private String ownModuleFirst(String module) {
+    List<String> own = new ArrayList<>();
+    List<String> rest = new ArrayList<>();
+    for (String entry : classpath.split(":")) {
+      boolean mine = entry.contains("/" + module + "/target/") || entry.contains("/lvs-" + module + "-");
+      (mine ? own : rest).add(entry);
+    }
+    own.addAll(rest);
+    return String.join(":", own);
+  }
+
+  private List<String> java(String mainClass, String id, String classpath) {
+    return List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC",
+        "-Xmx192m",
+        "-XX:TieredStopAtLevel=1",
+        "-Xss512k",
+        "-Djava.io.tmpdir=/tmp",
+        "-Dlvs.lab.process=" + id,
+        "-cp",
+        classpath,
+        mainClass);
+  }
+}

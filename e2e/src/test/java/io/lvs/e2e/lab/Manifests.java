@@ -1,0 +1,60 @@
+package io.lvs.e2e.lab;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The YAML a user would write for the lab: a RealServerPool and a VirtualService, built from a few
+ * parameters plus extra spec lines. Kept as text so what is applied reads like the docs' examples.
+ */
+public final class Manifests {
+  private Manifests() {}
+
+  /** A pool of the nodes carrying the lab's web label, on the web servers' port. */
+  public static String nodePool(String name, List<String> extraSpecLines) {
+    return """
+        apiVersion: lvs.io/v1alpha1
+        kind: RealServerPool
+        metadata:
+          name: %s
+        spec:
+          nodeSelector:
+            matchLabels:
+              %s: "%s"
+            port: %d
+        %s""".formatted(name, Lab.WEB_LABEL, Lab.WEB_VALUE, WebServers.PORT, indent(extraSpecLines));
+  }
+
+  /** A VirtualService on VIP:80 directed by the lab's director nodes. */
+  public static String virtualService(String name, String vip, String forwarding, String scheduler, String pool,
+      List<String> extraSpecLines) {
+    return """
+        apiVersion: lvs.io/v1alpha1
+        kind: VirtualService
+        metadata:
+          name: %s
+        spec:
+          vip: %s
+          ports:
+          - port: %d
+          forwarding: %s
+          scheduler: %s
+          realServerPoolRef:
+            name: %s
+          directors:
+            nodeSelector:
+              %s: "%s"
+            vipInterface: eth0
+        %s""".formatted(name, vip, WebServers.PORT, forwarding, scheduler, pool, Lab.DIRECTOR_LABEL, Lab.DIRECTOR_VALUE,
+            indent(extraSpecLines));
+  }
+
+  /** Pool and service in one apply. */
+  public static String pair(String pool, String service) {
+    return pool + "\n---\n" + service;
+  }
+
+  private static String indent(List<String> lines) {
+    return lines.stream().map(l -> "  " + l).collect(Collectors.joining("\n")) + "\n";
+  }
+}

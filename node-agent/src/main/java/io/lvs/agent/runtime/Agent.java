@@ -1,0 +1,160 @@
+package io.lvs.agent.runtime;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.agent.apply.Applier;
+import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.diff.Differ;
+import io.lvs.agent.ownership.OwnershipStore;
+import io.lvs.agent.runtime.health.HealthChecker;
+import io.lvs.agent.runtime.health.Probes;
+import io.lvs.agent.runtime.http.AgentHttpServer;
+import io.lvs.agent.runtime.k8s.NodeStateWatcher;
+import io.lvs.agent.runtime.k8s.StatusWriter;
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node agent, wired: watcher (own node object) -> sync loop (translate, health overlay, apply,
+ * read back) -> status writer (own object's status); health checker; HTTP endpoints. Kernel
+ * clients and the ownership store come from outside, so tests run it against in-memory doubles
+ * and AgentMain against netlink.
+ */
+public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+  private final AgentConfig config;
+  private final Clock clock;
+  private final ScheduledExecutorService syncExecutor;
+  private final ScheduledExecutorService ioExecutor;
+  private final ScheduledExecutorService probeExecutor;
+  private final PrometheusMeterRegistry registry;
+  private final NodeStateWatcher watcher;
+  private final StatusWriter statusWriter;
+  private final HealthChecker health;
+  private final SyncLoop loop;
+  private final LastSpecStore lastSpec;
+  private final Instant started;
+  private AgentHttpServer http;
+
+  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+      SnatProgrammer snat, PrometheusMeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.registry = registry;
+    this.started = clock.instant();
+    this.syncExecutor = Executors.newSingleThreadScheduledExecutor(threads("agent-sync"));
+    this.ioExecutor = Executors.newSingleThreadScheduledExecutor(threads("agent-status"));
+    this.probeExecutor = Executors.newScheduledThreadPool(4, threads("agent-probe"));
+    AgentMetrics metrics = new AgentMetrics(registry);
+    this.watcher = new NodeStateWatcher(client, config.nodeName(), this);
+    this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
+        config.statusHeartbeat(), clock);
+    this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
+    this.loop = new SyncLoop(applier, kernel.ipvs(), health, snat, statusWriter, metrics, clock, syncExecutor,
+        config.resync());
+    this.lastSpec = new LastSpecStore(config.stateDir());
+  }
+
+  private void triggerSync() {
+    loop.trigger();
+  }
+
+  /** Starts everything; returns at once (the watch connects in the background, retrying). */
+  public void start() throws IOException {
+    lastSpec.load().ifPresent(saved -> {
+      LOG.atInfo().addKeyValue("generation", saved.generation()).log("resuming from the last applied spec until the API server answers");
+      loop.onSpec(saved.generation(), saved.spec(), null);
+    });
+    loop.start();
+    watcher.start();
+    if (config.httpPort() > 0) {
+      http = new AgentHttpServer(config.httpPort(), this::liveProblem, this::readyProblem, registry);
+      http.start();
+    }
+    LOG.atInfo().addKeyValue("node", config.nodeName()).addKeyValue("resync", config.resync())
+        .addKeyValue("httpPort", config.httpPort()).log("agent started");
+  }
+
+  @Override
+  public void onNodeState(LvsNodeState state) {
+    long generation = state.getMetadata().getGeneration() == null ? 0 : state.getMetadata().getGeneration();
+    loop.onSpec(generation, state.getSpec(), state.getStatus() == null ? null : state.getStatus().conditions());
+    try {
+      lastSpec.save(new LastSpecStore.Saved(generation, state.getSpec()));
+    } catch (RuntimeException e) {
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not keep the last spec");
+    }
+  }
+
+  @Override
+  public void onNodeStateDeleted() {
+    loop.onDeleted();
+  }
+
+  /** Empty when alive: the sync loop has run within a few resync periods (or has had nothing to do). */
+  public Optional<String> liveProblem() {
+    Duration limit = config.resync().multipliedBy(3).plusSeconds(60);
+    Instant last = loop.lastSyncEnd().orElse(started);
+    if (loop.target().isPresent() && Duration.between(last, clock.instant()).compareTo(limit) > 0) {
+      return Optional.of("no sync finished for " + Duration.between(last, clock.instant()).toSeconds() + " s");
+    }
+    return Optional.empty();
+  }
+
+  /** Empty when ready: the node object was listed once and a sync has run since. */
+  public Optional<String> readyProblem() {
+    if (!watcher.hasSynced()) {
+      return Optional.of("node object " + config.nodeName() + " not listed yet");
+    }
+    if (loop.lastOutcome().isEmpty()) {
+      return Optional.of("no sync finished yet");
+    }
+    return Optional.empty();
+  }
+
+  public SyncLoop loop() {
+    return loop;
+  }
+
+  public NodeStateWatcher watcher() {
+    return watcher;
+  }
+
+  public int httpPort() {
+    return http == null ? 0 : http.port();
+  }
+
+  @Override
+  public void close() {
+    if (http != null) {
+      http.close();
+    }
+    watcher.close();
+    loop.close();
+    health.close();
+    syncExecutor.shutdownNow();
+    probeExecutor.shutdownNow();
+    ioExecutor.shutdownNow();
+  }
+
+  private static ThreadFactory threads(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,53 @@
+package io.lvs.agent.runtime;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The agent's environment contract: NODE_NAME (required, from the downward API), LVS_STATE_DIR
+ * (default /var/lib/lvs-agent), LVS_RESYNC_SECONDS (default 10), LVS_HTTP_PORT (default 9720, 0
+ * disables the HTTP endpoints).
+ */
+public record AgentConfig(String nodeName, Path stateDir, Duration resync, int httpPort, Duration statusHeartbeat) {
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(60);
+
+  public AgentConfig {
+    Objects.requireNonNull(nodeName, "nodeName");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(resync, "resync");
+    Objects.requireNonNull(statusHeartbeat, "statusHeartbeat");
+  }
+
+  public static AgentConfig fromEnv(Map<String, String> env) {
+    String node = env.get("NODE_NAME");
+    if (node == null || node.isBlank()) {
+      throw new IllegalArgumentException("NODE_NAME: required (set it from the downward API, spec.nodeName)");
+    }
+    if (!node.matches("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")) {
+      throw new IllegalArgumentException("NODE_NAME: \"" + node + "\" is not a valid node name");
+    }
+    Path dir = Path.of(env.getOrDefault("LVS_STATE_DIR", "/var/lib/lvs-agent"));
+    int resync = integer(env, "LVS_RESYNC_SECONDS", 10, 1, 86_400);
+    int port = integer(env, "LVS_HTTP_PORT", 9720, 0, 65_535);
+    return new AgentConfig(node, dir, Duration.ofSeconds(resync), port, DEFAULT_HEARTBEAT);
+  }
+
+  private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return dflt;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + ": \"" + v + "\" is not a number", e);
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + ": " + n + " is outside " + min + ".." + max);
+    }
+    return n;
+  }
+}

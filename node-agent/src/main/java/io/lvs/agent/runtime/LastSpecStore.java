@@ -1,0 +1,49 @@
+package io.lvs.agent.runtime;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+
+/**
+ * The last spec the agent applied, kept in LVS_STATE_DIR, so an agent restarted while the API
+ * server is unreachable keeps repairing drift from it instead of waiting with nothing. Written
+ * atomically (temp file + rename).
+ */
+public final class LastSpecStore {
+  /** A spec with its generation. */
+  public record Saved(long generation, LvsNodeStateSpec spec) {}
+
+  private final Path file;
+
+  public LastSpecStore(Path stateDir) {
+    this.file = stateDir.resolve("last-spec.json");
+  }
+
+  public Optional<Saved> load() {
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Serialization.unmarshal(Files.readString(file), Saved.class));
+    } catch (IOException | RuntimeException e) {
+      // a corrupt file is no reason not to start: the API server has the truth
+      return Optional.empty();
+    }
+  }
+
+  public void save(Saved saved) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      Files.writeString(tmp, Serialization.asJson(saved));
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("save last spec to " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.lvs.agent.runtime;
+
+import io.lvs.agent.ipvs.NetlinkIpvsClient;
+import io.lvs.agent.nft.NetlinkNftClient;
+import io.lvs.agent.ownership.FileOwnershipStore;
+import io.lvs.agent.ownership.OwnershipStore;
+import io.lvs.agent.rtnl.NetlinkRtnlClient;
+import io.lvs.agent.sysctl.ProcSysctl;
+import java.nio.file.Path;
+
+/** The real kernel clients (netlink, /proc/sys) and the on-disk ownership store, for AgentMain. */
+public final class ProductionKernel {
+  private ProductionKernel() {}
+
+  /** IPVS over generic netlink, rtnetlink, /proc/sys, all in the agent's own network namespace (the host's). */
+  public static KernelClients open() {
+    NetlinkIpvsClient ipvs = NetlinkIpvsClient.open(null);
+    try {
+      return new KernelClients(ipvs, NetlinkRtnlClient.open(null), new ProcSysctl());
+    } catch (RuntimeException e) {
+      ipvs.close();
+      throw e;
+    }
+  }
+
+  /** SNAT through nftables (the agent's own table). */
+  public static SnatProgrammer snat() {
+    return new NftSnatProgrammer(NetlinkNftClient.open(null));
+  }
+
+  /** LVS_STATE_DIR/owned.json: what this agent created, so a restarted agent knows its own objects. */
+  public static OwnershipStore ownershipStore(Path stateDir) {
+    return new FileOwnershipStore(stateDir);
+  }
+}

@@ -1,0 +1,80 @@
+package io.lvs.agent.runtime.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * /healthz (liveness), /readyz (readiness) and /metrics (Prometheus text) on one port. A check
+ * answers 200 "ok" or 503 with the reason it is failing.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService executor;
+
+  /**
+   * @param liveProblem empty when alive, else why not
+   * @param readyProblem empty when ready, else why not
+   */
+  public AgentHttpServer(int port, Supplier<Optional<String>> liveProblem, Supplier<Optional<String>> readyProblem,
+      PrometheusMeterRegistry registry) throws IOException {
+    Objects.requireNonNull(registry, "registry");
+    server = HttpServer.create(new InetSocketAddress(port), 16);
+    executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "agent-http");
+      t.setDaemon(true);
+      return t;
+    });
+    server.setExecutor(executor);
+    server.createContext("/healthz", ex -> check(ex, liveProblem.get()));
+    server.createContext("/readyz", ex -> check(ex, readyProblem.get()));
+    server.createContext("/metrics", ex -> {
+      if (!"GET".equals(ex.getRequestMethod())) {
+        send(ex, 405, "text/plain; charset=utf-8", "GET only\n");
+        return;
+      }
+      send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+    });
+  }
+
+  public void start() {
+    server.start();
+  }
+
+  /** The port it listens on (the chosen one when constructed with 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void check(HttpExchange ex, Optional<String> problem) throws IOException {
+    if (problem.isEmpty()) {
+      send(ex, 200, "text/plain; charset=utf-8", "ok\n");
+    } else {
+      send(ex, 503, "text/plain; charset=utf-8", problem.get() + "\n");
+    }
+  }
+
+  private static void send(HttpExchange ex, int code, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

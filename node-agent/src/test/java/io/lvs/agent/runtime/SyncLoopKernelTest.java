@@ -1,0 +1,139 @@
+package io.lvs.agent.runtime;
+
+import static io.lvs.agent.kernellab.Oracle.in;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs.agent.apply.Applier;
+import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.diff.Differ;
+import io.lvs.agent.ipvs.NetlinkIpvsClient;
+import io.lvs.agent.kernellab.Oracle;
+import io.lvs.agent.ownership.FileOwnershipStore;
+import io.lvs.agent.rtnl.NetlinkRtnlClient;
+import io.lvs.agent.runtime.health.HealthChecker;
+import io.lvs.agent.sysctl.ProcSysctl;
+import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeDestination;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.Protocol;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's sync loop on a real kernel (kernel-lab VM), in a fresh network namespace, with
+ * Debian's ipvsadm and ip as oracles: the spec is programmed, a restarted loop changes nothing,
+ * drift made by hand is repaired, a hand-made service is never touched, and a deleted node object
+ * removes exactly what the agent added. The API-server side of the same loop is covered by
+ * AgentApiServerTest; the multi-node labs with AgentMain by the e2e suite.
+ */
+@Tag("kernel")
+class SyncLoopKernelTest {
+  static final String NS = "kt-agent-sync";
+
+  @BeforeAll
+  static void namespace() {
+    Oracle.freshNetns(NS);
+  }
+
+  @AfterAll
+  static void cleanup() {
+    Oracle.deleteNetns(NS);
+  }
+
+  static LvsNodeStateSpec spec(boolean with11, int weight12) {
+    List<NodeDestination> dests = new ArrayList<>();
+    if (with11) {
+      dests.add(new NodeDestination("198.18.0.11", 8080, 1, Forwarding.NAT, null, null, null, null));
+    }
+    dests.add(new NodeDestination("198.18.0.12", 8080, weight12, Forwarding.NAT, null, null, null, null));
+    return new LvsNodeStateSpec("vm-node",
+        List.of(new NodeIpvsService("demo/web", "198.18.0.100", 80, Protocol.TCP, null, null, "rr", null, null, null,
+            dests, null)),
+        List.of(new NodeAddress("demo/web", "198.18.0.100", 32, "lo", false)), null, null, null);
+  }
+
+  static String ipvs() {
+    return in(NS, "ipvsadm", "-S", "-n");
+  }
+
+  @Test
+  void programsRepairsRestartsWithoutChangesAndRemovesOnlyItsOwn(@TempDir Path stateDir) throws Exception {
+    in(NS, "ipvsadm", "-A", "-t", "198.18.0.200:80", "-s", "wlc"); // kube-proxy's, or an administrator's
+    List<LvsNodeStateStatus> published = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
+    try (NetlinkIpvsClient ipvs = NetlinkIpvsClient.open(NS); NetlinkRtnlClient rtnl = NetlinkRtnlClient.open(NS)) {
+      SyncLoop first = loop(ipvs, rtnl, stateDir, exec, published);
+      first.onSpec(1, spec(true, 2), null);
+      SyncOutcome o = first.syncNow().orElseThrow();
+
+      assertThat(o.report().fullySucceeded()).as(o.report().problems().toString()).isTrue();
+      assertThat(ipvs()).contains("-A -t 198.18.0.100:80 -s rr")
+          .contains("-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1")
+          .contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2")
+          .contains("-A -t 198.18.0.200:80 -s wlc");
+      assertThat(in(NS, "ip", "addr", "show", "dev", "lo")).contains("inet 198.18.0.100/32");
+      LvsNodeStateStatus s = published.get(published.size() - 1);
+      assertThat(s.owners()).singleElement().satisfies(r -> assertThat(r.programmed()).isTrue());
+      assertThat(s.services()).singleElement().satisfies(r -> {
+        assertThat(r.service()).isEqualTo("TCP 198.18.0.100:80");
+        assertThat(r.destinations()).extracting(d -> d.address() + ":" + d.port() + " w" + d.weight())
+            .containsExactly("198.18.0.11:8080 w1", "198.18.0.12:8080 w2");
+        assertThat(r.connections()).isZero();
+      });
+      first.close();
+
+      // a restarted agent (new loop, same owned.json) reads the kernel and changes nothing
+      SyncLoop second = loop(ipvs, rtnl, stateDir, exec, published);
+      second.onSpec(1, spec(true, 2), null);
+      SyncOutcome again = second.syncNow().orElseThrow();
+      assertThat(again.report().plan().operations()).isEmpty();
+      assertThat(again.report().conflicts()).isEmpty();
+
+      // drift by hand is repaired
+      in(NS, "ipvsadm", "-e", "-t", "198.18.0.100:80", "-r", "198.18.0.12:8080", "-m", "-w", "9");
+      in(NS, "ipvsadm", "-d", "-t", "198.18.0.100:80", "-r", "198.18.0.11:8080");
+      second.syncNow();
+      assertThat(ipvs()).contains("-a -t 198.18.0.100:80 -r 198.18.0.11:8080 -m -w 1")
+          .contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2");
+
+      // a spec change: one member leaves, the other's weight changes
+      second.onSpec(2, spec(false, 5), null);
+      second.syncNow();
+      assertThat(ipvs()).contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 5").doesNotContain("198.18.0.11:8080");
+      assertThat(published.get(published.size() - 1).observedGeneration()).isEqualTo(2);
+
+      // the node object is deleted: exactly what the agent added goes, the foreign service stays
+      second.onDeleted();
+      second.syncNow();
+      assertThat(ipvs()).doesNotContain("198.18.0.100").contains("-A -t 198.18.0.200:80 -s wlc");
+      assertThat(in(NS, "ip", "addr", "show", "dev", "lo")).doesNotContain("198.18.0.100");
+      second.close();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  private static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
+      ScheduledExecutorService exec, List<LvsNodeStateStatus> published) {
+    Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
+        new Differ(new Drainer(Clock.systemUTC())));
+    HealthChecker health = new HealthChecker(exec, t -> { }, () -> { });
+    return new SyncLoop(applier, ipvs, health, SnatProgrammer.NONE, published::add,
+        new AgentMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), exec, Duration.ofMinutes(5));
+  }
+}

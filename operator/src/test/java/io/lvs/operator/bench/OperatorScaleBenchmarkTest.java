@@ -1,0 +1,235 @@
+package io.lvs.operator.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.lvs.api.v1alpha1.Directors;
+import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.Protocol;
+import io.lvs.api.v1alpha1.RealServerPool;
+import io.lvs.api.v1alpha1.RealServerPoolSpec;
+import io.lvs.api.v1alpha1.RealServerPoolRef;
+import io.lvs.api.v1alpha1.Scheduler;
+import io.lvs.api.v1alpha1.ServiceMembers;
+import io.lvs.api.v1alpha1.ServicePort;
+import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.operator.LvsOperator;
+import io.lvs.operator.Settings;
+import io.lvs.operator.it.ApiServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The issue's scale against the real kube-apiserver 1.20.2: 2,000 VirtualServices (DR, 2 directors
+ * each) x 20 EndpointSlice members over 100 nodes. Measures start-to-all-node-objects-written, the
+ * operator's heap, and EndpointSlice change -> director node objects updated.
+ * Run: mvn -B -o -pl operator -am verify -Dtest=OperatorScaleBenchmarkTest -Doperator.excludedGroups=none
+ *      -Dsurefire.failIfNoSpecifiedTests=false
+ */
+@Tag("benchmark")
+class OperatorScaleBenchmarkTest {
+  static final int SERVICES = Integer.getInteger("bench.services", 2000);
+  static final int MEMBERS = 20;
+  static final int NODES = 100;
+  static final int GROUPS = NODES / 2;
+  static final String NS = "bench";
+
+  private static String vip(int i) {
+    return "10." + (100 + i / 250) + "." + (i % 250) + ".1";
+  }
+
+  private static String member(int i, int m) {
+    return "172." + (16 + i / 250) + "." + (i % 250) + "." + (m + 1);
+  }
+
+  private static EndpointSlice slice(int i, boolean firstTerminating) {
+    EndpointSliceBuilder b = new EndpointSliceBuilder()
+        .withNewMetadata().withNamespace(NS).withName("svc" + i + "-x").addToLabels("kubernetes.io/service-name", "svc" + i).endMetadata()
+        .withAddressType("IPv4").addNewPort().withName("http").withPort(80).withProtocol("TCP").endPort();
+    for (int m = 0; m < MEMBERS; m++) {
+      boolean term = firstTerminating && m == 0;
+      b.addNewEndpoint().withAddresses(member(i, m)).withNodeName("node-" + ((i + m) % NODES))
+          .withNewConditions().withReady(!term).withServing(true).withTerminating(term).endConditions().endEndpoint();
+    }
+    return b.build();
+  }
+
+  private static void parallel(int n, IntFunction<Object> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Object>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        fs.add(pool.submit(() -> task.apply(k)));
+      }
+      for (Future<Object> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static long usedHeap() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  @Test
+  void twoThousandVirtualServicesOnAHundredNodes() throws Exception {
+    try (ApiServer server = ApiServer.standalone(); KubernetesClient client = server.newClient()) {
+      long c0 = System.nanoTime();
+      client.resource(new NamespaceBuilder().withNewMetadata().withName("lvs-system").endMetadata().build()).create();
+      client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
+      parallel(NODES, n -> {
+        Node node = client.resource(new NodeBuilder().withNewMetadata().withName("node-" + n)
+            .addToLabels("lvs/group", "g" + (n / 2)).endMetadata().build()).create();
+        node.setStatus(new NodeBuilder().withNewStatus()
+            .addNewAddress().withType("InternalIP").withAddress("192.168." + (n / 250) + "." + (n % 250 + 1)).endAddress()
+            .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build().getStatus());
+        return client.resource(node).updateStatus();
+      });
+      parallel(SERVICES, i -> {
+        client.resource(slice(i, false)).create();
+        RealServerPool p = new RealServerPool();
+        p.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("pool" + i).build());
+        p.setSpec(new RealServerPoolSpec(new ServiceMembers("svc" + i, null, null), null, null, null, null, null, null, null, null));
+        client.resource(p).create();
+        VirtualService vs = new VirtualService();
+        vs.setMetadata(new ObjectMetaBuilder().withNamespace(NS).withName("vs" + i).build());
+        vs.setSpec(new VirtualServiceSpec(vip(i), List.of(new ServicePort(null, 80, Protocol.TCP, null)), null, null,
+            Forwarding.DirectRouting, Scheduler.wrr, null, null, null, new RealServerPoolRef("pool" + i),
+            new Directors(Map.of("lvs/group", "g" + (i % GROUPS)), "eth0"), null));
+        return client.resource(vs).create();
+      });
+      System.out.printf("BENCH created %d nodes, %d x (EndpointSlice, RealServerPool, VirtualService) in %.1f s%n",
+          NODES, SERVICES, (System.nanoTime() - c0) / 1e9);
+
+      // a watcher of the node objects, as an agent fleet would be
+      Map<String, LvsNodeState> seen = new ConcurrentHashMap<>();
+      Map<String, Long> seenAt = new ConcurrentHashMap<>();
+      SharedIndexInformer<LvsNodeState> informer = client.resources(LvsNodeState.class).inform(new ResourceEventHandler<>() {
+        @Override
+        public void onAdd(LvsNodeState s) {
+          seen.put(s.getMetadata().getName(), s);
+          seenAt.put(s.getMetadata().getName(), System.nanoTime());
+        }
+
+        @Override
+        public void onUpdate(LvsNodeState o, LvsNodeState s) {
+          onAdd(s);
+        }
+
+        @Override
+        public void onDelete(LvsNodeState s, boolean unknown) {}
+      });
+
+      long heapBefore = usedHeap();
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      KubernetesClient operatorClient = server.newClient();
+      long t0 = System.nanoTime();
+      LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5)),
+          Clock.systemUTC(), metrics);
+      operator.start();
+      long expectedDestinations = (long) SERVICES * 2 * MEMBERS;
+      while (destinations(seen) < expectedDestinations) {
+        Thread.sleep(100);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMinutes(10));
+      }
+      double converged = (System.nanoTime() - t0) / 1e9;
+      long heapAfter = usedHeap();
+      double writes = metrics.find("lvs_operator_node_state_writes").counters().stream().mapToDouble(c -> c.count()).sum();
+      System.out.printf("BENCH all %d node objects written (%d services, %d destinations) %.1f s after start; "
+              + "node-object writes %.0f; heap used by operator (after GC, delta) %.0f MiB, JVM heap used %.0f MiB%n",
+          seen.size(), services(seen), destinations(seen), converged, writes, (heapAfter - heapBefore) / 1048576.0,
+          heapAfter / 1048576.0);
+
+      // let status writes that follow convergence finish, so samples measure a change, not a backlog
+      long quietSince = System.nanoTime();
+      long last = reconciles(metrics);
+      while (System.nanoTime() - quietSince < 3_000_000_000L) {
+        Thread.sleep(200);
+        long now = reconciles(metrics);
+        if (now != last) {
+          last = now;
+          quietSince = System.nanoTime();
+        }
+      }
+      System.out.printf("BENCH operator quiet (no reconcile for 3 s) %.1f s after start; reconciles %d%n",
+          (System.nanoTime() - t0) / 1e9, last);
+      // one EndpointSlice change at a time: first endpoint turns terminating -> weight 0 on both directors
+      int samples = Integer.getInteger("bench.samples", 50);
+      long[] latency = new long[samples];
+      for (int k = 0; k < samples; k++) {
+        int i = (k * 37) % SERVICES;
+        String d1 = "node-" + (2 * (i % GROUPS));
+        String d2 = "node-" + (2 * (i % GROUPS) + 1);
+        String addr = member(i, 0);
+        long s0 = System.nanoTime();
+        client.resource(slice(i, true)).update();
+        while (!(drained(seen.get(d1), "bench/vs" + i, addr) && drained(seen.get(d2), "bench/vs" + i, addr))) {
+          Thread.sleep(2);
+          assertThat(Duration.ofNanos(System.nanoTime() - s0)).isLessThan(Duration.ofSeconds(60));
+        }
+        latency[k] = Math.max(seenAt.get(d1), seenAt.get(d2)) - s0;
+      }
+      Arrays.sort(latency);
+      System.out.printf("BENCH EndpointSlice change -> both director node objects updated (end to end, %d samples): "
+              + "p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", samples, latency[samples / 2] / 1e6,
+          latency[(int) Math.ceil(samples * 0.99) - 1] / 1e6, latency[samples - 1] / 1e6);
+      informer.close();
+      operator.close();
+      operatorClient.close();
+    }
+  }
+
+  private static long reconciles(SimpleMeterRegistry metrics) {
+    return metrics.find("lvs_operator_reconcile").timers().stream().mapToLong(t -> t.count()).sum();
+  }
+
+  private static boolean drained(LvsNodeState s, String owner, String address) {
+    if (s == null || s.getSpec() == null) {
+      return false;
+    }
+    return s.getSpec().services().stream().filter(x -> owner.equals(x.owner()))
+        .flatMap(x -> x.destinations().stream())
+        .anyMatch(d -> address.equals(d.address()) && d.weight() == 0);
+  }
+
+  private static long destinations(Map<String, LvsNodeState> seen) {
+    return seen.values().stream().filter(s -> s.getSpec() != null && s.getSpec().services() != null)
+        .flatMap(s -> s.getSpec().services().stream()).mapToLong(x -> x.destinations().size()).sum();
+  }
+
+  private static long services(Map<String, LvsNodeState> seen) {
+    return seen.values().stream().filter(s -> s.getSpec() != null && s.getSpec().services() != null)
+        .mapToLong(s -> s.getSpec().services().size()).sum();
+  }
+
+}
