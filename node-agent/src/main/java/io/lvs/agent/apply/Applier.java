@@ -202,27 +202,45 @@ public final class Applier {
     Map<ServiceKey, String> failedServices = new HashMap<>();
     Map<String, String> failedLinks = new HashMap<>();
     List<OperationResult> results = new ArrayList<>(plan.size());
-    for (Operation op : plan.operations()) {
-      String blocker = blocker(op, failedServices, failedLinks);
-      if (blocker != null) {
-        results.add(new OperationResult(op, OperationResult.Outcome.SKIPPED, blocker));
-        continue;
-      }
-      try {
-        OwnedSysctl ledger = runner.run(op);
-        OwnershipUpdates.succeeded(op, ledger, next);
-        view.record(op, ledger);
-        results.add(new OperationResult(op, OperationResult.Outcome.SUCCEEDED, null));
-      } catch (RuntimeException e) {
-        String error = e.getMessage() == null ? e.toString() : e.getMessage();
-        LOG.warn("{} {} failed: {}", op.phase(), op.object(), error);
-        results.add(new OperationResult(op, OperationResult.Outcome.FAILED, error));
-        if (op instanceof Operation.AddService s) {
-          failedServices.put(s.service().key(), error);
-        } else if (op instanceof Operation.AddLink l) {
-          failedLinks.put(l.name(), error);
+    List<Operation> ops = plan.operations();
+    for (int i = 0; i < ops.size(); ) {
+      // IPVS operations of one phase go to the kernel as one batch (many requests per datagram);
+      // a phase holds only IPVS operations or none, so the plan's order is kept.
+      int end = i + 1;
+      if (OperationRunner.isIpvs(ops.get(i))) {
+        while (end < ops.size() && ops.get(end).phase() == ops.get(i).phase()) {
+          end++;
         }
       }
+      List<Operation> runnable = new ArrayList<>(end - i);
+      for (Operation op : ops.subList(i, end)) {
+        String blocker = blocker(op, failedServices, failedLinks);
+        if (blocker != null) {
+          results.add(new OperationResult(op, OperationResult.Outcome.SKIPPED, blocker));
+        } else {
+          runnable.add(op);
+        }
+      }
+      List<OperationRunner.Outcome> outcomes = runner.runAll(runnable);
+      for (int k = 0; k < runnable.size(); k++) {
+        Operation op = runnable.get(k);
+        OperationRunner.Outcome o = outcomes.get(k);
+        if (o.error() == null) {
+          OwnershipUpdates.succeeded(op, o.ledger(), next);
+          view.record(op, o.ledger());
+          results.add(new OperationResult(op, OperationResult.Outcome.SUCCEEDED, null));
+        } else {
+          String error = o.error().getMessage() == null ? o.error().toString() : o.error().getMessage();
+          LOG.warn("{} {} failed: {}", op.phase(), op.object(), error);
+          results.add(new OperationResult(op, OperationResult.Outcome.FAILED, error));
+          if (op instanceof Operation.AddService s) {
+            failedServices.put(s.service().key(), error);
+          } else if (op instanceof Operation.AddLink l) {
+            failedLinks.put(l.name(), error);
+          }
+        }
+      }
+      i = end;
     }
     OwnershipUpdates.forget(plan.forget(), next);
     OwnershipUpdates.refreshOwners(desired, observed, next);

@@ -224,6 +224,32 @@ class ApplierTest {
         .isEqualTo(io.lvs.agent.diff.Operation.Phase.QUIESCE_DESTINATION);
   }
 
+  @Test
+  void ipvsOperationsOfOnePhaseGoToTheKernelAsOneBatch() {
+    java.util.List<java.util.List<String>> batches = new java.util.ArrayList<>();
+    io.lvs.agent.ipvs.IpvsClient recording = new DelegatingIpvs(kernel.ipvs()) {
+      @Override
+      public java.util.List<java.util.Optional<io.lvs.agent.netlink.NetlinkException>> execute(
+          java.util.List<io.lvs.agent.ipvs.IpvsCommand> commands) {
+        batches.add(commands.stream().map(io.lvs.agent.ipvs.IpvsCommand::operation).toList());
+        return super.execute(commands);
+      }
+    };
+    kernel.faults().fail("add destination", "198.18.0.12:80 to TCP 198.18.0.100:80", Errno.EBUSY);
+    Applier applier = new Applier(recording, kernel.rtnl(), kernel.sysctl(), OwnershipStore.inMemory(), new Differ());
+
+    ApplyReport r = applier.apply(twoServices());
+
+    assertThat(batches).containsExactly(
+        java.util.List.of("add service", "add service"),
+        java.util.List.of("add destination", "add destination", "add destination"));
+    assertThat(r.problems()).singleElement().extracting(OperationResult::error)
+        .isEqualTo("add destination 198.18.0.12:80 to TCP 198.18.0.100:80: EBUSY");
+    assertThat(kernel.ipvs().dump()).hasSize(2);
+    assertThat(r.owned().ownsDestination(WEB, rs("198.18.0.11", 80))).isTrue();
+    assertThat(r.owned().ownsDestination(API, rs("198.18.0.13", 80))).isTrue();
+  }
+
   static final class MutableClockHolder {
     final io.lvs.agent.fake.MutableClock clock = new io.lvs.agent.fake.MutableClock();
   }

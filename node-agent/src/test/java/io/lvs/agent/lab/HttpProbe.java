@@ -1,0 +1,32 @@
+package io.lvs.agent.lab;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** One HTTP/1.0 GET on a fresh TCP connection (so IPVS schedules each one anew); returns the body. */
+final class HttpProbe {
+  private HttpProbe() {}
+
+  static String get(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 3000);
+      s.setSoTimeout(3000);
+      OutputStream out = s.getOutputStream();
+      out.write(("GET / HTTP/1.0\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      int body = response.indexOf("\r\n\r\n");
+      if (!response.startsWith("HTTP/1.") || body < 0) {
+        throw new AssertionError("not an HTTP response from " + host + ":" + port + ": " + response);
+      }
+      return response.substring(body + 4).trim();
+    } catch (IOException e) {
+      throw new AssertionError("GET http://" + host + ":" + port + "/ failed: " + e, e);
+    }
+  }
+}
