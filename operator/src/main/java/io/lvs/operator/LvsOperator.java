@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.NodeStateWriter;
+import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.VipLeases;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
@@ -32,6 +33,7 @@ public final class LvsOperator implements AutoCloseable {
     EventRecorder events = new EventRecorder(client, clock);
     VipLeases leases = new VipLeases(client, settings.namespace(), clock);
     NodeStateWriter writer = new NodeStateWriter(client, metrics);
+    ProgrammingLedger ledger = new ProgrammingLedger();
     this.operator =
         new Operator(o -> {
           o.withKubernetesClient(client).withCloseClientOnStop(false)
@@ -48,10 +50,10 @@ public final class LvsOperator implements AutoCloseable {
         new VirtualServiceReconciler(
             (view, changed) -> {
               leases.load(); // runs once the caches exist, i.e. as leader
-              return new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, metrics, changed,
+              return new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, ledger, metrics, changed,
                   Duration.ofSeconds(1));
             },
-            validation, events, clock, settings.goneNodeTimeout(), metrics);
+            ledger, validation, events, clock, settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
     operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate), c -> namespaces(c, settings));
   }
