@@ -95,7 +95,7 @@ public final class LvsOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    services.close(); // the sync first: it must not write through a client being shut down
     operator.stop();
-    services.close();
   }
 }
