@@ -6,13 +6,15 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder
 import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.NodeStateWriter;
+import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.VipLeases;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
 import io.lvs.operator.plan.NodeStatePlanner;
-import io.lvs.operator.validate.CrossFieldRules;
-import io.lvs.operator.validate.SpecValidation;
+import io.lvs.operator.validate.SchemaAndCelValidation;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,17 +29,20 @@ public final class LvsOperator implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
 
   public LvsOperator(KubernetesClient client, Settings settings, Clock clock, MeterRegistry metrics) {
-    SpecValidation validation = new CrossFieldRules();
+    SchemaAndCelValidation validation = new SchemaAndCelValidation();
     EventRecorder events = new EventRecorder(client, clock);
     VipLeases leases = new VipLeases(client, settings.namespace(), clock);
     NodeStateWriter writer = new NodeStateWriter(client, metrics);
+    ProgrammingLedger ledger = new ProgrammingLedger();
     this.operator =
         new Operator(o -> {
-          o.withKubernetesClient(client).withCloseClientOnStop(false);
+          o.withKubernetesClient(client).withCloseClientOnStop(false)
+              .withReconciliationTerminationTimeout(Duration.ofSeconds(5));
           if (settings.leaderElection()) {
             o.withLeaderElectionConfiguration(
                 LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lvs-operator")
                     .withLeaseNamespace(settings.namespace())
+                    .withIdentity(identity())
                     .build());
           }
         });
@@ -45,12 +50,12 @@ public final class LvsOperator implements AutoCloseable {
         new VirtualServiceReconciler(
             (view, changed) -> {
               leases.load(); // runs once the caches exist, i.e. as leader
-              return new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, metrics, changed,
+              return new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, ledger, metrics, changed,
                   Duration.ofSeconds(1));
             },
-            validation, events, clock, settings.goneNodeTimeout(), metrics);
+            ledger, validation, events, clock, settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
-    operator.register(new RealServerPoolReconciler(clock, metrics), c -> namespaces(c, settings));
+    operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate), c -> namespaces(c, settings));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(
@@ -60,6 +65,21 @@ public final class LvsOperator implements AutoCloseable {
     } else {
       c.settingNamespaces(settings.watchNamespaces());
     }
+  }
+
+  /** The pod name when the chart sets POD_NAME, else host and pid: unique among replicas. */
+  static String identity() {
+    String pod = System.getenv("POD_NAME");
+    if (pod != null && !pod.isBlank()) {
+      return pod;
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "-" + ProcessHandle.current().pid();
   }
 
   public void start() {
@@ -75,7 +95,7 @@ public final class LvsOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    services.close(); // the sync first: it must not write through a client being shut down
     operator.stop();
-    services.close();
   }
 }

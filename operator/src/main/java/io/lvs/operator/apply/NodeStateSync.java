@@ -6,6 +6,7 @@ import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.diff.NodeStateChange;
 import io.lvs.operator.diff.NodeStateDiff;
+import io.lvs.operator.diff.OwnerChanges;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.NodeStatePlanner;
 import io.lvs.operator.plan.NodeView;
@@ -44,6 +45,7 @@ public final class NodeStateSync implements AutoCloseable {
   private final NodeStateWriter writer;
   private final VipLeases leases;
   private final SpecValidation validation;
+  private final ProgrammingLedger ledger;
   private final Consumer<Set<String>> outcomesChanged;
   private final Timer planTimer;
   private final Duration retry;
@@ -63,6 +65,7 @@ public final class NodeStateSync implements AutoCloseable {
       NodeStateWriter writer,
       VipLeases leases,
       SpecValidation validation,
+      ProgrammingLedger ledger,
       MeterRegistry metrics,
       Consumer<Set<String>> outcomesChanged,
       Duration retry) {
@@ -71,6 +74,7 @@ public final class NodeStateSync implements AutoCloseable {
     this.writer = writer;
     this.leases = leases;
     this.validation = validation;
+    this.ledger = ledger;
     this.outcomesChanged = outcomesChanged;
     this.planTimer = Timer.builder("lvs_operator_node_sync").description("plan + diff + writes").register(metrics);
     this.retry = retry;
@@ -132,9 +136,17 @@ public final class NodeStateSync implements AutoCloseable {
     }
     Set<String> nodeNames = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     List<NodeStateChange> changes = NodeStateDiff.diff(plan.nodes(), existing, nodeNames);
+    Set<String> changed = new HashSet<>();
     for (NodeStateChange c : changes) {
       LvsNodeState before = view.nodeState(c.node()).orElse(null);
-      writer.apply(c, (n, after) -> view.written(before, after));
+      writer.apply(c, (n, after) -> {
+        view.written(before, after);
+        if (after != null && after.getMetadata().getGeneration() != null) {
+          Set<String> owners = OwnerChanges.between(before == null ? null : before.getSpec(), after.getSpec());
+          ledger.record(n, owners, after.getMetadata().getGeneration());
+          changed.addAll(owners); // their tallies changed: the agents have not seen this yet
+        }
+      });
     }
     // Fence, step 2: the old holder's spec no longer has the VIP (written above): move the lease,
     // and plan again so the new holder gets it.
@@ -153,7 +165,6 @@ public final class NodeStateSync implements AutoCloseable {
       }
     }
     ClusterPlan previous = latest.getAndSet(plan);
-    Set<String> changed = new HashSet<>();
     Map<String, ClusterPlan.Outcome> before = previous == null ? Map.of() : previous.services();
     for (String k : plan.services().keySet()) {
       if (!Objects.equals(before.get(k), plan.services().get(k))) {

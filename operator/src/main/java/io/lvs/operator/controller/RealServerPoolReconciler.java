@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -50,13 +51,15 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private final Drainer drainer = new Drainer();
   private final Map<ResourceID, DrainState> drains = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final Function<RealServerPoolSpec, List<String>> validation;
   private final Timer timer;
   private InformerEventSource<EndpointSlice, RealServerPool> slices;
   private InformerEventSource<Pod, RealServerPool> pods;
   private InformerEventSource<Node, RealServerPool> nodes;
 
-  public RealServerPoolReconciler(Clock clock, MeterRegistry metrics) {
+  public RealServerPoolReconciler(Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation) {
     this.clock = clock;
+    this.validation = validation;
     this.timer = Timer.builder("lvs_operator_reconcile").tag("controller", "realserverpool").register(metrics);
   }
 
@@ -120,7 +123,12 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
         spec.nodeSelector() == null
             ? List.of()
             : nodes.list(n -> Labels.matches(spec.nodeSelector().matchLabels(), n.getMetadata().getLabels())).toList();
-    MemberResolver.Resolved resolved = resolver.resolve(ns, spec, new PoolInputs(sl, pd, nd));
+    List<String> invalid = validation.apply(spec);
+    // an invalid pool resolves to nothing: bad input never reaches a kernel; the condition says why
+    MemberResolver.Resolved resolved =
+        invalid.isEmpty()
+            ? resolver.resolve(ns, spec, new PoolInputs(sl, pd, nd))
+            : new MemberResolver.Resolved(Map.of(), invalid.stream().map(m -> "invalid spec: " + m).toList());
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(pool);
     DrainState previous = drains.computeIfAbsent(id, k -> seed(pool, now));

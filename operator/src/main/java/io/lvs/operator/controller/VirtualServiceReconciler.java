@@ -29,6 +29,7 @@ import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.PlanInputs;
+import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
@@ -60,6 +61,7 @@ import java.util.stream.Stream;
 @ControllerConfiguration(name = "virtualservice")
 public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
   private final SyncFactory syncFactory;
+  private final ProgrammingLedger ledger;
   private final SpecValidation validation;
   private final EventRecorder events;
   private final Clock clock;
@@ -76,9 +78,10 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   public VirtualServiceReconciler(
-      SyncFactory syncFactory, SpecValidation validation, EventRecorder events, Clock clock, Duration goneNodeTimeout,
-      MeterRegistry metrics) {
+      SyncFactory syncFactory, ProgrammingLedger ledger, SpecValidation validation, EventRecorder events, Clock clock,
+      Duration goneNodeTimeout, MeterRegistry metrics) {
     this.syncFactory = syncFactory;
+    this.ledger = ledger;
     this.validation = validation;
     this.events = events;
     this.clock = clock;
@@ -103,6 +106,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         InformerEventSourceConfiguration.from(LvsNodeState.class, VirtualService.class)
             .withName("nodestates")
             .withWatchAllNamespaces()
+            // only agents' reports wake VirtualServices here; the sync itself notifies the owners
+            // whose entries it wrote (else one write would wake every owner on the node)
+            .withOnUpdateFilter((before, after) -> !Objects.equals(before.getStatus(), after.getStatus()))
             .withSecondaryToPrimaryMapper(VirtualServiceReconciler::owners)
             .build(),
         context);
@@ -149,7 +155,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       for (String n : outcome.nodes()) {
         nodeStates.get(new ResourceID(n)).ifPresent(s -> states.put(n, s));
       }
-      NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states);
+      NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states, n -> ledger.since(n, key));
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
           clock.instant());
       if (pool.isEmpty()) {

@@ -8,11 +8,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * What the agents said about one owner on the nodes that must program it. A node counts as
- * programmed only when its agent has observed the current spec generation and reported the owner
- * programmed; a report of an earlier generation is pending, not success.
+ * programmed only when its agent has observed the generation that last changed this owner's
+ * entries (see ProgrammingLedger) and reported the owner programmed; an older report is pending,
+ * not success.
  */
 public final class NodeReports {
   private NodeReports() {}
@@ -24,7 +26,9 @@ public final class NodeReports {
     }
   }
 
-  public static Tally tally(String owner, Collection<String> nodes, Map<String, LvsNodeState> states) {
+  /** Programmed nodes for the owner; a report counts once it observed {@code since(node)}. */
+  public static Tally tally(
+      String owner, Collection<String> nodes, Map<String, LvsNodeState> states, ToLongFunction<String> since) {
     int programmed = 0;
     List<NodeError> errors = new ArrayList<>();
     for (String n : nodes.stream().sorted().toList()) {
@@ -33,8 +37,7 @@ public final class NodeReports {
         continue;
       }
       Long seen = st.getStatus().observedGeneration();
-      Long gen = st.getMetadata().getGeneration();
-      if (seen == null || gen != null && seen < gen) {
+      if (seen == null || seen < since.applyAsLong(n)) {
         continue;
       }
       OwnerReport report = ownerReport(st, owner);

@@ -23,9 +23,9 @@ public final class ApiServer implements ExtensionContext.Store.CloseableResource
   private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
   private static final List<Path> CRDS =
       List.of(
-          ROOT.resolve("crds/target/classes/META-INF/fabric8/virtualservices.lvs.io-v1.yml"),
-          ROOT.resolve("crds/target/classes/META-INF/fabric8/realserverpools.lvs.io-v1.yml"),
-          ROOT.resolve("crds/target/classes/META-INF/fabric8/lvsnodestates.lvs.io-v1.yml"),
+          ROOT.resolve("crds/virtualservices.lvs.io-v1.yml"),
+          ROOT.resolve("crds/realserverpools.lvs.io-v1.yml"),
+          ROOT.resolve("crds/lvsnodestates.lvs.io-v1.yml"),
           ROOT.resolve("e2e/kube-apiserver/endpointslice-v1-crd.yaml"));
   private final KubeAPIServer server;
   private final String kubeconfig;
@@ -52,7 +52,7 @@ public final class ApiServer implements ExtensionContext.Store.CloseableResource
                       .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())),
                   30, TimeUnit.SECONDS);
         } catch (IOException e) {
-          throw new IllegalStateException("read CRD " + p + " (build the crds module first)", e);
+          throw new IllegalStateException("read CRD " + p + " (the checked-in CRD YAML)", e);
         }
       }
     }
@@ -66,6 +66,10 @@ public final class ApiServer implements ExtensionContext.Store.CloseableResource
   static ApiServer get(ExtensionContext context) {
     return context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
         .getOrComputeIfAbsent(ApiServer.class, k -> new ApiServer(), ApiServer.class);
+  }
+
+  String kubeconfigYaml() {
+    return kubeconfig;
   }
 
   public KubernetesClient newClient() {

@@ -182,4 +182,20 @@ class NodeStatePlannerTest {
     assertThat(one).isEqualTo(two);
     assertThat(one.nodes().get("w2").sysctls()).extracting(NodeSysctl::owner).startsWith("ns/a").endsWith("ns/b");
   }
+
+  @Test
+  void aPlannerThatRemembersFragmentsPlansExactlyAsAFreshOne() {
+    var a = input("ns/a", vs("10.0.0.1", 80, Forwarding.DirectRouting, "p"), 1, List.of(member("192.168.0.11", 80, "w1")));
+    var b = input("ns/b", vs("10.0.0.2", 80, Forwarding.Tunnel, "p"), 2, List.of(member("192.168.0.12", 80, "w2")));
+    var b2 = input("ns/b", vs("10.0.0.2", 80, Forwarding.Tunnel, "p"), 2,
+        List.of(member("192.168.0.12", 80, "w2"), member("192.168.0.11", 80, "w1")));
+    NodeStatePlanner warm = new NodeStatePlanner();
+    warm.plan(List.of(a, b), nodes, Map.of());
+    var again = warm.plan(List.of(a, b2), nodes, Map.of());
+    assertThat(again).isEqualTo(new NodeStatePlanner().plan(List.of(a, b2), nodes, Map.of()));
+    assertThat(again.nodes().get("w1").addresses()).extracting(NodeAddress::owner).containsExactly("ns/a", "ns/b");
+    // a node leaving changes the fragments that had a member there
+    var fewer = List.of(nodes.get(0), nodes.get(1), nodes.get(3));
+    assertThat(warm.plan(List.of(a, b2), fewer, Map.of())).isEqualTo(new NodeStatePlanner().plan(List.of(a, b2), fewer, Map.of()));
+  }
 }

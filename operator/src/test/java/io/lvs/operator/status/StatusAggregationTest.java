@@ -35,17 +35,23 @@ class StatusAggregationTest {
   }
 
   @Test
-  void tallyCountsOnlyReportsOfTheCurrentGenerationAndNamesFailingNodes() {
+  void tallyCountsOnlyReportsThatSawTheOwnersLastChangeAndNamesFailingNodes() {
     var states = Map.of(
         "d1", state("d1", 3, 3L, new OwnerReport("ns/web", true, null)),
         "d2", state("d2", 3, 2L, new OwnerReport("ns/web", true, null)), // stale: pending
         "w1", state("w1", 1, 1L, new OwnerReport("ns/web", false, List.of("add 10.0.0.1/32 dev lo: EPERM"))),
         "w2", state("w2", 1, 1L, new OwnerReport("ns/other", true, null)));
-    var t = NodeReports.tally("ns/web", Set.of("d1", "d2", "w1", "w2", "w3"), states);
+    // the operator last changed ns/web's entries on d2 at generation 3 (ledger), elsewhere earlier
+    Map<String, Long> since = Map.of("d1", 3L, "d2", 3L, "w1", 1L);
+    var t = NodeReports.tally("ns/web", Set.of("d1", "d2", "w1", "w2", "w3"), states, n -> since.getOrDefault(n, 0L));
     assertThat(t.programmed()).isEqualTo(1);
     assertThat(t.total()).isEqualTo(5);
     assertThat(t.summary()).isEqualTo("1/5 nodes");
     assertThat(t.errors()).containsExactly(new NodeError("w1", "add 10.0.0.1/32 dev lo: EPERM"));
+    // a later write for another owner (generation 4 on d1) does not make ns/web pending on d1
+    var d1Later = Map.of("d1", state("d1", 4, 3L, new OwnerReport("ns/web", true, null)));
+    assertThat(NodeReports.tally("ns/web", Set.of("d1"), d1Later, n -> 3L).programmed()).isEqualTo(1);
+    assertThat(NodeReports.tally("ns/web", Set.of("d1"), d1Later, n -> 4L).programmed()).isZero();
   }
 
   @Test

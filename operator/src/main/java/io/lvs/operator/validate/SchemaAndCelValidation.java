@@ -1,0 +1,26 @@
+package io.lvs.operator.validate;
+
+import io.lvs.api.v1alpha1.RealServerPoolSpec;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
+import io.lvs.api.validation.FieldError;
+import io.lvs.api.validation.SpecValidator;
+import java.util.List;
+
+/**
+ * The operator's check is the CRDs' own rule set (schema + CEL, evaluated by the crds module's
+ * {@link SpecValidator}): an API server without CEL (before 1.25) or with an older CRD lets
+ * mistakes through, and they are refused here with the same words instead of reaching a kernel.
+ */
+public final class SchemaAndCelValidation implements SpecValidation {
+  private final SpecValidator validator = new SpecValidator();
+
+  @Override
+  public List<String> validate(VirtualServiceSpec spec) {
+    return validator.validate(spec).stream().map(FieldError::message).toList();
+  }
+
+  /** The same for a pool. */
+  public List<String> validate(RealServerPoolSpec spec) {
+    return validator.validate(spec).stream().map(FieldError::message).toList();
+  }
+}
