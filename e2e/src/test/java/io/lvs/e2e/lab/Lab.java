@@ -106,7 +106,7 @@ public final class Lab implements AutoCloseable {
 
     say("starting etcd and kube-apiserver 1.20.2 on " + LabNetwork.GATEWAY + ":" + ApiServer.PORT);
     apiServer = new ApiServer(binaries, work.resolve("apiserver"), logs);
-    apiServer.start(Duration.ofSeconds(180));
+    apiServer.start(Duration.ofSeconds(600));
     kube = new Kube(apiServer.kubeconfigFile());
     say("API server ready; installing CRDs and registering nodes");
     Path crds = moduleDir.resolveSibling("crds");
@@ -135,9 +135,9 @@ public final class Lab implements AutoCloseable {
     for (LabNode n : nodes) {
       agents.put(n.name(), launcher.agent(n).start());
     }
-    awaitReady("operator", operator, "http://127.0.0.1:" + JavaLauncher.OPERATOR_HTTP_PORT + "/readyz", Duration.ofSeconds(240));
+    awaitReady("operator", operator, "http://127.0.0.1:" + JavaLauncher.OPERATOR_HTTP_PORT + "/readyz", Duration.ofSeconds(600));
     for (LabNode n : nodes) {
-      awaitAgentReady(n.name(), Duration.ofSeconds(240));
+      awaitAgentReady(n.name(), Duration.ofSeconds(600));
     }
     say("lab ready after " + ResultBook.seconds(Duration.between(born, Instant.now())));
   }

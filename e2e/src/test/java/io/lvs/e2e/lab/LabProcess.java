@@ -95,7 +95,9 @@ public final class LabProcess {
   public String tail(int lines) {
     try {
       List<String> all = Files.readAllLines(log);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      // the start header holds the whole classpath: cut long lines
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .map(l -> l.length() > 300 ? l.substring(0, 300) + "..." : l).toList());
     } catch (IOException e) {
       return "(no log at " + log + ": " + e.getMessage() + ")";
     }
