@@ -71,7 +71,8 @@ class KubeApiServerSchemaTest {
         client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
             .waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream()
                     .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
                 30, TimeUnit.SECONDS);
       }
