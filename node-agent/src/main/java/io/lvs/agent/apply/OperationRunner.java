@@ -96,6 +96,9 @@ final class OperationRunner {
       ipvs.deleteDestination(o.service(), o.destination());
     } else if (op instanceof Operation.AddAddress o) {
       rtnl.addAddress(o.address());
+      if (o.announce()) {
+        rtnl.announce(o.address());
+      }
     } else if (op instanceof Operation.DeleteAddress o) {
       rtnl.deleteAddress(o.address());
     } else if (op instanceof Operation.SetSysctl o) {

@@ -14,6 +14,8 @@ import io.lvs.agent.netlink.NetlinkException;
 import io.lvs.agent.netlink.NlMessage;
 import io.lvs.agent.netlink.NlRequest;
 import io.lvs.agent.netlink.sys.NetlinkSocket;
+import io.lvs.agent.netlink.sys.PacketSocket;
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -33,14 +35,38 @@ public final class NetlinkRtnlClient implements RtnlClient, AutoCloseable {
   static final String IPIP_FALLBACK = "tunl0";
 
   private final NetlinkConnection conn;
+  /** The namespace the gratuitous-ARP socket must be opened in (null: the current one). */
+  private final String netns;
 
   public NetlinkRtnlClient(NetlinkConnection conn) {
+    this(conn, null);
+  }
+
+  private NetlinkRtnlClient(NetlinkConnection conn, String netns) {
     this.conn = conn;
+    this.netns = netns;
   }
 
   /** A client on a new NETLINK_ROUTE socket in the named network namespace (null: current). */
   public static NetlinkRtnlClient open(String netns) {
-    return new NetlinkRtnlClient(new NetlinkConnection(NetlinkSocket.openIn(NetlinkSocket.NETLINK_ROUTE, netns)));
+    return new NetlinkRtnlClient(new NetlinkConnection(NetlinkSocket.openIn(NetlinkSocket.NETLINK_ROUTE, netns)), netns);
+  }
+
+  @Override
+  public void announce(InterfaceAddress a) {
+    if (!(a.address() instanceof Inet4Address vip)) {
+      return;
+    }
+    Optional<byte[]> mac = hardwareAddress(a.interfaceName());
+    // lo has an all-zero 6-byte address, tunnels a 4-byte one: nobody on a segment to tell
+    if (mac.isEmpty() || mac.get().length != 6 || java.util.Arrays.equals(mac.get(), new byte[6])) {
+      return;
+    }
+    int index = linkIndex(a.interfaceName())
+        .orElseThrow(() -> new IllegalStateException("announce " + a + ": no such link"));
+    try (PacketSocket socket = PacketSocket.openArp(netns)) {
+      new GratuitousArp(socket).announce(index, mac.get(), vip, a.interfaceName());
+    }
   }
 
   @Override

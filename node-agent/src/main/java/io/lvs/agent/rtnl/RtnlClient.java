@@ -15,6 +15,14 @@ public interface RtnlClient {
   /** RTM_NEWADDR with NLM_F_CREATE|NLM_F_EXCL. */
   void addAddress(InterfaceAddress address);
 
+  /**
+   * Tells the segment that an address just added now lives here: a gratuitous ARP out of its
+   * interface for an IPv4 address on an Ethernet link, so clients move to a new VIP holder within
+   * seconds instead of waiting for their ARP caches to expire. Loopback, tunnels and IPv6 send
+   * nothing (no neighbour to tell / no ARP).
+   */
+  void announce(InterfaceAddress address);
+
   /** RTM_DELADDR. */
   void deleteAddress(InterfaceAddress address);
 

@@ -48,6 +48,23 @@ class ApplierTest {
   }
 
   @Test
+  void anAddressMarkedAnnounceIsAnnouncedOnceAfterItIsAdded() {
+    kernel.rtnl().createLink("eth0", null, true);
+    DesiredState holder = DesiredState.builder()
+        .address(vip("198.18.0.100", "eth0"), "lab/dr", true)
+        .address(vip("198.18.0.101", "lo"), "lab/api", false)
+        .build();
+    Applier applier = applier(OwnershipStore.inMemory());
+
+    assertThat(applier.apply(holder).fullySucceeded()).isTrue();
+    assertThat(kernel.rtnl().announced()).containsExactly(vip("198.18.0.100", "eth0"));
+
+    // already there: no new announcement on a resync
+    assertThat(applier.apply(holder).results()).isEmpty();
+    assertThat(kernel.rtnl().announced()).hasSize(1);
+  }
+
+  @Test
   void aFailingOperationIsReportedWithTheKernelsWordsAndTheRestIsApplied() {
     kernel.faults().fail("add destination", "198.18.0.11:80 to TCP 198.18.0.100:80", Errno.ENOMEM);
     Applier applier = applier(OwnershipStore.inMemory());

@@ -24,6 +24,7 @@ public final class FakeRtnl implements RtnlClient {
   private final FakeSysctl sysctl;
   private final Map<String, Link> links = new LinkedHashMap<>();
   private final Set<InterfaceAddress> addresses = new LinkedHashSet<>();
+  private final List<InterfaceAddress> announced = new java.util.ArrayList<>();
   private int nextIndex = 1;
   private int mutations;
 
@@ -57,6 +58,19 @@ public final class FakeRtnl implements RtnlClient {
     if (!addresses.add(a)) {
       throw Errno.exception("add address", a.toString(), Errno.EEXIST, null);
     }
+  }
+
+  @Override
+  public void announce(InterfaceAddress a) {
+    if (!addresses.contains(a)) {
+      throw new IllegalStateException("announce " + a + " before it was added");
+    }
+    announced.add(a);
+  }
+
+  /** Every announce(), in order. */
+  public List<InterfaceAddress> announced() {
+    return List.copyOf(announced);
   }
 
   @Override

@@ -163,6 +163,11 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   }
 
   @Override
+  public synchronized void announce(InterfaceAddress address) {
+    // nothing on a segment to tell in memory; the Applier's announcing is tested on FakeRtnl
+  }
+
+  @Override
   public synchronized void addAddress(InterfaceAddress address) {
     mutate("add address " + address);
     if (!links.containsKey(address.interfaceName())) {
