@@ -113,12 +113,16 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     return Optional.empty();
   }
 
-  /** Empty when ready: the node object was listed once and a sync has run since. */
+  /**
+   * Empty when ready: the node object was listed once and, if it exists, a sync has run since. A
+   * node the operator has no object for (nothing to program yet) is ready: waiting for one would
+   * keep a fresh node's agent unready until the first VirtualService.
+   */
   public Optional<String> readyProblem() {
     if (!watcher.hasSynced()) {
       return Optional.of("node object " + config.nodeName() + " not listed yet");
     }
-    if (loop.lastOutcome().isEmpty()) {
+    if (loop.target().isPresent() && loop.lastOutcome().isEmpty()) {
       return Optional.of("no sync finished yet");
     }
     return Optional.empty();
