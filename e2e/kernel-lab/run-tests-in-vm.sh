@@ -12,7 +12,7 @@
 # MODULE_DIR/target/kernel-lab-reports (TAG=kernel) or kernel-lab-reports-TAG.
 # Fails when a test failed, when no test ran, or when the VM did not come back. Classes are chosen
 # by tag only (--include-classname '.*'): a benchmark class need not be named *Test.
-# Environment: LAB_RW_DIR (default MODULE_DIR) is the VM's writable folder; LAB_JAVA_OPTS adds JVM
+# Environment: LAB_RW_DIR (default: the reactor root, MODULE_DIR/..) is the VM's writable folder; LAB_JAVA_OPTS adds JVM
 # options; LAB_TEST_SELECT replaces the class-path scan (e.g. "--select-class io.lvs.X");
 # everything lab.sh reads (LAB_MEM, LAB_TIMEOUT, LAB_HOST_PORTS) passes through.
 set -euo pipefail
@@ -24,7 +24,10 @@ cpfile=$target/test-classpath.txt
 console=$target/kernel-lab/junit-platform-console-standalone.jar
 reports=$target/kernel-lab-reports
 [[ $tag == kernel ]] || reports=$target/kernel-lab-reports-$tag
-rw=$(readlink -f "${LAB_RW_DIR:-$module}")
+# The reactor root, not the module: the test class path names sibling modules' target/classes
+# (crds, node-agent), and a checkout under /tmp would otherwise be invisible in the VM (its /tmp is
+# a fresh tmpfs), where a class that fails to load is silently left out of the discovery.
+rw=$(readlink -f "${LAB_RW_DIR:-$module/..}")
 
 for f in "$cpfile" "$console" "$target/test-classes"; do
   [[ -e $f ]] || { echo "kernel-lab: missing $f (run through Maven: mvn verify)" >&2; exit 2; }
