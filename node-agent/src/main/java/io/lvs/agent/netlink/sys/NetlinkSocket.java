@@ -14,11 +14,10 @@ import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
 
 /**
- * An AF_NETLINK socket: the only class in the agent that makes system calls (through jnr-ffi).
- * Everything above it sees {@link NetlinkTransport}. The socket can be opened inside a named
- * network namespace: the calling thread enters /var/run/netns/NAME with setns(2), creates the
- * socket and returns to its own namespace; the socket keeps talking to the namespace it was
- * created in, so one JVM can program several namespaces' IPVS tables.
+ * An AF_NETLINK socket (system calls through jnr-ffi, as in {@link PacketSocket} and
+ * {@link Netns}, the package's other two). Everything above it sees {@link NetlinkTransport}. The
+ * socket can be opened inside a named network namespace ({@link Netns}); it keeps talking to the
+ * namespace it was created in, so one JVM can program several namespaces' IPVS tables.
  */
 public final class NetlinkSocket implements NetlinkTransport {
   public static final int NETLINK_ROUTE = 0;
@@ -27,9 +26,6 @@ public final class NetlinkSocket implements NetlinkTransport {
   private static final int AF_NETLINK = 16;
   private static final int SOCK_RAW = 3;
   private static final int SOCK_CLOEXEC = 0x80000;
-  private static final int O_RDONLY = 0;
-  private static final int O_CLOEXEC = 0x80000;
-  private static final int CLONE_NEWNET = 0x40000000;
   private static final int SOL_SOCKET = 1;
   private static final int SO_SNDBUF = 7;
   private static final int SO_RCVBUF = 8;
@@ -65,12 +61,6 @@ public final class NetlinkSocket implements NetlinkTransport {
     @ssize_t
     long recvfrom(int fd, @Out ByteBuffer buf, @size_t long len, int flags, @Out byte[] addr, int[] addrLen);
 
-    @SaveError
-    int open(String path, int flags);
-
-    @SaveError
-    int setns(int fd, int nstype);
-
     int close(int fd);
   }
 
@@ -101,46 +91,7 @@ public final class NetlinkSocket implements NetlinkTransport {
    */
   public static NetlinkSocket openIn(int protocol, String netns) {
     String what = "netlink protocol " + protocol + (netns == null ? "" : " in netns " + netns);
-    if (netns == null) {
-      return configure(createSocket(protocol, what), what);
-    }
-    String path = netns.contains("/") ? netns : "/var/run/netns/" + netns;
-    int target = openFile(path, what);
-    int home = -1;
-    try {
-      home = openFile("/proc/thread-self/ns/net", what);
-      enter(target, "enter netns", path);
-      int sock;
-      try {
-        sock = createSocket(protocol, what);
-      } finally {
-        // A thread left in the wrong namespace would silently misdirect every later socket.
-        if (LIBC.setns(home, CLONE_NEWNET) != 0) {
-          throw new IllegalStateException("cannot return thread to its network namespace: "
-              + Errno.describe(LastError.getLastError(RUNTIME)));
-        }
-      }
-      return configure(sock, what);
-    } finally {
-      LIBC.close(target);
-      if (home >= 0) {
-        LIBC.close(home);
-      }
-    }
-  }
-
-  private static int openFile(String path, String what) {
-    int f = LIBC.open(path, O_RDONLY | O_CLOEXEC);
-    if (f < 0) {
-      throw Errno.exception("open", path + " for " + what, LastError.getLastError(RUNTIME), null);
-    }
-    return f;
-  }
-
-  private static void enter(int nsFd, String op, String path) {
-    if (LIBC.setns(nsFd, CLONE_NEWNET) != 0) {
-      throw Errno.exception(op, path, LastError.getLastError(RUNTIME), null);
-    }
+    return configure(Netns.createIn(netns, what, () -> createSocket(protocol, what)), what);
   }
 
   private static int createSocket(int protocol, String what) {

@@ -23,9 +23,6 @@ public final class PacketSocket implements AutoCloseable {
   private static final int ETH_P_ARP = 0x0806;
   private static final int ARPHRD_ETHER = 1;
   private static final int SOCKADDR_LL_LEN = 20;
-  private static final int O_RDONLY = 0;
-  private static final int O_CLOEXEC = 0x80000;
-  private static final int CLONE_NEWNET = 0x40000000;
 
   /** The libc entry points used. */
   public interface LibC {
@@ -35,12 +32,6 @@ public final class PacketSocket implements AutoCloseable {
     @SaveError
     @ssize_t
     long sendto(int fd, @In ByteBuffer buf, @size_t long len, int flags, @In byte[] addr, int addrLen);
-
-    @SaveError
-    int open(String path, int flags);
-
-    @SaveError
-    int setns(int fd, int nstype);
 
     int close(int fd);
   }
@@ -59,39 +50,7 @@ public final class PacketSocket implements AutoCloseable {
   /** An ARP packet socket in the named network namespace (null: the current one). */
   public static PacketSocket openArp(String netns) {
     String what = "AF_PACKET ARP socket" + (netns == null ? "" : " in netns " + netns);
-    if (netns == null) {
-      return new PacketSocket(create(what), what);
-    }
-    String path = netns.contains("/") ? netns : "/var/run/netns/" + netns;
-    int target = open(path, what);
-    int home = -1;
-    try {
-      home = open("/proc/thread-self/ns/net", what);
-      if (LIBC.setns(target, CLONE_NEWNET) != 0) {
-        throw Errno.exception("enter netns", path, LastError.getLastError(RUNTIME), null);
-      }
-      try {
-        return new PacketSocket(create(what), what);
-      } finally {
-        if (LIBC.setns(home, CLONE_NEWNET) != 0) {
-          throw new IllegalStateException("cannot return thread to its network namespace: "
-              + Errno.describe(LastError.getLastError(RUNTIME)));
-        }
-      }
-    } finally {
-      LIBC.close(target);
-      if (home >= 0) {
-        LIBC.close(home);
-      }
-    }
-  }
-
-  private static int open(String path, String what) {
-    int f = LIBC.open(path, O_RDONLY | O_CLOEXEC);
-    if (f < 0) {
-      throw Errno.exception("open", path + " for " + what, LastError.getLastError(RUNTIME), null);
-    }
-    return f;
+    return new PacketSocket(Netns.createIn(netns, what, () -> create(what)), what);
   }
 
   private static int create(String what) {
