@@ -67,10 +67,10 @@ public final class JavaLauncher {
     return new LabProcess("agent/" + node.name(), cmd, withKubeconfig(env), logs.resolve("agent-" + node.name() + ".log"));
   }
 
-  /** The operator, in the root namespace (it needs only the API server). */
-  public LabProcess operator() {
+  /** The operator, in the root namespace (it needs only the API server), serving HTTP on {@code httpPort}. */
+  public LabProcess operator(int httpPort) {
     Map<String, String> env = new HashMap<>();
-    env.put("LVS_HTTP_PORT", Integer.toString(OPERATOR_HTTP_PORT));
+    env.put("LVS_HTTP_PORT", Integer.toString(httpPort));
     env.put("LVS_NAMESPACE", "lvs-system");
     env.put("LVS_LEADER_ELECTION", "true");
     return new LabProcess("operator", java(OPERATOR_MAIN, "operator", ownModuleFirst("operator")), withKubeconfig(env), logs.resolve("operator.log"));

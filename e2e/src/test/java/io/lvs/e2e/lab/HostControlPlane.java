@@ -1,0 +1,147 @@
+package io.lvs.e2e.lab;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * Runs the e2e suite with the control plane on the host: etcd, kube-apiserver 1.20.2 and the
+ * operator start here at native speed (under the VM's software emulation the API server alone
+ * needs two minutes to start), then the kernel-lab VM runs the scenarios with the node agents,
+ * which must be in the VM because they program its kernel. QEMU forwards three loopback ports
+ * into the VM (lab.sh LAB_HOST_PORTS): the API server, this class's control endpoint (the
+ * scenarios stop and start the real API server through it) and the operator's /readyz.
+ *
+ * <pre>java -cp TEST_CLASSPATH io.lvs.e2e.lab.HostControlPlane E2E_MODULE_DIR [TAG]</pre>
+ *
+ * Exits with the VM run's exit code.
+ */
+public final class HostControlPlane {
+  /** Loopback port of the control endpoint; in the VM at {@link #VM_HOST_ADDRESS}. */
+  public static final int CONTROL_PORT = 16480;
+  /** The operator's HTTP port on the host (its usual 9710 may be taken by another test run). */
+  public static final int OPERATOR_HTTP_PORT = 19710;
+  /** Where the VM sees the forwarded host ports (lab.sh's QEMU user network). */
+  public static final String VM_HOST_ADDRESS = "198.19.255.100";
+  /** The folder the host's API server writes its CA, kubeconfigs and token into (in the VM's RW dir). */
+  public static final String DIR_PROPERTY = "lvs.e2e.hostControlPlane.dir";
+
+  private HostControlPlane() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: HostControlPlane E2E_MODULE_DIR [TAG]");
+      System.exit(2);
+    }
+    Path module = Path.of(args[0]).toAbsolutePath().normalize();
+    String tag = args.length > 1 ? args[1] : "e2e";
+    Path binaries = Path.of(System.getProperty("lvs.e2e.kubeBinaries",
+        System.getProperty("user.home") + "/.kubeapitest/k8s/1.20.2-linux-amd64"));
+    Path logs = module.resolve("target/e2e-logs");
+    Path dir = module.resolve("target/lab-host/apiserver");
+    deleteTree(module.resolve("target/lab-host"));
+    Files.createDirectories(logs);
+    Instant born = Instant.now();
+
+    say(born, "host: starting etcd and kube-apiserver 1.20.2 on 127.0.0.1:" + ApiServer.Listen.ON_HOST.port());
+    ApiServer apiServer = new ApiServer(binaries, dir, logs, ApiServer.Listen.ON_HOST);
+    LabProcess operator = null;
+    HttpServer control = null;
+    int rc;
+    try {
+      apiServer.start(Duration.ofSeconds(120));
+      try (Kube kube = new Kube(apiServer.localKubeconfigFile())) {
+        kube.installCrds(Lab.crdFiles(module));
+        kube.createNamespaces();
+      }
+      say(born, "host: API server ready, CRDs installed; starting the operator (HTTP :" + OPERATOR_HTTP_PORT + ")");
+      JavaLauncher launcher = new JavaLauncher(JavaLauncher.moduleTestClasspath(module), apiServer.localKubeconfigFile(),
+          logs, module.resolve("target/lab-host/state"), Lab.RESYNC_SECONDS);
+      operator = launcher.operator(OPERATOR_HTTP_PORT).start();
+      control = controlEndpoint(apiServer);
+      say(born, "host: booting the kernel-lab VM for the tests tagged '" + tag + "'");
+      rc = runVm(module, tag, dir);
+    } finally {
+      if (control != null) {
+        control.stop(0);
+      }
+      if (operator != null) {
+        operator.stop(Duration.ofSeconds(10));
+      }
+      apiServer.stop();
+    }
+    say(born, "host: VM run finished with exit code " + rc);
+    System.exit(rc);
+  }
+
+  private static int runVm(Path module, String tag, Path dir) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("bash", module.resolve("kernel-lab/run-tests-in-vm.sh").toString(),
+        module.toString(), tag));
+    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+    Map<String, String> env = pb.environment();
+    env.put("LAB_HOST_PORTS", ApiServer.Listen.ON_HOST.port() + " " + CONTROL_PORT + " " + OPERATOR_HTTP_PORT);
+    env.put("LAB_JAVA_OPTS", env.getOrDefault("LAB_JAVA_OPTS", "") + " -D" + DIR_PROPERTY + "=" + dir);
+    return pb.start().waitFor();
+  }
+
+  /** POST /apiserver/stop and /apiserver/start (answers once ready), for the outage scenario. */
+  private static HttpServer controlEndpoint(ApiServer apiServer) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", CONTROL_PORT), 0);
+    server.setExecutor(Executors.newSingleThreadExecutor());
+    server.createContext("/apiserver/stop", ex -> handle(ex, () -> apiServer.stopApiServer()));
+    server.createContext("/apiserver/start", ex -> handle(ex, () -> apiServer.startApiServer(Duration.ofSeconds(120))));
+    server.start();
+    return server;
+  }
+
+  private static void handle(HttpExchange ex, Runnable action) throws IOException {
+    int status;
+    String body;
+    if (!ex.getRequestMethod().equals("POST")) {
+      status = 405;
+      body = "POST only\n";
+    } else {
+      try {
+        action.run();
+        status = 200;
+        body = "ok\n";
+      } catch (RuntimeException e) {
+        status = 500;
+        body = e.getMessage() + "\n";
+      }
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.sendResponseHeaders(status, bytes.length);
+    try (var out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static void say(Instant born, String line) {
+    System.out.printf("lab [%6.1fs] %s%n", Duration.between(born, Instant.now()).toMillis() / 1000.0, line);
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
