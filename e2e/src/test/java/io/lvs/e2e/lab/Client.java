@@ -86,10 +86,11 @@ public final class Client {
     Loop(String vip, int port, int count, Duration pause, Consumer<Response> listener) {
       String sleep = pause.isZero() ? "" : "sleep " + (pause.toMillis() / 1000.0) + ";";
       // busybox nc, not curl: a static binary starts in a fraction of curl's time under emulation
-      // (curl loads libcurl and OpenSSL), so the loop measures the service, not the client
+      // (curl loads libcurl and OpenSSL), so the loop measures the service, not the client. nc's
+      // -w bounds only the connect; timeout bounds the whole request (then it counts as failed).
       String script =
           "nl='\n'; n=" + count + "; i=0; while [ \"$n\" -eq 0 ] || [ \"$i\" -lt \"$n\" ]; do"
-              + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 2 " + vip + " " + port + " 2>/dev/null);"
+              + " r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox timeout 5 busybox nc -w 2 " + vip + " " + port + " 2>/dev/null);"
               + " case \"$r\" in 'HTTP/1.'?' 200 '*) echo \"ok ${r##*\"$nl\"}\";; *) echo fail;; esac;"
               + " i=$((i+1)); " + sleep + " done";
       try {

@@ -36,6 +36,8 @@ public final class HostControlPlane {
   public static final String VM_HOST_ADDRESS = "198.19.255.100";
   /** The folder the host's API server writes its CA, kubeconfigs and token into (in the VM's RW dir). */
   public static final String DIR_PROPERTY = "lvs.e2e.hostControlPlane.dir";
+  /** The agents' class-data-sharing archive, when the training run made one. */
+  public static final String AGENT_ARCHIVE_PROPERTY = "lvs.e2e.agentClassArchive";
 
   private HostControlPlane() {}
 
@@ -70,8 +72,13 @@ public final class HostControlPlane {
           logs, module.resolve("target/lab-host/state"), Lab.RESYNC_SECONDS);
       operator = launcher.operator(OPERATOR_HTTP_PORT).start();
       control = controlEndpoint(apiServer);
+      Path archive = module.resolve("target/lab-host/agent.jsa");
+      say(born, "host: recording the agent's classes for the VM's JVMs (class-data sharing)");
+      boolean archived = trainAgentClasses(module, apiServer, logs, archive);
+      say(born, archived ? "host: agent class archive " + archive + " (" + Files.size(archive) / (1024 * 1024) + " MiB)"
+          : "host: no agent class archive (see " + logs.resolve("agent-training.log") + "); agents start without it");
       say(born, "host: booting the kernel-lab VM for the tests tagged '" + tag + "'");
-      rc = runVm(module, tag, dir);
+      rc = runVm(module, tag, dir, archived ? archive : null);
     } finally {
       if (control != null) {
         control.stop(0);
@@ -85,13 +92,48 @@ public final class HostControlPlane {
     System.exit(rc);
   }
 
-  private static int runVm(Path module, String tag, Path dir) throws IOException, InterruptedException {
+  /**
+   * Runs {@link AgentClassTraining} with {@code -XX:ArchiveClassesAtExit}: the classes of the
+   * agent's start-up, for the VM's agents to map. False when no archive came out (the agents then
+   * start without one, only slower).
+   */
+  private static boolean trainAgentClasses(Path module, ApiServer apiServer, Path logs, Path archive)
+      throws IOException, InterruptedException {
+    Path jar = JavaLauncher.trainingJar(archive);
+    Path classes = module.resolve("target/test-classes");
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar)); var files = Files.list(
+        classes.resolve("io/lvs/e2e/lab"))) {
+      for (Path c : files.filter(f -> f.getFileName().toString().startsWith(AgentClassTraining.class.getSimpleName())).toList()) {
+        out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(c).toString()));
+        out.write(Files.readAllBytes(c));
+        out.closeEntry();
+      }
+    }
+    Path state = module.resolve("target/lab-host/state/training");
+    Files.createDirectories(state);
+    JavaLauncher launcher = new JavaLauncher(JavaLauncher.moduleTestClasspath(module), apiServer.localKubeconfigFile(), logs,
+        state, Lab.RESYNC_SECONDS, archive);
+    ProcessBuilder pb = new ProcessBuilder(launcher.agentJava(List.of("-XX:ArchiveClassesAtExit=" + archive),
+        "agent-training", AgentClassTraining.class.getName(), "8000"))
+        .redirectErrorStream(true).redirectOutput(logs.resolve("agent-training.log").toFile());
+    pb.environment().putAll(Map.of("NODE_NAME", "cds-training", "LVS_STATE_DIR", state.toString(),
+        "LVS_HTTP_PORT", "19729", "LVS_RESYNC_SECONDS", "1", "KUBECONFIG", apiServer.localKubeconfigFile().toString()));
+    Process p = pb.start();
+    if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      return false;
+    }
+    return p.exitValue() == 0 && Files.isRegularFile(archive);
+  }
+
+  private static int runVm(Path module, String tag, Path dir, Path archive) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bash", module.resolve("kernel-lab/run-tests-in-vm.sh").toString(),
         module.toString(), tag));
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     Map<String, String> env = pb.environment();
     env.put("LAB_HOST_PORTS", ApiServer.Listen.ON_HOST.port() + " " + CONTROL_PORT + " " + OPERATOR_HTTP_PORT);
-    env.put("LAB_JAVA_OPTS", env.getOrDefault("LAB_JAVA_OPTS", "") + " -D" + DIR_PROPERTY + "=" + dir);
+    env.put("LAB_JAVA_OPTS", env.getOrDefault("LAB_JAVA_OPTS", "") + " -D" + DIR_PROPERTY + "=" + dir
+        + (archive == null ? "" : " -D" + AGENT_ARCHIVE_PROPERTY + "=" + archive));
     return pb.start().waitFor();
   }
 

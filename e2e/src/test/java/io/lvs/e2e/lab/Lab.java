@@ -148,7 +148,8 @@ public final class Lab implements AutoCloseable {
   /** The product: the operator (unless the host runs it) and one agent per node, each a JVM, waited for until ready. */
   public void startProduct() {
     launcher = new JavaLauncher(JavaLauncher.moduleTestClasspath(moduleDir), apiServer.kubeconfigFile(), logs,
-        work.resolve("agent-state"), RESYNC_SECONDS);
+        work.resolve("agent-state"), RESYNC_SECONDS,
+        Optional.ofNullable(System.getProperty(HostControlPlane.AGENT_ARCHIVE_PROPERTY)).map(Path::of).orElse(null));
     if (hostControlPlaneDir == null) {
       say("starting the operator and " + nodes.size() + " node agents (one JVM each)");
       operator = launcher.operator(JavaLauncher.OPERATOR_HTTP_PORT).start();

@@ -206,6 +206,17 @@ public final class NodeStatePlanner {
       if (nat) {
         b.sysctl(owner, v6 ? Sysctls.IPV6_FORWARDING : Sysctls.IP_FORWARD, "1");
       }
+      if (fwd == Forwarding.NAT && !v6) {
+        // seed 003: a one-armed director (clients and real servers on one segment) would answer a
+        // real server's reply with an ICMP redirect to the client, and the real server would then
+        // send the rest of the connection around the un-NAT. The kernel sends redirects when
+        // "all" or the interface says so, hence both.
+        b.sysctl(owner, Sysctls.ALL_SEND_REDIRECTS, "0");
+        String iface = spec.directors().vipInterface();
+        if (iface != null && !iface.isBlank()) {
+          b.sysctl(owner, Sysctls.sendRedirects(iface), "0");
+        }
+      }
       if (fwd == Forwarding.FullNAT && d.internalIp() != null) {
         b.sysctl(owner, Sysctls.VS_CONNTRACK, "1");
         for (NodeIpvsService svc : ipvs) {
