@@ -37,6 +37,10 @@ public final class HostControlPlaneClient implements ControlPlane {
   /** Starts the relay and waits until the host's API server answers through it. */
   public void start(Duration timeout) {
     relay.start();
+    awaitReady(timeout);
+  }
+
+  private void awaitReady(Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     String last = "";
     while (Instant.now().isBefore(deadline)) {
@@ -82,7 +86,7 @@ public final class HostControlPlaneClient implements ControlPlane {
   @Override
   public void startApiServer(Duration timeout) {
     control("start");
-    start(timeout);
+    awaitReady(timeout);
   }
 
   /** The operator runs on the host too; its /readyz as the VM reaches it. */
