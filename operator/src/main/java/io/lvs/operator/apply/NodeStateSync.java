@@ -62,6 +62,7 @@ public final class NodeStateSync implements AutoCloseable {
   private final ProgrammingLedger ledger;
   private final Consumer<Set<String>> outcomesChanged;
   private final Timer planTimer;
+  private final Timer changeToWrite;
   private final Duration retry;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -78,6 +79,7 @@ public final class NodeStateSync implements AutoCloseable {
   private final long started = System.nanoTime();
   private volatile Map<String, ServiceInput> planned = Map.of();
   private volatile boolean warm;
+  private volatile boolean cachesReady;
   private boolean holding;
 
   public NodeStateSync(
@@ -101,6 +103,9 @@ public final class NodeStateSync implements AutoCloseable {
     this.ledger = ledger;
     this.outcomesChanged = outcomesChanged;
     this.planTimer = Timer.builder("lvs_operator_node_sync").description("plan + diff + writes").register(metrics);
+    this.changeToWrite = Timer.builder("lvs_operator_members_to_node_write")
+        .description("a pool's members changed in the pool controller -> the node objects that follow written")
+        .register(metrics);
     this.retry = retry;
     this.resolved = resolved;
     this.startupHold = startupHold;
@@ -163,13 +168,24 @@ public final class NodeStateSync implements AutoCloseable {
     }
   }
 
-  /** True while the first plan should wait for the pool controller's first pass (bounded). */
+  /**
+   * The controller calls this from its first reconcile: the framework reconciles only once every
+   * informer has synced, so from then on an empty cache means "none", not "not read yet".
+   */
+  public void cachesReady() {
+    if (!cachesReady) {
+      cachesReady = true;
+      requestRun();
+    }
+  }
+
+  /** True while the first plan should wait for the caches and the pool controller's first pass (bounded). */
   private boolean holdForStart() {
     if (warm) {
       return false;
     }
-    long unresolved = view.pools().stream().filter(p -> resolved.plannable(p).isEmpty()).count();
     boolean expired = System.nanoTime() - started > startupHold.toNanos();
+    long unresolved = cachesReady ? view.pools().stream().filter(p -> resolved.plannable(p).isEmpty()).count() : -1;
     if (unresolved == 0 || expired) {
       if (holding || unresolved > 0) {
         LOG.info("first plan after the pools' first resolution: {} pools still unresolved", unresolved);
@@ -178,13 +194,18 @@ public final class NodeStateSync implements AutoCloseable {
       return false;
     }
     if (!holding) {
-      LOG.info("first plan waits for the pool controller: {} pools not resolved yet", unresolved);
+      if (unresolved < 0) {
+        LOG.info("first plan waits for the informer caches");
+      } else {
+        LOG.info("first plan waits for the pool controller: {} pools not resolved yet", unresolved);
+      }
       holding = true;
     }
     return true;
   }
 
   void runOnce() {
+    List<Long> memberChanges = resolved.takeChangeTimes();
     List<VirtualService> all = view.virtualServices();
     List<ServiceInput> inputs = new ArrayList<>(all.size());
     Map<String, ServiceInput> previousInputs = planned;
@@ -209,7 +230,7 @@ public final class NodeStateSync implements AutoCloseable {
     List<Runnable> newLeases = new ArrayList<>();
     for (Map.Entry<String, String> e : plan.vipHolders().entrySet()) {
       if (!holders.containsKey(e.getKey())) {
-        newLeases.add(() -> leases.hold(e.getKey(), e.getValue()));
+        newLeases.add(() -> leases.create(e.getKey(), e.getValue()));
       }
     }
     inParallel(newLeases);
@@ -235,6 +256,10 @@ public final class NodeStateSync implements AutoCloseable {
       }));
     }
     inParallel(nodeWrites);
+    if (!nodeWrites.isEmpty()) {
+      long now = System.nanoTime();
+      memberChanges.forEach(t -> changeToWrite.record(now - t, TimeUnit.NANOSECONDS));
+    }
     // Fence, step 2: the old holder's spec no longer has the VIP (written above): move the lease,
     // and plan again so the new holder gets it.
     boolean moved = false;

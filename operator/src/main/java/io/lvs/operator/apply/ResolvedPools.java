@@ -2,10 +2,13 @@ package io.lvs.operator.apply;
 
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.operator.resolve.Member;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The pool controller's latest resolution of each RealServerPool, handed to the node-state sync in
@@ -18,6 +21,7 @@ public final class ResolvedPools {
   private record Resolution(String uid, List<Member> members) {}
 
   private final Map<String, Resolution> byPool = new ConcurrentHashMap<>();
+  private final Queue<Long> changedAt = new ConcurrentLinkedQueue<>();
   private volatile Runnable onChange = () -> {};
 
   /** Called (on the publishing thread) whenever a pool's members differ from what was published. */
@@ -29,8 +33,18 @@ public final class ResolvedPools {
     Resolution next = new Resolution(pool.getMetadata().getUid(), List.copyOf(members));
     Resolution previous = byPool.put(key(pool), next);
     if (!next.equals(previous)) {
+      changedAt.add(System.nanoTime());
       onChange.run();
     }
+  }
+
+  /** When (System.nanoTime) each change published since the last call happened; for the sync's latency metric. */
+  public List<Long> takeChangeTimes() {
+    List<Long> out = new ArrayList<>();
+    for (Long t = changedAt.poll(); t != null; t = changedAt.poll()) {
+      out.add(t);
+    }
+    return out;
   }
 
   /** The members last resolved for this pool object (same uid), if any since this process started. */

@@ -185,6 +185,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
    * plan of all 2,000 VirtualServices.
    */
   private void requestPlanIfChanged(VirtualService vs, String key) {
+    sync.cachesReady();
     ServiceInput now = sync.inputOf(vs);
     ClusterPlan plan = sync.latest();
     ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
@@ -229,6 +230,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
+    sync.cachesReady();
     sync.requestRun(); // a VirtualService being deleted is planned out of every node
     String key = PlanInputs.key(vs);
     Set<String> live = nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());

@@ -26,6 +26,11 @@ import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.operator.LvsOperator;
 import io.lvs.operator.Settings;
 import io.lvs.operator.it.ApiServer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -151,7 +156,9 @@ class OperatorScaleBenchmarkTest {
       });
 
       long heapBefore = usedHeap();
-      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      // a composite, so a registry added before the samples sees the samples only
+      CompositeMeterRegistry metrics = new CompositeMeterRegistry();
+      metrics.add(new SimpleMeterRegistry());
       RequestLog requests = new RequestLog();
       KubernetesClient operatorClient = server.newClient(h -> h.addOrReplaceInterceptor("bench-requests", requests));
       long cpu0 = jvmCpuNanos();
@@ -201,6 +208,15 @@ class OperatorScaleBenchmarkTest {
       long[] latency = new long[samples];
       long[] sinceAck = new long[samples];
       Map<String, Long> before = requests.counts();
+      SimpleMeterRegistry duringSamples = new SimpleMeterRegistry();
+      duringSamples.config().meterFilter(new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+          return DistributionStatisticConfig.builder().percentiles(0.5, 0.9, 0.99).expiry(Duration.ofHours(1)).bufferLength(1)
+              .build().merge(config);
+        }
+      });
+      metrics.add(duringSamples);
       for (int k = 0; k < samples; k++) {
         int i = (k * 37) % SERVICES;
         String d1 = "node-" + (2 * (i % GROUPS));
@@ -226,6 +242,14 @@ class OperatorScaleBenchmarkTest {
       after.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
       after.values().removeIf(v -> v == 0);
       System.out.println("BENCH operator requests during the samples: " + after);
+      io.micrometer.core.instrument.Timer inside = duringSamples.find("lvs_operator_members_to_node_write").timer();
+      if (inside != null) {
+        System.out.printf("BENCH operator-internal: pool controller published the change -> node objects written "
+                + "(%d changes): %s, max %.0f ms%n", inside.count(),
+            Arrays.stream(inside.takeSnapshot().percentileValues())
+                .map(v -> String.format("p%.0f %.0f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .toList(), inside.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+      }
       System.out.printf("BENCH EndpointSlice change -> both director node objects updated (end to end, %d samples): "
               + "p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", samples, latency[samples / 2] / 1e6,
           latency[(int) Math.ceil(samples * 0.99) - 1] / 1e6, latency[samples - 1] / 1e6);
@@ -253,13 +277,13 @@ class OperatorScaleBenchmarkTest {
     }
   }
 
-  private static Map<String, Long> reconcileCounts(SimpleMeterRegistry metrics) {
+  private static Map<String, Long> reconcileCounts(MeterRegistry metrics) {
     Map<String, Long> out = new java.util.TreeMap<>();
     metrics.find("lvs_operator_reconcile").timers().forEach(t -> out.put(t.getId().getTag("controller"), t.count()));
     return out;
   }
 
-  private static long reconciles(SimpleMeterRegistry metrics) {
+  private static long reconciles(MeterRegistry metrics) {
     return metrics.find("lvs_operator_reconcile").timers().stream().mapToLong(t -> t.count()).sum();
   }
 
