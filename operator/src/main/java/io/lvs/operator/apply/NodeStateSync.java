@@ -78,6 +78,10 @@ public final class NodeStateSync implements AutoCloseable {
   private final ExecutorService writes;
   private final long started = System.nanoTime();
   private volatile Map<String, ServiceInput> planned = Map.of();
+  private Map<String, Verified> verified = new HashMap<>();
+
+  /** A planned spec and the cached node-object spec it was found equal to (identities). */
+  private record Verified(LvsNodeStateSpec desired, LvsNodeStateSpec existing) {}
   private volatile boolean warm;
   private volatile boolean cachesReady;
   private boolean holding;
@@ -241,7 +245,25 @@ public final class NodeStateSync implements AutoCloseable {
       view.nodeState(n).ifPresent(s -> existing.put(n, s.getSpec()));
     }
     Set<String> nodeNames = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    List<NodeStateChange> changes = NodeStateDiff.diff(plan.nodes(), existing, nodeNames);
+    // Nodes already found equal, with the same planned and cached objects since: no deep compare.
+    Map<String, LvsNodeStateSpec> desired = new HashMap<>(plan.nodes());
+    for (Map.Entry<String, Verified> v : verified.entrySet()) {
+      String n = v.getKey();
+      if (desired.get(n) == v.getValue().desired() && existing.get(n) == v.getValue().existing() && existing.containsKey(n)) {
+        desired.remove(n);
+        existing.remove(n);
+      }
+    }
+    List<NodeStateChange> changes = NodeStateDiff.diff(desired, existing, nodeNames);
+    Set<String> writing = changes.stream().map(NodeStateChange::node).collect(Collectors.toSet());
+    Map<String, Verified> nowVerified = new HashMap<>();
+    plan.nodes().forEach((n, spec) -> {
+      if (!writing.contains(n)) {
+        Verified known = verified.get(n);
+        nowVerified.put(n, desired.containsKey(n) ? new Verified(spec, existing.get(n)) : known);
+      }
+    });
+    verified = nowVerified;
     Set<String> changed = ConcurrentHashMap.newKeySet();
     List<Runnable> nodeWrites = new ArrayList<>();
     for (NodeStateChange c : changes) {
