@@ -25,8 +25,13 @@ import org.slf4j.LoggerFactory;
 /** Wires the controllers, the node-state sync and leader election onto one client. */
 public final class LvsOperator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LvsOperator.class);
-  /** How long the first node-state plan may wait for the pool controller's first pass. */
-  static final Duration STARTUP_HOLD = Duration.ofSeconds(20);
+  /**
+   * How long the first node-state plan may wait for the pool controller's first pass. At 2,000
+   * pools on a loaded 1.20 API server that pass took ~45 s (each pool's status write shares the
+   * reconcile threads with the VirtualServices' finalizer writes); planning before it ends writes
+   * every (large) node object once more per batch of pools.
+   */
+  static final Duration STARTUP_HOLD = Duration.ofSeconds(90);
   /** Node-object and Lease writes in flight at once. */
   static final int PARALLEL_WRITES = 6;
   private final Operator operator;

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * time in parallel: the API server, not this process, is their bottleneck. A failed write retries
  * the whole (idempotent) run after a pause.
  *
- * <p>At start the first plan waits (at most {@code startupHold}) until the pool controller has
+ * <p>At start the first plan waits until the informers have synced and (at most {@code startupHold}
+ * more) until the pool controller has
  * resolved every pool once: planning earlier writes every node object once per batch of pools
  * resolved, and a node object at 2,000 VirtualServices is a large write. Later, a VirtualService
  * whose pool exists but is not resolved yet keeps what was planned for it (or waits to be
@@ -76,7 +77,8 @@ public final class NodeStateSync implements AutoCloseable {
   private final ResolvedPools resolved;
   private final Duration startupHold;
   private final ExecutorService writes;
-  private final long started = System.nanoTime();
+  private final long created = System.nanoTime();
+  private volatile long cachesReadyAt;
   private volatile Map<String, ServiceInput> planned = Map.of();
   private Map<String, Verified> verified = new HashMap<>();
 
@@ -178,6 +180,7 @@ public final class NodeStateSync implements AutoCloseable {
    */
   public void cachesReady() {
     if (!cachesReady) {
+      cachesReadyAt = System.nanoTime();
       cachesReady = true;
       requestRun();
     }
@@ -188,7 +191,9 @@ public final class NodeStateSync implements AutoCloseable {
     if (warm) {
       return false;
     }
-    boolean expired = System.nanoTime() - started > startupHold.toNanos();
+    // the pools' first pass is timed from the caches' readiness; the caches themselves get as long again
+    long now = System.nanoTime();
+    boolean expired = cachesReady ? now - cachesReadyAt > startupHold.toNanos() : now - created > 2 * startupHold.toNanos();
     long unresolved = cachesReady ? view.pools().stream().filter(p -> resolved.plannable(p).isEmpty()).count() : -1;
     if (unresolved == 0 || expired) {
       if (holding || unresolved > 0) {
