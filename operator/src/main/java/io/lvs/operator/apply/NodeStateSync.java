@@ -171,6 +171,9 @@ public final class NodeStateSync implements AutoCloseable {
         try {
           planTimer.record(this::runOnce);
         } catch (RuntimeException e) {
+          if (writes.isShutdown()) {
+            return; // closing: the writes were cut off on purpose
+          }
           LOG.warn("node state sync failed, retrying in {}: {}", retry, e.toString());
           executor.schedule(this::requestRun, retry.toMillis(), TimeUnit.MILLISECONDS);
         }
