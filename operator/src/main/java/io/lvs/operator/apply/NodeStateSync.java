@@ -15,6 +15,8 @@ import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.validate.SpecValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +66,9 @@ public final class NodeStateSync implements AutoCloseable {
   private final Consumer<Set<String>> outcomesChanged;
   private final Timer planTimer;
   private final Timer changeToWrite;
+  private final Timer planWall;
+  private final Timer planCpu;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Duration retry;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -112,6 +117,10 @@ public final class NodeStateSync implements AutoCloseable {
     this.changeToWrite = Timer.builder("lvs_operator_members_to_node_write")
         .description("a pool's members changed in the pool controller -> the node objects that follow written")
         .register(metrics);
+    this.planWall = Timer.builder("lvs_operator_node_plan")
+        .description("inputs + plan + diff of one sync run (no API calls), elapsed").register(metrics);
+    this.planCpu = Timer.builder("lvs_operator_node_plan_cpu")
+        .description("inputs + plan + diff of one sync run, on-CPU time of the sync thread").register(metrics);
     this.retry = retry;
     this.resolved = resolved;
     this.startupHold = startupHold;
@@ -162,6 +171,9 @@ public final class NodeStateSync implements AutoCloseable {
         try {
           planTimer.record(this::runOnce);
         } catch (RuntimeException e) {
+          if (writes.isShutdown()) {
+            return; // closing: the writes were cut off on purpose
+          }
           LOG.warn("node state sync failed, retrying in {}: {}", retry, e.toString());
           executor.schedule(this::requestRun, retry.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -214,6 +226,8 @@ public final class NodeStateSync implements AutoCloseable {
   }
 
   void runOnce() {
+    long wall0 = System.nanoTime();
+    long cpu0 = threads.getCurrentThreadCpuTime();
     List<Long> memberChanges = resolved.takeChangeTimes();
     List<VirtualService> all = view.virtualServices();
     List<ServiceInput> inputs = new ArrayList<>(all.size());
@@ -234,6 +248,8 @@ public final class NodeStateSync implements AutoCloseable {
     List<NodeView> nodeViews = nodes.stream().map(NodeView::of).toList();
     Map<String, String> holders = leases.holders();
     ClusterPlan plan = planner.plan(inputs, nodeViews, holders);
+    long planWallNanos = System.nanoTime() - wall0;
+    long planCpuNanos = threads.getCurrentThreadCpuTime() - cpu0;
 
     // Fence, step 1: a VIP nobody held yet is recorded before any node is told to hold it.
     List<Runnable> newLeases = new ArrayList<>();
@@ -243,6 +259,8 @@ public final class NodeStateSync implements AutoCloseable {
       }
     }
     inParallel(newLeases);
+    long wall1 = System.nanoTime();
+    long cpu1 = threads.getCurrentThreadCpuTime();
     Map<String, LvsNodeStateSpec> existing = new HashMap<>();
     Set<String> names = new HashSet<>(view.nodeStateNames());
     names.addAll(plan.nodes().keySet());
@@ -269,6 +287,8 @@ public final class NodeStateSync implements AutoCloseable {
       }
     });
     verified = nowVerified;
+    planWall.record(planWallNanos + System.nanoTime() - wall1, TimeUnit.NANOSECONDS);
+    planCpu.record(planCpuNanos + threads.getCurrentThreadCpuTime() - cpu1, TimeUnit.NANOSECONDS);
     Set<String> changed = ConcurrentHashMap.newKeySet();
     List<Runnable> nodeWrites = new ArrayList<>();
     for (NodeStateChange c : changes) {

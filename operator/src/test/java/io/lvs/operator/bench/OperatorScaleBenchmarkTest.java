@@ -242,13 +242,17 @@ class OperatorScaleBenchmarkTest {
       after.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
       after.values().removeIf(v -> v == 0);
       System.out.println("BENCH operator requests during the samples: " + after);
-      io.micrometer.core.instrument.Timer inside = duringSamples.find("lvs_operator_members_to_node_write").timer();
-      if (inside != null) {
-        System.out.printf("BENCH operator-internal: pool controller published the change -> node objects written "
-                + "(%d changes): %s, max %.0f ms%n", inside.count(),
-            Arrays.stream(inside.takeSnapshot().percentileValues())
-                .map(v -> String.format("p%.0f %.0f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)))
-                .toList(), inside.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+      for (String[] t : new String[][] {
+          {"lvs_operator_members_to_node_write", "pool controller published the change -> node objects written"},
+          {"lvs_operator_node_sync", "one sync run: plan + diff + writes"},
+          {"lvs_operator_node_plan", "one sync run: inputs + plan + diff, elapsed"},
+          {"lvs_operator_node_plan_cpu", "one sync run: inputs + plan + diff, on-CPU"},
+          {"lvs_operator_node_state_write", "one node-object write (PATCH round trip)"}}) {
+        duringSamples.find(t[0]).timers().stream().filter(x -> x.count() > 0).forEach(inside ->
+            System.out.printf("BENCH operator-internal during the samples: %s (%d): %s, max %.0f ms%n", t[1], inside.count(),
+                Arrays.stream(inside.takeSnapshot().percentileValues())
+                    .map(v -> String.format("p%.0f %.0f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)))
+                    .toList(), inside.max(java.util.concurrent.TimeUnit.MILLISECONDS)));
       }
       System.out.printf("BENCH EndpointSlice change -> both director node objects updated (end to end, %d samples): "
               + "p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", samples, latency[samples / 2] / 1e6,
