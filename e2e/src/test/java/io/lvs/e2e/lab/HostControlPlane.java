@@ -41,6 +41,28 @@ public final class HostControlPlane {
 
   private HostControlPlane() {}
 
+  /**
+   * Restarts the operator when it exits, as its Deployment would: an operator that cannot renew
+   * its leader Lease (the API server down for longer than the Lease) steps down by exiting.
+   */
+  private static void supervise(LabProcess operator, Instant born, java.util.concurrent.atomic.AtomicBoolean stopping) {
+    Thread t = new Thread(() -> {
+      while (!stopping.get()) {
+        if (!operator.isAlive() && !stopping.get()) {
+          say(born, "host: the operator exited; restarting it, as its Deployment would (restart count in " + operator.log() + ")");
+          operator.start();
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "operator-supervisor");
+    t.setDaemon(true);
+    t.start();
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println("usage: HostControlPlane E2E_MODULE_DIR [TAG]");
@@ -58,6 +80,16 @@ public final class HostControlPlane {
 
     say(born, "host: starting etcd and kube-apiserver 1.20.2 on 127.0.0.1:" + ApiServer.Listen.ON_HOST.port());
     ApiServer apiServer = new ApiServer(binaries, dir, logs, ApiServer.Listen.ON_HOST);
+    // Maven or a person interrupting the run: no server left behind on the host
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<LabProcess> started = new java.util.concurrent.atomic.AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
+      if (started.get() != null) {
+        started.get().stop(Duration.ofSeconds(5));
+      }
+      apiServer.stop();
+    }, "stop-control-plane"));
     LabProcess operator = null;
     HttpServer control = null;
     int rc;
@@ -71,6 +103,8 @@ public final class HostControlPlane {
       JavaLauncher launcher = new JavaLauncher(JavaLauncher.moduleTestClasspath(module), apiServer.localKubeconfigFile(),
           logs, module.resolve("target/lab-host/state"), Lab.RESYNC_SECONDS);
       operator = launcher.operator(OPERATOR_HTTP_PORT).start();
+      started.set(operator);
+      supervise(operator, born, stopping);
       control = controlEndpoint(apiServer);
       Path archive = module.resolve("target/lab-host/agent.jsa");
       say(born, "host: recording the agent's classes for the VM's JVMs (class-data sharing)");
@@ -83,6 +117,7 @@ public final class HostControlPlane {
       if (control != null) {
         control.stop(0);
       }
+      stopping.set(true);
       if (operator != null) {
         operator.stop(Duration.ofSeconds(10));
       }
