@@ -3,6 +3,7 @@ package io.lvs.operator.controller;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -58,6 +59,8 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private InformerEventSource<EndpointSlice, RealServerPool> slices;
   private InformerEventSource<Pod, RealServerPool> pods;
   private InformerEventSource<Node, RealServerPool> nodes;
+  /** Services, for existence only: a serviceRef naming no Service is reported, not silently empty. */
+  private InformerEventSource<Service, RealServerPool> services;
 
   public RealServerPoolReconciler(
       Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation, ResolvedPools resolved) {
@@ -106,7 +109,16 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
                     .toList()))
             .build(),
         context);
-    return List.of(slices, pods, nodes);
+    services = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Service.class, RealServerPool.class)
+            .withName("services")
+            .withNamespacesInheritedFromController()
+            .withOnUpdateFilter((newer, older) -> false) // created or deleted is all that matters
+            .withSecondaryToPrimaryMapper(s -> ids(pools.byIndex(Indexes.POOL_BY_SERVICE,
+                s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
+            .build(),
+        context);
+    return List.of(slices, pods, nodes, services);
   }
 
   @Override
@@ -133,6 +145,12 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
         invalid.isEmpty()
             ? resolver.resolve(ns, spec, new PoolInputs(sl, pd, nd))
             : new MemberResolver.Resolved(Map.of(), invalid.stream().map(m -> "invalid spec: " + m).toList());
+    if (invalid.isEmpty() && spec.serviceRef() != null
+        && services.get(new ResourceID(spec.serviceRef().name(), ns)).isEmpty()) {
+      List<String> errors = new java.util.ArrayList<>(resolved.errors());
+      errors.add("spec.serviceRef.name: Service " + ns + "/" + spec.serviceRef().name() + " not found");
+      resolved = new MemberResolver.Resolved(resolved.members(), errors);
+    }
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(pool);
     DrainState previous = drains.computeIfAbsent(id, k -> seed(pool, now));
