@@ -81,7 +81,7 @@ public final class DemoMain {
           + " arp_announce=" + Shell.inNs(rs.ns(), "cat", "/proc/sys/net/ipv4/conf/all/arp_announce").stdout().strip());
     }
 
-    section("curl http://" + vip + "/ from the client namespace, " + REQUESTS + " times: who answered");
+    section("GET http://" + vip + "/ from the client namespace (one TCP connection each), " + REQUESTS + " times: who answered");
     Map<String, Integer> counts = new TreeMap<>();
     AtomicInteger n = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();

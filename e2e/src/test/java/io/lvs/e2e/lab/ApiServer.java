@@ -29,25 +29,48 @@ import java.util.UUID;
  * <p>EndpointSlice discovery.k8s.io/v1 is 1.21+: the built-in v1beta1 is switched off so that the
  * test-only CRD in e2e/kube-apiserver/endpointslice-v1-crd.yaml can serve the v1 shape.
  */
-public final class ApiServer {
+public final class ApiServer implements ControlPlane {
+  /** Where lab processes reach the API server: the bridge address in the VM's root namespace. */
   public static final int PORT = 6443;
+
+  /**
+   * Where the server and its etcd listen. In the VM: on the bridge. On the host: loopback ports
+   * of their own (another kube-apiserver of the test suites may hold the usual ones), forwarded
+   * into the VM by QEMU and relayed onto the bridge, so lab processes see the same address either way.
+   */
+  public record Listen(String bindAddress, int port, int etcdClientPort, int etcdPeerPort) {
+    public static final Listen IN_LAB = new Listen(LabNetwork.GATEWAY, PORT, 2379, 2380);
+    public static final Listen ON_HOST = new Listen("127.0.0.1", 16443, 23790, 23800);
+  }
 
   private final Path binaries;
   private final Path dir;
   private final Path logs;
+  private final Listen listen;
   private final String token = UUID.randomUUID().toString().replace("-", "");
   private LabProcess etcd;
   private LabProcess apiserver;
   private HttpClient http;
 
   public ApiServer(Path binaries, Path dir, Path logs) {
+    this(binaries, dir, logs, Listen.IN_LAB);
+  }
+
+  public ApiServer(Path binaries, Path dir, Path logs, Listen listen) {
     this.binaries = binaries;
     this.dir = dir;
     this.logs = logs;
+    this.listen = listen;
   }
 
-  public String url() {
+  /** The URL lab processes use (the bridge address). */
+  public static String labUrl() {
     return "https://" + LabNetwork.GATEWAY + ":" + PORT;
+  }
+
+  /** The URL where this server listens. */
+  public String localUrl() {
+    return "https://" + listen.bindAddress() + ":" + listen.port();
   }
 
   /** Certificates, token file, etcd; then the API server, waiting until /readyz answers ok. */
@@ -61,8 +84,10 @@ public final class ApiServer {
     try {
       Files.createDirectories(dir);
       writeCertificates();
+      Files.writeString(dir.resolve("token"), token);
       Files.writeString(dir.resolve("tokens.csv"), token + ",lvs-lab-admin,lvs-lab-admin,system:masters\n");
-      Files.writeString(dir.resolve("kubeconfig"), kubeconfig());
+      Files.writeString(dir.resolve("kubeconfig"), kubeconfig(labUrl()));
+      Files.writeString(dir.resolve("kubeconfig-local"), kubeconfig(localUrl()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,11 +97,11 @@ public final class ApiServer {
                 List.of(
                     binaries.resolve("etcd").toString(),
                     "--data-dir", dir.resolve("etcd").toString(),
-                    "--listen-client-urls", "http://127.0.0.1:2379",
-                    "--advertise-client-urls", "http://127.0.0.1:2379",
-                    "--listen-peer-urls", "http://127.0.0.1:2380",
-                    "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-                    "--initial-cluster", "default=http://127.0.0.1:2380"),
+                    "--listen-client-urls", etcdClientUrl(),
+                    "--advertise-client-urls", etcdClientUrl(),
+                    "--listen-peer-urls", etcdPeerUrl(),
+                    "--initial-advertise-peer-urls", etcdPeerUrl(),
+                    "--initial-cluster", "default=" + etcdPeerUrl()),
                 Map.of("ETCD_UNSUPPORTED_ARCH", "amd64"),
                 logs.resolve("etcd.log"))
             .start();
@@ -84,15 +109,30 @@ public final class ApiServer {
     startApiServer(timeout);
   }
 
+  private String etcdClientUrl() {
+    return "http://127.0.0.1:" + listen.etcdClientPort();
+  }
+
+  private String etcdPeerUrl() {
+    return "http://127.0.0.1:" + listen.etcdPeerPort();
+  }
+
   /** Starts kube-apiserver (again) against the running etcd and waits for /readyz. */
+  @Override
   public void startApiServer(Duration timeout) {
     apiserver.start();
     awaitReady(timeout);
   }
 
   /** Stops only kube-apiserver (etcd keeps the data): the "API server down" fault. */
+  @Override
   public void stopApiServer() {
     apiserver.stop(Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void close() {
+    stop();
   }
 
   public void stop() {
@@ -113,10 +153,24 @@ public final class ApiServer {
   private String probe() {
     try {
       if (http == null) {
-        http = HttpClient.newBuilder().sslContext(labTrust()).connectTimeout(Duration.ofSeconds(20)).build();
+        http = trustingLabCa(dir.resolve("ca.crt"));
       }
+    } catch (IOException e) {
+      return e.toString();
+    }
+    return probe(http, localUrl(), token);
+  }
+
+  /** An HTTP client that trusts the lab CA. */
+  static HttpClient trustingLabCa(Path caFile) throws IOException {
+    return HttpClient.newBuilder().sslContext(labTrust(caFile)).connectTimeout(Duration.ofSeconds(20)).build();
+  }
+
+  /** GET url/readyz with the token: "ok", or what it answered, or why it could not be asked. */
+  static String probe(HttpClient http, String url, String token) {
+    try {
       HttpResponse<String> r = http.send(
-          HttpRequest.newBuilder(URI.create(url() + "/readyz")).timeout(Duration.ofSeconds(30))
+          HttpRequest.newBuilder(URI.create(url + "/readyz")).timeout(Duration.ofSeconds(30))
               .header("Authorization", "Bearer " + token).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 && r.body().strip().equals("ok") ? "ok" : "HTTP " + r.statusCode() + ": " + r.body().strip();
@@ -128,8 +182,8 @@ public final class ApiServer {
     }
   }
 
-  private SSLContext labTrust() throws IOException {
-    try (InputStream in = Files.newInputStream(dir.resolve("ca.crt"))) {
+  private static SSLContext labTrust(Path caFile) throws IOException {
+    try (InputStream in = Files.newInputStream(caFile)) {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
       ks.setCertificateEntry("lvs-lab-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
@@ -139,16 +193,23 @@ public final class ApiServer {
       ctx.init(null, tmf.getTrustManagers(), null);
       return ctx;
     } catch (GeneralSecurityException e) {
-      throw new IOException("cannot trust the lab CA " + dir.resolve("ca.crt"), e);
+      throw new IOException("cannot trust the lab CA " + caFile, e);
     }
   }
 
   /** kubeconfig for every lab process: the bridge address, the lab CA, the shared token. */
+  @Override
   public Path kubeconfigFile() {
     return dir.resolve("kubeconfig");
   }
 
+  /** kubeconfig for processes beside the server (on the host): its own listen address. */
+  public Path localKubeconfigFile() {
+    return dir.resolve("kubeconfig-local");
+  }
+
   /** kubectl, from the same build as the server. */
+  @Override
   public Path kubectl() {
     return binaries.resolve("kubectl");
   }
@@ -177,10 +238,11 @@ public final class ApiServer {
   private List<String> apiserverCommand() {
     return List.of(
         binaries.resolve("kube-apiserver").toString(),
-        "--etcd-servers=http://127.0.0.1:2379",
-        "--bind-address=" + LabNetwork.GATEWAY,
+        "--etcd-servers=" + etcdClientUrl(),
+        "--bind-address=" + listen.bindAddress(),
+        // what lab processes dial, wherever the server runs (no endpoint reconciler uses it)
         "--advertise-address=" + LabNetwork.GATEWAY,
-        "--secure-port=" + PORT,
+        "--secure-port=" + listen.port(),
         "--insecure-port=0",
         "--tls-cert-file=" + dir.resolve("apiserver.crt"),
         "--tls-private-key-file=" + dir.resolve("apiserver.key"),
@@ -230,7 +292,7 @@ public final class ApiServer {
     Shell.ok("openssl", "ec", "-in", d + "/sa.key", "-pubout", "-out", d + "/sa.pub");
   }
 
-  private String kubeconfig() {
+  private String kubeconfig(String url) {
     return """
         apiVersion: v1
         kind: Config
@@ -251,7 +313,7 @@ public final class ApiServer {
             namespace: default
         current-context: lvs-lab
         """
-        .formatted(url(), dir.resolve("ca.crt"), token);
+        .formatted(url, dir.resolve("ca.crt"), token);
   }
 
   static void sleep(Duration d) {

@@ -26,13 +26,55 @@ public final class JavaLauncher {
   private final Path logs;
   private final Path stateRoot;
   private final int resyncSeconds;
+  private final Path agentClassArchive;
 
   public JavaLauncher(String classpath, Path kubeconfig, Path logs, Path stateRoot, int resyncSeconds) {
+    this(classpath, kubeconfig, logs, stateRoot, resyncSeconds, null);
+  }
+
+  /**
+   * {@code agentClassArchive}: a class-data-sharing archive of the agent's classes (see
+   * {@link AgentClassTraining}), in the folder that also holds the training jar; null for none.
+   */
+  public JavaLauncher(String classpath, Path kubeconfig, Path logs, Path stateRoot, int resyncSeconds, Path agentClassArchive) {
     this.classpath = classpath;
     this.kubeconfig = kubeconfig;
     this.logs = logs;
     this.stateRoot = stateRoot;
     this.resyncSeconds = resyncSeconds;
+    this.agentClassArchive = agentClassArchive;
+  }
+
+  /** The jar holding {@link AgentClassTraining}, beside the archive. */
+  public static Path trainingJar(Path agentClassArchive) {
+    return agentClassArchive.resolveSibling("agent-training.jar");
+  }
+
+  /**
+   * The agent's class path: node-agent first (its logback.xml), then the dependencies, without
+   * this module's class folders (class-data sharing refuses folders; the agent needs none of
+   * them), then the training jar. The training run and the lab's agents use this same string, as
+   * an archive requires.
+   */
+  public String agentClasspath() {
+    List<String> out = new ArrayList<>();
+    for (String entry : ownModuleFirst("node-agent").split(":")) {
+      if (!entry.contains("/e2e/target/")) {
+        out.add(entry);
+      }
+    }
+    if (agentClassArchive != null) {
+      out.add(trainingJar(agentClassArchive).toString());
+    }
+    return String.join(":", out);
+  }
+
+  /** The agent's JVM command line with extra JVM flags (the training run adds the archive dump). */
+  public List<String> agentJava(List<String> jvmFlags, String id, String mainClass, String... args) {
+    List<String> cmd = new ArrayList<>(java(mainClass, id, agentClasspath()));
+    cmd.addAll(cmd.indexOf("-cp"), jvmFlags);
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   /**
@@ -63,14 +105,16 @@ public final class JavaLauncher {
     env.put("LVS_RESYNC_SECONDS", Integer.toString(resyncSeconds));
     env.put("LVS_HTTP_PORT", Integer.toString(AGENT_HTTP_PORT));
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node.ns()));
-    cmd.addAll(java(AGENT_MAIN, "agent-" + node.name(), ownModuleFirst("node-agent")));
+    List<String> flags = agentClassArchive != null && Files.isRegularFile(agentClassArchive)
+        ? List.of("-XX:SharedArchiveFile=" + agentClassArchive) : List.of();
+    cmd.addAll(agentJava(flags, "agent-" + node.name(), AGENT_MAIN));
     return new LabProcess("agent/" + node.name(), cmd, withKubeconfig(env), logs.resolve("agent-" + node.name() + ".log"));
   }
 
-  /** The operator, in the root namespace (it needs only the API server). */
-  public LabProcess operator() {
+  /** The operator, in the root namespace (it needs only the API server), serving HTTP on {@code httpPort}. */
+  public LabProcess operator(int httpPort) {
     Map<String, String> env = new HashMap<>();
-    env.put("LVS_HTTP_PORT", Integer.toString(OPERATOR_HTTP_PORT));
+    env.put("LVS_HTTP_PORT", Integer.toString(httpPort));
     env.put("LVS_NAMESPACE", "lvs-system");
     env.put("LVS_LEADER_ELECTION", "true");
     return new LabProcess("operator", java(OPERATOR_MAIN, "operator", ownModuleFirst("operator")), withKubeconfig(env), logs.resolve("operator.log"));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -44,7 +45,10 @@ public final class Lab implements AutoCloseable {
   private final Map<String, LabProcess> agents = new LinkedHashMap<>();
   private final ResultBook results = new ResultBook();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private ApiServer apiServer;
+  private ControlPlane apiServer;
+  /** Set when the control plane (API server, operator) runs on the host: see {@link HostControlPlane}. */
+  private final Path hostControlPlaneDir =
+      Optional.ofNullable(System.getProperty(HostControlPlane.DIR_PROPERTY)).map(Path::of).orElse(null);
   private Kube kube;
   private WebServers web;
   private JavaLauncher launcher;
@@ -104,15 +108,23 @@ public final class Lab implements AutoCloseable {
     network.routeRemoteClientsFrom(director().ns());
     say("namespaces: " + String.join(", ", network.namespaces()));
 
-    say("starting etcd and kube-apiserver 1.20.2 on " + LabNetwork.GATEWAY + ":" + ApiServer.PORT);
-    apiServer = new ApiServer(binaries, work.resolve("apiserver"), logs);
-    apiServer.start(Duration.ofSeconds(600));
-    kube = new Kube(apiServer.kubeconfigFile());
-    say("API server ready; installing CRDs and registering nodes");
-    Path crds = moduleDir.resolveSibling("crds");
-    kube.installCrds(List.of(crds.resolve("virtualservices.lvs.io-v1.yml"), crds.resolve("realserverpools.lvs.io-v1.yml"),
-        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolve("kube-apiserver/endpointslice-v1-crd.yaml")));
-    kube.createNamespaces();
+    if (hostControlPlaneDir != null) {
+      say("API server and operator run on the host; relaying " + ApiServer.labUrl() + " to it");
+      HostControlPlaneClient host = new HostControlPlaneClient(hostControlPlaneDir, binaries, logs);
+      apiServer = host;
+      host.start(Duration.ofSeconds(120));
+      kube = new Kube(apiServer.kubeconfigFile());
+      say("API server ready (CRDs installed by the host); registering nodes");
+    } else {
+      say("starting etcd and kube-apiserver 1.20.2 on " + LabNetwork.GATEWAY + ":" + ApiServer.PORT);
+      ApiServer local = new ApiServer(binaries, work.resolve("apiserver"), logs);
+      apiServer = local;
+      local.start(Duration.ofSeconds(600));
+      kube = new Kube(apiServer.kubeconfigFile());
+      say("API server ready; installing CRDs and registering nodes");
+      kube.installCrds(crdFiles(moduleDir));
+      kube.createNamespaces();
+    }
     for (LabNode n : nodes) {
       kube.registerNode(n);
     }
@@ -126,16 +138,30 @@ public final class Lab implements AutoCloseable {
     baseline = snapshot();
   }
 
-  /** The product: the operator and one agent per node, each a JVM, waited for until ready. */
+  /** The CRDs the lab installs: the product's three and the test-only EndpointSlice v1. */
+  static List<Path> crdFiles(Path moduleDir) {
+    Path crds = moduleDir.resolveSibling("crds");
+    return List.of(crds.resolve("virtualservices.lvs.io-v1.yml"), crds.resolve("realserverpools.lvs.io-v1.yml"),
+        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolve("kube-apiserver/endpointslice-v1-crd.yaml"));
+  }
+
+  /** The product: the operator (unless the host runs it) and one agent per node, each a JVM, waited for until ready. */
   public void startProduct() {
     launcher = new JavaLauncher(JavaLauncher.moduleTestClasspath(moduleDir), apiServer.kubeconfigFile(), logs,
-        work.resolve("agent-state"), RESYNC_SECONDS);
-    say("starting the operator and " + nodes.size() + " node agents (one JVM each)");
-    operator = launcher.operator().start();
+        work.resolve("agent-state"), RESYNC_SECONDS,
+        Optional.ofNullable(System.getProperty(HostControlPlane.AGENT_ARCHIVE_PROPERTY)).map(Path::of).orElse(null));
+    if (hostControlPlaneDir == null) {
+      say("starting the operator and " + nodes.size() + " node agents (one JVM each)");
+      operator = launcher.operator(JavaLauncher.OPERATOR_HTTP_PORT).start();
+    } else {
+      say("starting " + nodes.size() + " node agents (one JVM each; the operator runs on the host)");
+    }
     for (LabNode n : nodes) {
       agents.put(n.name(), launcher.agent(n).start());
     }
-    awaitReady("operator", operator, "http://127.0.0.1:" + JavaLauncher.OPERATOR_HTTP_PORT + "/readyz", Duration.ofSeconds(600));
+    awaitReady("operator", operator, hostControlPlaneDir == null
+        ? "http://127.0.0.1:" + JavaLauncher.OPERATOR_HTTP_PORT + "/readyz" : HostControlPlaneClient.operatorReadyUrl(),
+        Duration.ofSeconds(600));
     for (LabNode n : nodes) {
       awaitAgentReady(n.name(), Duration.ofSeconds(600));
     }
@@ -172,7 +198,7 @@ public final class Lab implements AutoCloseable {
     return kube;
   }
 
-  public ApiServer apiServer() {
+  public ControlPlane apiServer() {
     return apiServer;
   }
 
@@ -249,7 +275,7 @@ public final class Lab implements AutoCloseable {
   private void awaitReady(String name, LabProcess p, String url, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
-      if (!p.isAlive()) {
+      if (p != null && !p.isAlive()) {
         throw new IllegalStateException(name + " exited during start-up; its log ends:\n" + p.tail(40));
       }
       if (httpOk(url)) {
@@ -257,7 +283,8 @@ public final class Lab implements AutoCloseable {
         return;
       }
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(name + " not ready at " + url + " after " + timeout + "; its log ends:\n" + p.tail(40));
+        throw new IllegalStateException(name + " not ready at " + url + " after " + timeout
+            + (p == null ? "" : "; its log ends:\n" + p.tail(40)));
       }
       ApiServer.sleep(Duration.ofMillis(250));
     }
@@ -294,7 +321,7 @@ public final class Lab implements AutoCloseable {
       kube.close();
     }
     if (apiServer != null) {
-      apiServer.stop();
+      apiServer.close();
     }
   }
 }

@@ -59,15 +59,22 @@ public final class LabExtension implements BeforeAllCallback, BeforeEachCallback
       String table = book.table();
       System.out.println("\n==== e2e scenarios (kernel lab) ====\n" + table);
       try {
-        Path target = Path.of(System.getProperty("user.dir"), "target");
-        Files.createDirectories(target);
-        Files.writeString(target.resolve("e2e-results.md"), book.markdown("e2e scenarios on the kernel lab"));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        writeResults();
       } finally {
         if (lab != null) {
           lab.close();
         }
+      }
+    }
+
+    /** target/e2e-results.md, rewritten after every scenario: a run cut short still leaves its evidence. */
+    synchronized void writeResults() {
+      try {
+        Path target = Path.of(System.getProperty("user.dir"), "target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("e2e-results.md"), results().markdown("e2e scenarios on the kernel lab"));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     }
   }
@@ -110,5 +117,8 @@ public final class LabExtension implements BeforeAllCallback, BeforeEachCallback
   private static void record(ExtensionContext context, ResultBook.Outcome outcome, String failure) {
     Instant start = Optional.ofNullable(context.getStore(NS).get("start", Instant.class)).orElse(Instant.now());
     shared(context).results().record(context.getDisplayName(), outcome, Duration.between(start, Instant.now()), failure);
+    shared(context).writeResults();
+    System.out.println("lab: " + outcome + " after " + ResultBook.seconds(Duration.between(start, Instant.now())) + ": "
+        + context.getDisplayName() + (failure == null ? "" : " -- " + failure.lines().findFirst().orElse("")));
   }
 }

@@ -42,8 +42,9 @@ class FaultsTest extends Scenario {
       int atKill = loop.responses().size();
       lab.agent(director.name()).start();
       lab.agent(rs.name()).start();
-      lab.awaitAgentReady(director.name(), Duration.ofSeconds(180));
-      lab.awaitAgentReady(rs.name(), Duration.ofSeconds(180));
+      // a JVM's start under software emulation, two at once: minutes, not the seconds of a real node
+      lab.awaitAgentReady(director.name(), Duration.ofSeconds(420));
+      lab.awaitAgentReady(rs.name(), Duration.ofSeconds(420));
       Duration back = Duration.between(killed, Instant.now());
       lab.results().sample("recovery: agent kill -9 → restarted agent ready", back);
       // a few resyncs of the restarted agents under traffic

@@ -104,6 +104,7 @@ class ScaleTest extends Scenario {
           ports:
           - name: http
             port: 80
+            protocol: TCP
         """.formatted(Kube.NAMESPACE));
     lab.kube().apply(slice(lab, true));
     lab.kube().apply(Manifests.pair("""

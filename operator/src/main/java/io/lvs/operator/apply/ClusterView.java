@@ -14,6 +14,8 @@ public interface ClusterView {
 
   Optional<RealServerPool> pool(String namespace, String name);
 
+  List<RealServerPool> pools();
+
   List<Node> nodes();
 
   Set<String> nodeStateNames();

@@ -3,6 +3,7 @@ package io.lvs.operator.apply;
 import io.fabric8.kubernetes.api.model.Node;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.diff.NodeStateChange;
 import io.lvs.operator.diff.NodeStateDiff;
@@ -14,6 +15,8 @@ import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.validate.SpecValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +25,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,10 +41,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Plans every node from the caches and writes only the node objects that differ. Runs on one
+ * Plans every node from the caches and writes only the node objects that differ. Plans on one
  * thread; any number of requests while it runs fold into one more run (kube-proxy's bounded
  * frequency idea), so 2,000 VirtualServices reconciling at start cost a handful of plans, not
- * 2,000 write rounds. A failed write retries the whole (idempotent) run after a pause.
+ * 2,000 write rounds. The writes of one run (VIP leases, then node objects) go out a few at a
+ * time in parallel: the API server, not this process, is their bottleneck. A failed write retries
+ * the whole (idempotent) run after a pause.
+ *
+ * <p>At start the first plan waits until the informers have synced and (at most {@code startupHold}
+ * more) until the pool controller has
+ * resolved every pool once: planning earlier writes every node object once per batch of pools
+ * resolved, and a node object at 2,000 VirtualServices is a large write. Later, a VirtualService
+ * whose pool exists but is not resolved yet keeps what was planned for it (or waits to be
+ * planned), so no destination is dropped for a pool that is merely not read yet.
  */
 public final class NodeStateSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateSync.class);
@@ -48,6 +65,10 @@ public final class NodeStateSync implements AutoCloseable {
   private final ProgrammingLedger ledger;
   private final Consumer<Set<String>> outcomesChanged;
   private final Timer planTimer;
+  private final Timer changeToWrite;
+  private final Timer planWall;
+  private final Timer planCpu;
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Duration retry;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,6 +79,19 @@ public final class NodeStateSync implements AutoCloseable {
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final AtomicReference<ClusterPlan> latest = new AtomicReference<>();
+  private final ResolvedPools resolved;
+  private final Duration startupHold;
+  private final ExecutorService writes;
+  private final long created = System.nanoTime();
+  private volatile long cachesReadyAt;
+  private volatile Map<String, ServiceInput> planned = Map.of();
+  private Map<String, Verified> verified = new HashMap<>();
+
+  /** A planned spec and the cached node-object spec it was found equal to (identities). */
+  private record Verified(LvsNodeStateSpec desired, LvsNodeStateSpec existing) {}
+  private volatile boolean warm;
+  private volatile boolean cachesReady;
+  private boolean holding;
 
   public NodeStateSync(
       ClusterView view,
@@ -66,9 +100,12 @@ public final class NodeStateSync implements AutoCloseable {
       VipLeases leases,
       SpecValidation validation,
       ProgrammingLedger ledger,
+      ResolvedPools resolved,
       MeterRegistry metrics,
       Consumer<Set<String>> outcomesChanged,
-      Duration retry) {
+      Duration retry,
+      Duration startupHold,
+      int parallelWrites) {
     this.view = view;
     this.planner = planner;
     this.writer = writer;
@@ -77,7 +114,39 @@ public final class NodeStateSync implements AutoCloseable {
     this.ledger = ledger;
     this.outcomesChanged = outcomesChanged;
     this.planTimer = Timer.builder("lvs_operator_node_sync").description("plan + diff + writes").register(metrics);
+    this.changeToWrite = Timer.builder("lvs_operator_members_to_node_write")
+        .description("a pool's members changed in the pool controller -> the node objects that follow written")
+        .register(metrics);
+    this.planWall = Timer.builder("lvs_operator_node_plan")
+        .description("inputs + plan + diff of one sync run (no API calls), elapsed").register(metrics);
+    this.planCpu = Timer.builder("lvs_operator_node_plan_cpu")
+        .description("inputs + plan + diff of one sync run, on-CPU time of the sync thread").register(metrics);
     this.retry = retry;
+    this.resolved = resolved;
+    this.startupHold = startupHold;
+    this.writes = Executors.newFixedThreadPool(parallelWrites, r -> {
+      Thread t = new Thread(r, "node-state-write");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** What the last plan used for this VirtualService, or null if it was not planned. */
+  public ServiceInput plannedInput(String key) {
+    return planned.get(key);
+  }
+
+  /**
+   * What this VirtualService would be planned from now; null while its pool exists but is not
+   * resolved yet. A reconcile that finds this equal to {@link #plannedInput} needs no new plan.
+   */
+  public ServiceInput inputOf(VirtualService vs) {
+    String poolName = vs.getSpec() == null || vs.getSpec().realServerPoolRef() == null ? null : vs.getSpec().realServerPoolRef().name();
+    Optional<RealServerPool> pool = poolName == null ? Optional.empty() : view.pool(vs.getMetadata().getNamespace(), poolName);
+    if (pool.isEmpty()) {
+      return PlanInputs.of(vs, pool, List.of(), validation);
+    }
+    return resolved.plannable(pool.get()).map(m -> PlanInputs.of(vs, pool, m, validation)).orElse(null);
   }
 
   /** The last plan, or null before the first run. */
@@ -95,9 +164,16 @@ public final class NodeStateSync implements AutoCloseable {
   private void loop() {
     try {
       while (dirty.getAndSet(false)) {
+        if (holdForStart()) {
+          executor.schedule(this::requestRun, 100, TimeUnit.MILLISECONDS);
+          break;
+        }
         try {
           planTimer.record(this::runOnce);
         } catch (RuntimeException e) {
+          if (writes.isShutdown()) {
+            return; // closing: the writes were cut off on purpose
+          }
           LOG.warn("node state sync failed, retrying in {}: {}", retry, e.toString());
           executor.schedule(this::requestRun, retry.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -110,24 +186,81 @@ public final class NodeStateSync implements AutoCloseable {
     }
   }
 
+  /**
+   * The controller calls this from its first reconcile: the framework reconciles only once every
+   * informer has synced, so from then on an empty cache means "none", not "not read yet".
+   */
+  public void cachesReady() {
+    if (!cachesReady) {
+      cachesReadyAt = System.nanoTime();
+      cachesReady = true;
+      requestRun();
+    }
+  }
+
+  /** True while the first plan should wait for the caches and the pool controller's first pass (bounded). */
+  private boolean holdForStart() {
+    if (warm) {
+      return false;
+    }
+    // the pools' first pass is timed from the caches' readiness; the caches themselves get as long again
+    long now = System.nanoTime();
+    boolean expired = cachesReady ? now - cachesReadyAt > startupHold.toNanos() : now - created > 2 * startupHold.toNanos();
+    long unresolved = cachesReady ? view.pools().stream().filter(p -> resolved.plannable(p).isEmpty()).count() : -1;
+    if (unresolved == 0 || expired) {
+      if (holding || unresolved > 0) {
+        LOG.info("first plan after the pools' first resolution: {} pools still unresolved", unresolved);
+      }
+      warm = true;
+      return false;
+    }
+    if (!holding) {
+      if (unresolved < 0) {
+        LOG.info("first plan waits for the informer caches");
+      } else {
+        LOG.info("first plan waits for the pool controller: {} pools not resolved yet", unresolved);
+      }
+      holding = true;
+    }
+    return true;
+  }
+
   void runOnce() {
+    long wall0 = System.nanoTime();
+    long cpu0 = threads.getCurrentThreadCpuTime();
+    List<Long> memberChanges = resolved.takeChangeTimes();
     List<VirtualService> all = view.virtualServices();
     List<ServiceInput> inputs = new ArrayList<>(all.size());
+    Map<String, ServiceInput> previousInputs = planned;
+    Map<String, ServiceInput> used = new HashMap<>();
     for (VirtualService vs : all) {
-      String pool = vs.getSpec() == null || vs.getSpec().realServerPoolRef() == null ? null : vs.getSpec().realServerPoolRef().name();
-      inputs.add(PlanInputs.of(vs, pool == null ? java.util.Optional.empty() : view.pool(vs.getMetadata().getNamespace(), pool), validation));
+      String key = PlanInputs.key(vs);
+      ServiceInput in = inputOf(vs);
+      if (in == null) {
+        in = previousInputs.get(key); // its pool is not resolved yet: keep what was planned
+      }
+      if (in != null) {
+        inputs.add(in);
+        used.put(key, in);
+      }
     }
     List<Node> nodes = view.nodes();
     List<NodeView> nodeViews = nodes.stream().map(NodeView::of).toList();
     Map<String, String> holders = leases.holders();
     ClusterPlan plan = planner.plan(inputs, nodeViews, holders);
+    long planWallNanos = System.nanoTime() - wall0;
+    long planCpuNanos = threads.getCurrentThreadCpuTime() - cpu0;
 
     // Fence, step 1: a VIP nobody held yet is recorded before any node is told to hold it.
+    List<Runnable> newLeases = new ArrayList<>();
     for (Map.Entry<String, String> e : plan.vipHolders().entrySet()) {
       if (!holders.containsKey(e.getKey())) {
-        leases.hold(e.getKey(), e.getValue());
+        newLeases.add(() -> leases.create(e.getKey(), e.getValue()));
       }
     }
+    inParallel(newLeases);
+    long wall1 = System.nanoTime();
+    long cpu1 = threads.getCurrentThreadCpuTime();
     Map<String, LvsNodeStateSpec> existing = new HashMap<>();
     Set<String> names = new HashSet<>(view.nodeStateNames());
     names.addAll(plan.nodes().keySet());
@@ -135,18 +268,44 @@ public final class NodeStateSync implements AutoCloseable {
       view.nodeState(n).ifPresent(s -> existing.put(n, s.getSpec()));
     }
     Set<String> nodeNames = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    List<NodeStateChange> changes = NodeStateDiff.diff(plan.nodes(), existing, nodeNames);
-    Set<String> changed = new HashSet<>();
+    // Nodes already found equal, with the same planned and cached objects since: no deep compare.
+    Map<String, LvsNodeStateSpec> desired = new HashMap<>(plan.nodes());
+    for (Map.Entry<String, Verified> v : verified.entrySet()) {
+      String n = v.getKey();
+      if (desired.get(n) == v.getValue().desired() && existing.get(n) == v.getValue().existing() && existing.containsKey(n)) {
+        desired.remove(n);
+        existing.remove(n);
+      }
+    }
+    List<NodeStateChange> changes = NodeStateDiff.diff(desired, existing, nodeNames);
+    Set<String> writing = changes.stream().map(NodeStateChange::node).collect(Collectors.toSet());
+    Map<String, Verified> nowVerified = new HashMap<>();
+    plan.nodes().forEach((n, spec) -> {
+      if (!writing.contains(n)) {
+        Verified known = verified.get(n);
+        nowVerified.put(n, desired.containsKey(n) ? new Verified(spec, existing.get(n)) : known);
+      }
+    });
+    verified = nowVerified;
+    planWall.record(planWallNanos + System.nanoTime() - wall1, TimeUnit.NANOSECONDS);
+    planCpu.record(planCpuNanos + threads.getCurrentThreadCpuTime() - cpu1, TimeUnit.NANOSECONDS);
+    Set<String> changed = ConcurrentHashMap.newKeySet();
+    List<Runnable> nodeWrites = new ArrayList<>();
     for (NodeStateChange c : changes) {
       LvsNodeState before = view.nodeState(c.node()).orElse(null);
-      writer.apply(c, (n, after) -> {
+      nodeWrites.add(() -> writer.apply(c, (n, after) -> {
         view.written(before, after);
         if (after != null && after.getMetadata().getGeneration() != null) {
           Set<String> owners = OwnerChanges.between(before == null ? null : before.getSpec(), after.getSpec());
           ledger.record(n, owners, after.getMetadata().getGeneration());
           changed.addAll(owners); // their tallies changed: the agents have not seen this yet
         }
-      });
+      }));
+    }
+    inParallel(nodeWrites);
+    if (!nodeWrites.isEmpty()) {
+      long now = System.nanoTime();
+      memberChanges.forEach(t -> changeToWrite.record(now - t, TimeUnit.NANOSECONDS));
     }
     // Fence, step 2: the old holder's spec no longer has the VIP (written above): move the lease,
     // and plan again so the new holder gets it.
@@ -164,6 +323,7 @@ public final class NodeStateSync implements AutoCloseable {
         leases.release(vip);
       }
     }
+    planned = Map.copyOf(used);
     ClusterPlan previous = latest.getAndSet(plan);
     Map<String, ClusterPlan.Outcome> before = previous == null ? Map.of() : previous.services();
     for (String k : plan.services().keySet()) {
@@ -184,8 +344,35 @@ public final class NodeStateSync implements AutoCloseable {
     }
   }
 
+  /** Runs the writes a few at a time; waits for all, then fails with the first failure if any. */
+  private void inParallel(List<Runnable> tasks) {
+    if (tasks.size() == 1) {
+      tasks.get(0).run();
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>(tasks.size());
+    tasks.forEach(t -> futures.add(writes.submit(t)));
+    RuntimeException first = null;
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (first == null) {
+          first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing node state", e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();
+    writes.shutdownNow();
   }
 }

@@ -8,6 +8,7 @@ import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ public final class NodeStateWriter {
    * delete) so the caller's cache can know it before the watch does.
    */
   public void apply(NodeStateChange change, BiConsumer<String, LvsNodeState> written) {
+    long t0 = System.nanoTime();
     var op = client.resources(LvsNodeState.class).withName(change.node());
     LvsNodeState result;
     String kind;
@@ -56,6 +58,7 @@ public final class NodeStateWriter {
       kind = "delete";
     }
     metrics.counter("lvs_operator_node_state_writes", "op", kind).increment();
+    metrics.timer("lvs_operator_node_state_write", "op", kind).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     LOG.info("node state {} node={} resourceVersion={}", kind, change.node(),
         result == null ? "-" : result.getMetadata().getResourceVersion());
     written.accept(change.node(), result);

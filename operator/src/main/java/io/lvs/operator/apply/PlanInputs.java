@@ -18,6 +18,10 @@ import java.util.Optional;
  * resolved before instead of from an empty cache (no destinations vanish on a restart).
  */
 public final class PlanInputs {
+  private static final java.util.Map<String, MemberSource> SOURCES =
+      java.util.Arrays.stream(MemberSource.values())
+          .collect(java.util.stream.Collectors.toUnmodifiableMap(MemberSource::field, s -> s));
+
   private PlanInputs() {}
 
   public static String key(VirtualService vs) {
@@ -25,11 +29,16 @@ public final class PlanInputs {
   }
 
   public static ServiceInput of(VirtualService vs, Optional<RealServerPool> pool, SpecValidation validation) {
+    return of(vs, pool, pool.map(PlanInputs::members).orElse(List.of()), validation);
+  }
+
+  /** With the pool's members as resolved (see {@link ResolvedPools}). */
+  public static ServiceInput of(
+      VirtualService vs, Optional<RealServerPool> pool, List<Member> members, SpecValidation validation) {
     boolean active =
         vs.getMetadata().getDeletionTimestamp() == null
             && vs.getSpec() != null
             && validation.validate(vs.getSpec()).isEmpty();
-    List<Member> members = pool.map(PlanInputs::members).orElse(List.of());
     ConnectionLimits limits = pool.map(p -> p.getSpec().connectionLimits()).orElse(null);
     String created = vs.getMetadata().getCreationTimestamp();
     return new ServiceInput(
@@ -52,12 +61,7 @@ public final class PlanInputs {
   }
 
   static Member member(MemberStatus m) {
-    MemberSource source = MemberSource.STATIC;
-    for (MemberSource s : MemberSource.values()) {
-      if (s.field().equals(m.source())) {
-        source = s;
-      }
-    }
+    MemberSource source = SOURCES.getOrDefault(m.source() == null ? "" : m.source(), MemberSource.STATIC);
     return new Member(
         m.address(), m.port(), m.weight() == null ? 1 : m.weight(), source, m.node(),
         Boolean.TRUE.equals(m.ready()), Boolean.TRUE.equals(m.draining()));

@@ -42,6 +42,11 @@ public final class InformerView implements ClusterView {
   }
 
   @Override
+  public List<RealServerPool> pools() {
+    return pools.list().toList();
+  }
+
+  @Override
   public List<Node> nodes() {
     return nodes.list().toList();
   }

@@ -18,6 +18,7 @@ import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import io.lvs.api.v1alpha1.RealServerPoolStatus;
 import io.lvs.operator.apply.PlanInputs;
+import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.resolve.DrainState;
 import io.lvs.operator.resolve.Drainer;
 import io.lvs.operator.resolve.EndpointSliceCandidates;
@@ -53,12 +54,15 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private final Clock clock;
   private final Function<RealServerPoolSpec, List<String>> validation;
   private final Timer timer;
+  private final ResolvedPools board;
   private InformerEventSource<EndpointSlice, RealServerPool> slices;
   private InformerEventSource<Pod, RealServerPool> pods;
   private InformerEventSource<Node, RealServerPool> nodes;
 
-  public RealServerPoolReconciler(Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation) {
+  public RealServerPoolReconciler(
+      Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation, ResolvedPools resolved) {
     this.clock = clock;
+    this.board = resolved;
     this.validation = validation;
     this.timer = Timer.builder("lvs_operator_reconcile").tag("controller", "realserverpool").register(metrics);
   }
@@ -138,6 +142,7 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
             : Duration.ofSeconds(spec.drain().gracePeriodSeconds());
     Drainer.Result result = drainer.step(resolved.members(), previous, now, grace);
     drains.put(id, result.state());
+    board.publish(pool, result.members()); // the planner's input, before (not after) the status round trip
     RealServerPoolStatus status =
         PoolStatusBuilder.build(pool.getMetadata().getGeneration(), pool.getStatus(), result.members(), resolved.errors(), now);
     UpdateControl<RealServerPool> control;

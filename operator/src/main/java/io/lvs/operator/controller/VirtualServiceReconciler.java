@@ -30,7 +30,9 @@ import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
+import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
+import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.status.Conditions;
@@ -62,6 +64,7 @@ import java.util.stream.Stream;
 public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
   private final SyncFactory syncFactory;
   private final ProgrammingLedger ledger;
+  private final ResolvedPools resolved;
   private final SpecValidation validation;
   private final EventRecorder events;
   private final Clock clock;
@@ -78,10 +81,11 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   public VirtualServiceReconciler(
-      SyncFactory syncFactory, ProgrammingLedger ledger, SpecValidation validation, EventRecorder events, Clock clock,
-      Duration goneNodeTimeout, MeterRegistry metrics) {
+      SyncFactory syncFactory, ProgrammingLedger ledger, ResolvedPools resolved, SpecValidation validation,
+      EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
     this.syncFactory = syncFactory;
     this.ledger = ledger;
+    this.resolved = resolved;
     this.validation = validation;
     this.events = events;
     this.clock = clock;
@@ -107,7 +111,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             .withName("nodestates")
             .withWatchAllNamespaces()
             // only agents' reports wake VirtualServices here; the sync itself notifies the owners
-            // whose entries it wrote (else one write would wake every owner on the node)
+            // whose entries it wrote (else one write would wake every owner on the node). Node
+            // objects are created by the sync only: a create without a report is its own.
+            .withOnAddFilter(s -> s.getStatus() != null)
             .withOnUpdateFilter((before, after) -> !Objects.equals(before.getStatus(), after.getStatus()))
             .withSecondaryToPrimaryMapper(VirtualServiceReconciler::owners)
             .build(),
@@ -134,8 +140,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   private UpdateControl<VirtualService> doReconcile(VirtualService vs) {
-    sync.requestRun();
     String key = PlanInputs.key(vs);
+    requestPlanIfChanged(vs, key);
     long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
     List<String> problems = validation.validate(vs.getSpec());
     VirtualServiceStatus status;
@@ -150,7 +156,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         return UpdateControl.noUpdate(); // the sync reports back when it has planned this one
       }
       Optional<RealServerPool> pool = pools.get(new ResourceID(vs.getSpec().realServerPoolRef().name(), vs.getMetadata().getNamespace()));
-      List<Member> members = pool.map(PlanInputs::members).orElse(List.of());
+      List<Member> members = pool.flatMap(resolved::plannable).orElse(List.of());
       Map<String, LvsNodeState> states = new HashMap<>();
       for (String n : outcome.nodes()) {
         nodeStates.get(new ResourceID(n)).ifPresent(s -> states.put(n, s));
@@ -170,6 +176,24 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     patch.setMetadata(new ObjectMetaBuilder().withName(vs.getMetadata().getName()).withNamespace(vs.getMetadata().getNamespace()).build());
     patch.setStatus(status);
     return UpdateControl.patchStatus(patch);
+  }
+
+  /**
+   * Plans again only when something this VirtualService is planned from changed (its spec, its
+   * pool's members, its deletion) or a node object it was planned onto is gone. Most reconciles
+   * are the sync's own "your outcome changed" or an agent's report: they need a status, not a
+   * plan of all 2,000 VirtualServices.
+   */
+  private void requestPlanIfChanged(VirtualService vs, String key) {
+    sync.cachesReady();
+    ServiceInput now = sync.inputOf(vs);
+    ClusterPlan plan = sync.latest();
+    ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
+    boolean nodeObjectGone = outcome != null
+        && outcome.nodes().stream().anyMatch(n -> nodeStates.get(new ResourceID(n)).isEmpty());
+    if (!Objects.equals(now, sync.plannedInput(key)) || nodeObjectGone) {
+      sync.requestRun();
+    }
   }
 
   private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
@@ -206,6 +230,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
+    sync.cachesReady();
     sync.requestRun(); // a VirtualService being deleted is planned out of every node
     String key = PlanInputs.key(vs);
     Set<String> live = nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
@@ -275,6 +300,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   private Set<ResourceID> affectedBy(Node n, IndexerResourceCache<VirtualService> primary) {
     String name = n.getMetadata().getName();
+    if (sync != null) {
+      sync.requestRun(); // a node's labels, addresses or readiness are plan inputs of their own
+    }
     ClusterPlan plan = sync == null ? null : sync.latest();
     return primary.list()
         .filter(vs -> vs.getSpec() != null && vs.getSpec().directors() != null

@@ -55,6 +55,13 @@ public final class NodeStatePlanner {
    */
   private Map<FragmentKey, Fragment> previous = new HashMap<>();
 
+  /**
+   * Per node, the fragments (by identity) its last spec was merged from, and that spec: a node
+   * none of whose fragments changed gets the very same spec object, so merging is skipped and the
+   * caller can tell "unchanged" without comparing 3,000 entries.
+   */
+  private Map<String, Merged> previousNodes = new HashMap<>();
+
   public synchronized ClusterPlan plan(
       List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
     Map<String, NodeView> byName =
@@ -102,7 +109,14 @@ public final class NodeStatePlanner {
     previous = memo; // only what this plan used: the memo cannot grow without bound
     losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
     Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
-    merged.forEach((n, l) -> specs.put(n, l.build()));
+    Map<String, Merged> nodesMemo = new HashMap<>();
+    merged.forEach((n, l) -> {
+      Merged known = previousNodes.get(n);
+      Merged m = known != null && known.sameParts(l.parts) ? known : new Merged(List.copyOf(l.parts), l.build());
+      nodesMemo.put(n, m);
+      specs.put(n, m.spec());
+    });
+    previousNodes = nodesMemo;
     return new ClusterPlan(specs, outcomes, chosen);
   }
 
@@ -122,9 +136,24 @@ public final class NodeStatePlanner {
     return new Fragment(out);
   }
 
-  /** Concatenates per-owner fragments of one node, in owner order. */
+  private record Merged(List<LvsNodeStateSpec> parts, LvsNodeStateSpec spec) {
+    boolean sameParts(List<LvsNodeStateSpec> other) {
+      if (other.size() != parts.size()) {
+        return false;
+      }
+      for (int i = 0; i < parts.size(); i++) {
+        if (other.get(i) != parts.get(i)) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** Concatenates per-owner fragments of one node, in owner order (merged only when built). */
   private static final class NodeLists {
     private final String node;
+    private final List<LvsNodeStateSpec> parts = new ArrayList<>();
     private final List<NodeIpvsService> services = new ArrayList<>();
     private final List<NodeAddress> addresses = new ArrayList<>();
     private final List<NodeLink> links = new ArrayList<>();
@@ -136,14 +165,17 @@ public final class NodeStatePlanner {
     }
 
     void add(LvsNodeStateSpec f) {
-      services.addAll(f.services());
-      addresses.addAll(f.addresses());
-      links.addAll(f.links());
-      sysctls.addAll(f.sysctls());
-      snat.addAll(f.snat());
+      parts.add(f);
     }
 
     LvsNodeStateSpec build() {
+      for (LvsNodeStateSpec f : parts) {
+        services.addAll(f.services());
+        addresses.addAll(f.addresses());
+        links.addAll(f.links());
+        sysctls.addAll(f.sysctls());
+        snat.addAll(f.snat());
+      }
       return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
           List.copyOf(sysctls), List.copyOf(snat));
     }
@@ -205,6 +237,17 @@ public final class NodeStatePlanner {
       ipvs.forEach(b::service);
       if (nat) {
         b.sysctl(owner, v6 ? Sysctls.IPV6_FORWARDING : Sysctls.IP_FORWARD, "1");
+      }
+      if (fwd == Forwarding.NAT && !v6) {
+        // seed 003: a one-armed director (clients and real servers on one segment) would answer a
+        // real server's reply with an ICMP redirect to the client, and the real server would then
+        // send the rest of the connection around the un-NAT. The kernel sends redirects when
+        // "all" or the interface says so, hence both.
+        b.sysctl(owner, Sysctls.ALL_SEND_REDIRECTS, "0");
+        String iface = spec.directors().vipInterface();
+        if (iface != null && !iface.isBlank()) {
+          b.sysctl(owner, Sysctls.sendRedirects(iface), "0");
+        }
       }
       if (fwd == Forwarding.FullNAT && d.internalIp() != null) {
         b.sysctl(owner, Sysctls.VS_CONNTRACK, "1");

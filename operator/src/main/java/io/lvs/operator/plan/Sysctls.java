@@ -6,6 +6,7 @@ final class Sysctls {
   static final String IPV6_FORWARDING = "net.ipv6.conf.all.forwarding";
   static final String VS_CONNTRACK = "net.ipv4.vs.conntrack";
   static final String ALL_RP_FILTER = "net.ipv4.conf.all.rp_filter";
+  static final String ALL_SEND_REDIRECTS = "net.ipv4.conf.all.send_redirects";
 
   private Sysctls() {}
 
@@ -15,6 +16,10 @@ final class Sysctls {
 
   static String arpAnnounce(String iface) {
     return "net.ipv4.conf." + iface + ".arp_announce";
+  }
+
+  static String sendRedirects(String iface) {
+    return "net.ipv4.conf." + iface + ".send_redirects";
   }
 
   static String rpFilter(String iface) {

@@ -26,6 +26,11 @@ import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.operator.LvsOperator;
 import io.lvs.operator.Settings;
 import io.lvs.operator.it.ApiServer;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
@@ -151,8 +156,13 @@ class OperatorScaleBenchmarkTest {
       });
 
       long heapBefore = usedHeap();
-      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      KubernetesClient operatorClient = server.newClient();
+      // a composite, so a registry added before the samples sees the samples only
+      CompositeMeterRegistry metrics = new CompositeMeterRegistry();
+      metrics.add(new SimpleMeterRegistry());
+      RequestLog requests = new RequestLog();
+      KubernetesClient operatorClient = server.newClient(h -> h.addOrReplaceInterceptor("bench-requests", requests));
+      long cpu0 = jvmCpuNanos();
+      long serverCpu0 = serverCpuNanos();
       long t0 = System.nanoTime();
       LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5)),
           Clock.systemUTC(), metrics);
@@ -163,12 +173,19 @@ class OperatorScaleBenchmarkTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMinutes(10));
       }
       double converged = (System.nanoTime() - t0) / 1e9;
+      long cpu1 = jvmCpuNanos();
+      long serverCpu1 = serverCpuNanos();
       long heapAfter = usedHeap();
       double writes = metrics.find("lvs_operator_node_state_writes").counters().stream().mapToDouble(c -> c.count()).sum();
       System.out.printf("BENCH all %d node objects written (%d services, %d destinations) %.1f s after start; "
               + "node-object writes %.0f; heap used by operator (after GC, delta) %.0f MiB, JVM heap used %.0f MiB%n",
           seen.size(), services(seen), destinations(seen), converged, writes, (heapAfter - heapBefore) / 1048576.0,
           heapAfter / 1048576.0);
+      System.out.printf("BENCH CPU from start to all written: this JVM (operator + the test's watcher) %.1f s, "
+          + "kube-apiserver + etcd %.1f s, load average %s%n", (cpu1 - cpu0) / 1e9, (serverCpu1 - serverCpu0) / 1e9, loadAverage());
+      System.out.println("BENCH operator requests to all written: " + requests.counts());
+      requests.timeline(t0, 10_000_000_000L).forEach((w, kinds) ->
+          System.out.printf("BENCH   requests %3d-%3d s: %s%n", w * 10, w * 10 + 10, kinds));
 
       // let status writes that follow convergence finish, so samples measure a change, not a backlog
       long quietSince = System.nanoTime();
@@ -181,11 +198,25 @@ class OperatorScaleBenchmarkTest {
           quietSince = System.nanoTime();
         }
       }
-      System.out.printf("BENCH operator quiet (no reconcile for 3 s) %.1f s after start; reconciles %d%n",
-          (System.nanoTime() - t0) / 1e9, last);
+      System.out.printf("BENCH operator quiet (no reconcile for 3 s) %.1f s after start; reconciles %s; "
+              + "CPU this JVM %.1f s, kube-apiserver + etcd %.1f s since start%n",
+          (System.nanoTime() - t0) / 1e9, reconcileCounts(metrics), (jvmCpuNanos() - cpu0) / 1e9,
+          (serverCpuNanos() - serverCpu0) / 1e9);
+      System.out.println("BENCH operator requests to quiet: " + requests.counts());
       // one EndpointSlice change at a time: first endpoint turns terminating -> weight 0 on both directors
       int samples = Integer.getInteger("bench.samples", 50);
       long[] latency = new long[samples];
+      long[] sinceAck = new long[samples];
+      Map<String, Long> before = requests.counts();
+      SimpleMeterRegistry duringSamples = new SimpleMeterRegistry();
+      duringSamples.config().meterFilter(new MeterFilter() {
+        @Override
+        public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+          return DistributionStatisticConfig.builder().percentiles(0.5, 0.9, 0.99).expiry(Duration.ofHours(1)).bufferLength(1)
+              .build().merge(config);
+        }
+      });
+      metrics.add(duringSamples);
       for (int k = 0; k < samples; k++) {
         int i = (k * 37) % SERVICES;
         String d1 = "node-" + (2 * (i % GROUPS));
@@ -193,13 +224,36 @@ class OperatorScaleBenchmarkTest {
         String addr = member(i, 0);
         long s0 = System.nanoTime();
         client.resource(slice(i, true)).update();
+        long acked = System.nanoTime();
         while (!(drained(seen.get(d1), "bench/vs" + i, addr) && drained(seen.get(d2), "bench/vs" + i, addr))) {
           Thread.sleep(2);
           assertThat(Duration.ofNanos(System.nanoTime() - s0)).isLessThan(Duration.ofSeconds(60));
         }
         latency[k] = Math.max(seenAt.get(d1), seenAt.get(d2)) - s0;
+        sinceAck[k] = Math.max(seenAt.get(d1), seenAt.get(d2)) - acked;
       }
       Arrays.sort(latency);
+      Arrays.sort(sinceAck);
+      System.out.printf("BENCH EndpointSlice write acknowledged -> both director node objects' update seen by a watch "
+              + "(%d samples): p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; load average %s%n", samples,
+          sinceAck[samples / 2] / 1e6, sinceAck[(int) Math.ceil(samples * 0.9) - 1] / 1e6,
+          sinceAck[(int) Math.ceil(samples * 0.99) - 1] / 1e6, sinceAck[samples - 1] / 1e6, loadAverage());
+      Map<String, Long> after = requests.counts();
+      after.replaceAll((k, v) -> v - before.getOrDefault(k, 0L));
+      after.values().removeIf(v -> v == 0);
+      System.out.println("BENCH operator requests during the samples: " + after);
+      for (String[] t : new String[][] {
+          {"lvs_operator_members_to_node_write", "pool controller published the change -> node objects written"},
+          {"lvs_operator_node_sync", "one sync run: plan + diff + writes"},
+          {"lvs_operator_node_plan", "one sync run: inputs + plan + diff, elapsed"},
+          {"lvs_operator_node_plan_cpu", "one sync run: inputs + plan + diff, on-CPU"},
+          {"lvs_operator_node_state_write", "one node-object write (PATCH round trip)"}}) {
+        duringSamples.find(t[0]).timers().stream().filter(x -> x.count() > 0).forEach(inside ->
+            System.out.printf("BENCH operator-internal during the samples: %s (%d): %s, max %.0f ms%n", t[1], inside.count(),
+                Arrays.stream(inside.takeSnapshot().percentileValues())
+                    .map(v -> String.format("p%.0f %.0f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)))
+                    .toList(), inside.max(java.util.concurrent.TimeUnit.MILLISECONDS)));
+      }
       System.out.printf("BENCH EndpointSlice change -> both director node objects updated (end to end, %d samples): "
               + "p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", samples, latency[samples / 2] / 1e6,
           latency[(int) Math.ceil(samples * 0.99) - 1] / 1e6, latency[samples - 1] / 1e6);
@@ -209,7 +263,31 @@ class OperatorScaleBenchmarkTest {
     }
   }
 
-  private static long reconciles(SimpleMeterRegistry metrics) {
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** kube-apiserver and etcd are this JVM's child processes (kube-api-test starts them). */
+  private static long serverCpuNanos() {
+    return ProcessHandle.current().descendants()
+        .mapToLong(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)).sum();
+  }
+
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  private static Map<String, Long> reconcileCounts(MeterRegistry metrics) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    metrics.find("lvs_operator_reconcile").timers().forEach(t -> out.put(t.getId().getTag("controller"), t.count()));
+    return out;
+  }
+
+  private static long reconciles(MeterRegistry metrics) {
     return metrics.find("lvs_operator_reconcile").timers().stream().mapToLong(t -> t.count()).sum();
   }
 

@@ -76,6 +76,11 @@ public final class ApiServer implements ExtensionContext.Store.CloseableResource
     return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
   }
 
+  /** A client whose HTTP layer the caller can observe (benchmarks count requests). */
+  public KubernetesClient newClient(java.util.function.Consumer<io.fabric8.kubernetes.client.http.HttpClient.Builder> http) {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).withHttpClientBuilderConsumer(http).build();
+  }
+
   @Override
   public void close() {
     server.stop();

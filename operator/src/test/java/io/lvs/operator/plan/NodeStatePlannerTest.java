@@ -88,7 +88,8 @@ class NodeStatePlannerTest {
         spec.forwarding(), spec.scheduler(), null, null, null, spec.realServerPoolRef(), spec.directors(), null);
     var plan = planner.plan(List.of(input("ns/nat", spec, 1, List.of(member("10.1.0.1", 9999, "w1")))), nodes, Map.of());
     assertThat(plan.nodes()).containsOnlyKeys("d1", "d2");
-    assertThat(sysctls(plan.nodes().get("d2"))).containsExactly("net.ipv4.ip_forward=1");
+    assertThat(sysctls(plan.nodes().get("d2"))).containsExactlyInAnyOrder("net.ipv4.ip_forward=1",
+        "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
     assertThat(plan.nodes().get("d2").services().get(0).destinations())
         .extracting(NodeDestination::port).containsExactly(8080);
     assertThat(plan.nodes().get("d2").snat()).isEmpty();

@@ -47,4 +47,13 @@ class SchemaAndCelValidationTest {
     assertThat(validation.validate(new RealServerPoolSpec(null, null, null,
         List.of(new StaticMember("192.0.2.1", 80, null)), null, null, null, null, null))).isEmpty();
   }
+
+  @Test
+  void anEqualSpecSeenAgainGetsTheSameAnswer() {
+    var base = vs("10.0.0.1", 80, Forwarding.DirectRouting, "p");
+    List<String> first = validation.validate(with(base, "300.0.0.1", base.ports(), null, Forwarding.NAT));
+    List<String> again = validation.validate(with(base, "300.0.0.1", base.ports(), null, Forwarding.NAT));
+    assertThat(first).isNotEmpty().isEqualTo(again);
+    assertThat(validation.validate(with(base, "10.0.0.2", base.ports(), null, Forwarding.NAT))).isEmpty();
+  }
 }
