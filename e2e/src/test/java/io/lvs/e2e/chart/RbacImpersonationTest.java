@@ -182,7 +182,7 @@ class RbacImpersonationTest {
     forbidden(operator, "PATCH", "/api/v1/namespaces/team-a/services/s", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
     forbidden(operator, "PATCH", "/apis/discovery.k8s.io/v1beta1/namespaces/team-a/endpointslices/s", "{}");
     forbidden(operator, "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles", null);
-    forbidden(operator, "GET", "/api/v1/namespaces/team-a/services", null);
+    forbidden(operator, "GET", "/api/v1/namespaces/team-a/services/web", null); // list/watch only: existence
     forbidden(operator, "GET", "/api/v1/namespaces/team-a/pods/web-0", null); // informers list, they do not get
     forbidden(operator, "DELETE", "/api/v1/namespaces/team-a/events/vs.1", null);
   }
