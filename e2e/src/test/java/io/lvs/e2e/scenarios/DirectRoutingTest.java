@@ -58,7 +58,7 @@ class DirectRoutingTest extends Scenario {
       assertThat(responses.get(i).server()).as("response %d differs from response %d (rr alternates)", i, i - 1)
           .isNotEqualTo(responses.get(i - 1).server());
     }
-    Ipvsadm.Stats stats = Ipvsadm.stats(director.ns()).get(tcp(VIP, WebServers.PORT));
+    Ipvsadm.Stats stats = directorStats(lab, tcp(VIP, WebServers.PORT), "InPkts > 0", s -> s.inPackets() > 0);
     assertThat(stats.inPackets()).as("InPkts at the director").isPositive();
     assertThat(stats.outPackets()).as("OutPkts at the director (DR replies bypass it)").isZero();
     lab.results().figure("20 requests " + tally.byServer() + ", director InPkts " + stats.inPackets() + " OutPkts 0");

@@ -44,7 +44,7 @@ class FullNatTest extends Scenario {
       Client.Tally tally = Client.Tally.of(Client.requests(VIP, WebServers.PORT, 10));
       assertThat(tally.failed()).as("failed FullNAT requests").isZero();
       assertThat(tally.byServer()).containsOnlyKeys("rs1", "rs2");
-      Ipvsadm.Stats stats = Ipvsadm.stats(director.ns()).get(tcp(VIP, WebServers.PORT));
+      Ipvsadm.Stats stats = directorStats(lab, tcp(VIP, WebServers.PORT), "InPkts > 0", s -> s.inPackets() > 0);
       assertThat(stats.outPackets()).as("OutPkts at the FullNAT director").isPositive();
       lab.results().figure("10 requests from 198.18.2.100 " + tally.byServer() + ", director OutPkts " + stats.outPackets());
     } finally {

@@ -61,7 +61,7 @@ class NatTest extends Scenario {
       double share = tally.count(heavy.name()) / (double) REQUESTS;
       assertThat(share).as("share of %s (weight 3 of 4): %s", heavy.name(), tally.byServer()).isBetween(0.70, 0.80);
       assertThat(tally.count(heavy.name()) + tally.count(light.name())).isEqualTo(REQUESTS);
-      Ipvsadm.Stats stats = Ipvsadm.stats(director.ns()).get(tcp(VIP, WebServers.PORT));
+      Ipvsadm.Stats stats = directorStats(lab, tcp(VIP, WebServers.PORT), "InPkts > 0", s -> s.inPackets() > 0);
       assertThat(stats.outPackets()).as("OutPkts at the NAT director (replies return through it)").isPositive();
       lab.results().figure(REQUESTS + " requests " + tally.byServer() + " (" + Math.round(share * 100) + "% on weight 3)");
 

@@ -25,6 +25,21 @@ abstract class Scenario {
         () -> Ipvsadm.table(lab.director().ns()).isEmpty());
   }
 
+  /**
+   * The director's counters for a service once {@code shows} holds: the kernel folds its per-CPU
+   * counters into what ipvsadm reads only every 2 s, so right after the traffic they may still be 0.
+   */
+  static Ipvsadm.Stats directorStats(Lab lab, String key, String what, java.util.function.Predicate<Ipvsadm.Stats> shows) {
+    java.util.concurrent.atomic.AtomicReference<Ipvsadm.Stats> seen = new java.util.concurrent.atomic.AtomicReference<>();
+    lab.await("director's IPVS counters for " + key + ": " + what + " (refreshed by the kernel every 2 s)",
+        Duration.ofSeconds(15), () -> {
+          Ipvsadm.Stats s = Ipvsadm.stats(lab.director().ns()).get(key);
+          seen.set(s);
+          return s != null && shows.test(s);
+        });
+    return seen.get();
+  }
+
   /** {@code -t VIP:80}: the key ipvsadm -S gives a TCP service. */
   static String tcp(String vip, int port) {
     return "-t " + vip + ":" + port;

@@ -40,7 +40,8 @@ class TunnelTest extends Scenario {
     Client.Tally tally = Client.Tally.of(Client.requests(VIP, WebServers.PORT, 10));
     assertThat(tally.failed()).as("failed requests through the tunnel").isZero();
     assertThat(tally.byServer()).containsOnlyKeys("rs1", "rs2");
-    Ipvsadm.Stats stats = Ipvsadm.stats(director.ns()).get(tcp(VIP, WebServers.PORT));
+    Ipvsadm.Stats stats = directorStats(lab, tcp(VIP, WebServers.PORT), "InPkts > 0", s -> s.inPackets() > 0);
+    assertThat(stats.inPackets()).as("InPkts at the TUN director").isPositive();
     assertThat(stats.outPackets()).as("OutPkts at the TUN director (replies go direct)").isZero();
     lab.results().figure("10 requests " + tally.byServer() + ", director InPkts " + stats.inPackets() + " OutPkts 0");
   }
