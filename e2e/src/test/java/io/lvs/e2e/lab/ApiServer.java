@@ -219,21 +219,30 @@ public final class ApiServer implements ControlPlane {
   }
 
   private void awaitReady(Duration timeout) {
+    awaitReadyz("kube-apiserver", apiserver, this::probe, timeout);
+  }
+
+  /**
+   * Polls {@code probe} (a /readyz answer) every 500 ms until it says "ok"; fails at once when
+   * {@code process}, which the answer depends on, has exited, and names it with its log's end.
+   */
+  static void awaitReadyz(String what, LabProcess process, java.util.function.Supplier<String> probe, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     String last = "";
     while (Instant.now().isBefore(deadline)) {
-      if (!apiserver.isAlive()) {
-        throw new IllegalStateException("kube-apiserver exited:\n" + apiserver.tail(30));
+      if (!process.isAlive()) {
+        throw new IllegalStateException(process.name() + " exited:\n" + process.tail(30));
       }
-      last = probe();
+      last = probe.get();
       if (last.equals("ok")) {
         return;
       }
       sleep(Duration.ofMillis(500));
     }
-    throw new IllegalStateException("kube-apiserver not ready after " + timeout + " (last /readyz: " + last + "); log: "
-        + apiserver.log() + ", ends:\n" + apiserver.tail(10));
+    throw new IllegalStateException(what + " not ready after " + timeout + " (last /readyz: " + last + "); log: "
+        + process.log() + ", ends:\n" + process.tail(10));
   }
+
 
   private List<String> apiserverCommand() {
     return List.of(

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -41,21 +40,9 @@ public final class HostControlPlaneClient implements ControlPlane {
   }
 
   private void awaitReady(Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    String last = "";
-    while (Instant.now().isBefore(deadline)) {
-      if (!relay.isAlive()) {
-        throw new IllegalStateException("the API server relay (socat) exited:\n" + relay.tail(10));
-      }
-      last = probe();
-      if (last.equals("ok")) {
-        return;
-      }
-      ApiServer.sleep(Duration.ofMillis(500));
-    }
-    throw new IllegalStateException("the host's API server is not ready through " + ApiServer.labUrl() + " after "
-        + timeout + " (last /readyz: " + last + ")");
+    ApiServer.awaitReadyz("the host's API server through " + ApiServer.labUrl(), relay, this::probe, timeout);
   }
+
 
   private String probe() {
     try {
