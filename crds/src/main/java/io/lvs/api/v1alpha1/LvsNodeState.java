@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
- * Internal, cluster-scoped, one per node and named after it: spec written only by the operator,
- * status only by that node's agent. One writer per object.
+ * Internal, cluster-scoped: one slice of a node's desired state (see io.lvs.api.slices.NodeSlices;
+ * a node has one or more, the first named after it). Spec written only by the operator, status
+ * only by that node's agent. One writer per object.
  */
 @Group(VirtualService.GROUP)
 @Version(VirtualService.VERSION)
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("lvsnodestates")
 @Singular("lvsnodestate")
 @ShortNames({"lvsns"})
+@AdditionalPrinterColumn(name = "NODE", jsonPath = ".spec.nodeName", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "PROGRAMMED", jsonPath = ".status.conditions[?(@.type==\"Programmed\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SYNCED", jsonPath = ".status.lastSyncTime", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
