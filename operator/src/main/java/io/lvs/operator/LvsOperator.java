@@ -11,6 +11,7 @@ import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.apply.VipLeases;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
+import io.lvs.operator.plan.NodeSlicer;
 import io.lvs.operator.plan.NodeStatePlanner;
 import io.lvs.operator.validate.SchemaAndCelValidation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,8 @@ public final class LvsOperator implements AutoCloseable {
             (view, changed) -> {
               leases.load(); // runs once the caches exist, i.e. as leader
               NodeStateSync sync = new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, ledger, resolved,
-                  metrics, changed, Duration.ofSeconds(1), STARTUP_HOLD, PARALLEL_WRITES);
+                  metrics, changed, Duration.ofSeconds(1), STARTUP_HOLD, PARALLEL_WRITES,
+                  new NodeSlicer(settings.sliceMaxEntries()));
               resolved.onChange(sync::requestRun);
               return sync;
             },

@@ -1,6 +1,7 @@
 package io.lvs.operator.apply;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.RealServerPool;
@@ -9,7 +10,9 @@ import io.lvs.operator.diff.NodeStateChange;
 import io.lvs.operator.diff.NodeStateDiff;
 import io.lvs.operator.diff.OwnerChanges;
 import io.lvs.operator.plan.ClusterPlan;
+import io.lvs.operator.plan.NodeSlicer;
 import io.lvs.operator.plan.NodeStatePlanner;
+import io.lvs.operator.plan.SpecOwners;
 import io.lvs.operator.plan.NodeView;
 import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.validate.SpecValidation;
@@ -57,6 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeStateSync implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateSync.class);
+  private static final Duration SURPLUS_RECHECK = Duration.ofSeconds(5);
   private final ClusterView view;
   private final NodeStatePlanner planner;
   private final NodeStateWriter writer;
@@ -89,6 +93,13 @@ public final class NodeStateSync implements AutoCloseable {
 
   /** A planned spec and the cached node-object spec it was found equal to (identities). */
   private record Verified(LvsNodeStateSpec desired, LvsNodeStateSpec existing) {}
+
+  /** One node's slicing and the inputs (identities) it was made from. */
+  private record Sliced(LvsNodeStateSpec spec, Map<String, LvsNodeStateSpec> existing, NodeSlicer.Slicing slicing) {}
+
+  private final NodeSlicer slicer;
+  private Map<String, Sliced> sliced = new HashMap<>();
+  private volatile Map<String, Map<String, String>> sliceOfOwner = Map.of();
   private volatile boolean warm;
   private volatile boolean cachesReady;
   private boolean holding;
@@ -105,7 +116,9 @@ public final class NodeStateSync implements AutoCloseable {
       Consumer<Set<String>> outcomesChanged,
       Duration retry,
       Duration startupHold,
-      int parallelWrites) {
+      int parallelWrites,
+      NodeSlicer slicer) {
+    this.slicer = slicer;
     this.view = view;
     this.planner = planner;
     this.writer = writer;
@@ -261,15 +274,23 @@ public final class NodeStateSync implements AutoCloseable {
     inParallel(newLeases);
     long wall1 = System.nanoTime();
     long cpu1 = threads.getCurrentThreadCpuTime();
-    Map<String, LvsNodeStateSpec> existing = new HashMap<>();
-    Set<String> names = new HashSet<>(view.nodeStateNames());
-    names.addAll(plan.nodes().keySet());
-    for (String n : names) {
-      view.nodeState(n).ifPresent(s -> existing.put(n, s.getSpec()));
+    Map<String, LvsNodeState> objects = new HashMap<>();
+    for (String name : view.nodeStateNames()) {
+      view.nodeState(name).ifPresent(o -> objects.put(name, o));
     }
     Set<String> nodeNames = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    // Nodes already found equal, with the same planned and cached objects since: no deep compare.
-    Map<String, LvsNodeStateSpec> desired = new HashMap<>(plan.nodes());
+    Map<String, LvsNodeStateSpec> desired = slices(plan, objects);
+    Map<String, LvsNodeStateSpec> existing = new HashMap<>();
+    Set<String> deletable = new HashSet<>();
+    objects.forEach((name, o) -> {
+      existing.put(name, o.getSpec());
+      if (surplus(name, o, nodeNames)) {
+        deletable.add(name);
+      }
+    });
+    // Slices already found equal, with the same planned and cached objects since: no deep compare.
+    Map<String, LvsNodeStateSpec> allDesired = desired;
+    desired = new HashMap<>(desired);
     for (Map.Entry<String, Verified> v : verified.entrySet()) {
       String n = v.getKey();
       if (desired.get(n) == v.getValue().desired() && existing.get(n) == v.getValue().existing() && existing.containsKey(n)) {
@@ -277,13 +298,18 @@ public final class NodeStateSync implements AutoCloseable {
         existing.remove(n);
       }
     }
-    List<NodeStateChange> changes = NodeStateDiff.diff(desired, existing, nodeNames);
-    Set<String> writing = changes.stream().map(NodeStateChange::node).collect(Collectors.toSet());
+    List<NodeStateChange> changes = NodeStateDiff.diff(desired, existing, deletable);
+    if (awaitsConfirmation(objects, allDesired, deletable, nodeNames)) {
+      // an extra slice is (being) emptied: look again once its agent may have confirmed, to remove it
+      executor.schedule(this::requestRun, SURPLUS_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    Set<String> writing = changes.stream().map(NodeStateChange::name).collect(Collectors.toSet());
     Map<String, Verified> nowVerified = new HashMap<>();
-    plan.nodes().forEach((n, spec) -> {
+    Map<String, LvsNodeStateSpec> compared = desired;
+    allDesired.forEach((n, spec) -> {
       if (!writing.contains(n)) {
         Verified known = verified.get(n);
-        nowVerified.put(n, desired.containsKey(n) ? new Verified(spec, existing.get(n)) : known);
+        nowVerified.put(n, compared.containsKey(n) ? new Verified(spec, existing.get(n)) : known);
       }
     });
     verified = nowVerified;
@@ -292,7 +318,7 @@ public final class NodeStateSync implements AutoCloseable {
     Set<String> changed = ConcurrentHashMap.newKeySet();
     List<Runnable> nodeWrites = new ArrayList<>();
     for (NodeStateChange c : changes) {
-      LvsNodeState before = view.nodeState(c.node()).orElse(null);
+      LvsNodeState before = view.nodeState(c.name()).orElse(null);
       nodeWrites.add(() -> writer.apply(c, (n, after) -> {
         view.written(before, after);
         if (after != null && after.getMetadata().getGeneration() != null) {
@@ -342,6 +368,91 @@ public final class NodeStateSync implements AutoCloseable {
     if (moved) {
       dirty.set(true);
     }
+  }
+
+  /**
+   * The plan's node specs cut into slices (non-empty ones only: an existing slice left with nothing
+   * is emptied or removed by the diff). A node whose spec and slice objects are the same objects as
+   * last time keeps last time's slicing, so unchanged nodes cost nothing.
+   */
+  private Map<String, LvsNodeStateSpec> slices(ClusterPlan plan, Map<String, LvsNodeState> objects) {
+    Map<String, Map<String, LvsNodeState>> byNode = new HashMap<>();
+    objects.forEach((name, o) -> byNode.computeIfAbsent(NodeSlices.nodeOf(o), k -> new HashMap<>()).put(name, o));
+    Map<String, LvsNodeStateSpec> out = new HashMap<>();
+    Map<String, Sliced> nowSliced = new HashMap<>();
+    Map<String, Map<String, String>> owners = new HashMap<>();
+    plan.nodes().forEach((node, spec) -> {
+      Map<String, LvsNodeStateSpec> mine = new HashMap<>();
+      byNode.getOrDefault(node, Map.of()).forEach((name, o) -> mine.put(name, o.getSpec()));
+      Sliced known = sliced.get(node);
+      Sliced s;
+      if (known != null && known.spec() == spec && sameObjects(known.existing(), mine)) {
+        s = known;
+      } else {
+        Map<String, Set<String>> existingOwners = new HashMap<>();
+        mine.forEach((name, sp) -> existingOwners.put(name, SpecOwners.of(sp)));
+        s = new Sliced(spec, mine, slicer.slice(node, spec, existingOwners, n -> objects.containsKey(n) || out.containsKey(n)));
+      }
+      nowSliced.put(node, s);
+      owners.put(node, Map.copyOf(s.slicing().sliceOfOwner()));
+      s.slicing().slices().forEach((name, sp) -> {
+        if (!NodeStateDiff.isEmpty(sp)) {
+          out.put(name, sp);
+        }
+      });
+    });
+    sliced = nowSliced;
+    sliceOfOwner = Map.copyOf(owners);
+    return out;
+  }
+
+  private static boolean sameObjects(Map<String, LvsNodeStateSpec> a, Map<String, LvsNodeStateSpec> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (Map.Entry<String, LvsNodeStateSpec> e : a.entrySet()) {
+      if (b.get(e.getKey()) != e.getValue() || !b.containsKey(e.getKey())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * May this object go once it is empty: its node is gone, or it is an extra slice (not the one
+   * named after the node) whose agent has seen its current generation, i.e. has removed what it held.
+   */
+  private static boolean surplus(String name, LvsNodeState o, Set<String> liveNodes) {
+    String node = NodeSlices.nodeOf(o);
+    if (!liveNodes.contains(node)) {
+      return true;
+    }
+    if (name.equals(NodeSlices.name(node, 0)) || o.getStatus() == null || o.getStatus().observedGeneration() == null) {
+      return false;
+    }
+    Long generation = o.getMetadata().getGeneration();
+    return generation != null && o.getStatus().observedGeneration() >= generation;
+  }
+
+  /** An extra slice of a live node that holds nothing in the plan and is not yet removable. */
+  private static boolean awaitsConfirmation(Map<String, LvsNodeState> objects, Map<String, LvsNodeStateSpec> desired,
+      Set<String> deletable, Set<String> liveNodes) {
+    for (Map.Entry<String, LvsNodeState> e : objects.entrySet()) {
+      String node = NodeSlices.nodeOf(e.getValue());
+      if (!desired.containsKey(e.getKey()) && !deletable.contains(e.getKey()) && liveNodes.contains(node)
+          && !e.getKey().equals(NodeSlices.name(node, 0))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The slice that holds this owner's entries on this node, as of the last plan; empty when the
+   * owner is not planned onto the node.
+   */
+  public Optional<String> sliceOf(String node, String owner) {
+    return Optional.ofNullable(sliceOfOwner.getOrDefault(node, Map.of()).get(owner));
   }
 
   /** Runs the writes a few at a time; waits for all, then fails with the first failure if any. */

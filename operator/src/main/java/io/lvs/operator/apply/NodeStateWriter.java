@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the node-object writes the diff asked for, and nothing else. The spec goes out as a JSON
- * merge patch of the whole spec: the operator is its only writer, so no read-modify-write cycle
+ * Makes the node-object (slice) writes the diff asked for, and nothing else. The spec goes out as a
+ * JSON merge patch of the slice's whole spec: the operator is its only writer, so no read-modify-write cycle
  * (and no 409 storm) is needed, and the agent's status is never touched.
  */
 public final class NodeStateWriter {
@@ -34,21 +35,19 @@ public final class NodeStateWriter {
    */
   public void apply(NodeStateChange change, BiConsumer<String, LvsNodeState> written) {
     long t0 = System.nanoTime();
-    var op = client.resources(LvsNodeState.class).withName(change.node());
+    var op = client.resources(LvsNodeState.class).withName(change.name());
     LvsNodeState result;
     String kind;
     if (change instanceof NodeStateChange.Create c) {
       LvsNodeState obj = new LvsNodeState();
-      obj.setMetadata(
-          new ObjectMetaBuilder()
-              .withName(c.node())
-              .withLabels(Map.of("app.kubernetes.io/managed-by", "lvs-operator"))
-              .build());
+      obj.setMetadata(new ObjectMetaBuilder().withName(c.name()).withLabels(labels(c.spec().nodeName())).build());
       obj.setSpec(c.spec());
       result = client.resource(obj).create();
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
       LvsNodeState patch = new LvsNodeState();
+      // the labels ride along (merged, not replaced): an object from before slices gets its node label
+      patch.setMetadata(new ObjectMetaBuilder().withLabels(labels(u.spec().nodeName())).build());
       patch.setSpec(u.spec());
       result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       kind = "update";
@@ -59,8 +58,13 @@ public final class NodeStateWriter {
     }
     metrics.counter("lvs_operator_node_state_writes", "op", kind).increment();
     metrics.timer("lvs_operator_node_state_write", "op", kind).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-    LOG.info("node state {} node={} resourceVersion={}", kind, change.node(),
+    LOG.info("node state {} name={} resourceVersion={}", kind, change.name(),
         result == null ? "-" : result.getMetadata().getResourceVersion());
-    written.accept(change.node(), result);
+    written.accept(change.name(), result);
+  }
+
+  /** The labels every slice carries: who manages it and which node it is for (what the agent selects on). */
+  static Map<String, String> labels(String node) {
+    return Map.of("app.kubernetes.io/managed-by", "lvs-operator", NodeSlices.NODE_LABEL, NodeSlices.labelValue(node));
   }
 }

@@ -16,13 +16,8 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
-import io.lvs.api.v1alpha1.LvsNodeStateSpec;
-import io.lvs.api.v1alpha1.NodeAddress;
-import io.lvs.api.v1alpha1.NodeIpvsService;
-import io.lvs.api.v1alpha1.NodeLink;
-import io.lvs.api.v1alpha1.NodeSnat;
-import io.lvs.api.v1alpha1.NodeSysctl;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
@@ -33,6 +28,7 @@ import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.ServiceInput;
+import io.lvs.operator.plan.SpecOwners;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.status.Conditions;
@@ -159,9 +155,10 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       List<Member> members = pool.flatMap(resolved::plannable).orElse(List.of());
       Map<String, LvsNodeState> states = new HashMap<>();
       for (String n : outcome.nodes()) {
-        nodeStates.get(new ResourceID(n)).ifPresent(s -> states.put(n, s));
+        sliceHolding(n, key).ifPresent(s -> states.put(n, s));
       }
-      NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states, n -> ledger.since(n, key));
+      NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states,
+          n -> ledger.since(sync.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
           clock.instant());
       if (pool.isEmpty()) {
@@ -190,10 +187,15 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     ClusterPlan plan = sync.latest();
     ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
     boolean nodeObjectGone = outcome != null
-        && outcome.nodes().stream().anyMatch(n -> nodeStates.get(new ResourceID(n)).isEmpty());
+        && outcome.nodes().stream().anyMatch(n -> sliceHolding(n, key).isEmpty());
     if (!Objects.equals(now, sync.plannedInput(key)) || nodeObjectGone) {
       sync.requestRun();
     }
+  }
+
+  /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */
+  private Optional<LvsNodeState> sliceHolding(String node, String key) {
+    return sync.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
   }
 
   private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
@@ -238,7 +240,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     Set<String> gone = new HashSet<>();
     nodeStates.list().forEach(s -> {
       if (holds(s, key)) {
-        (live.contains(s.getMetadata().getName()) ? waiting : gone).add(s.getMetadata().getName());
+        String node = NodeSlices.nodeOf(s);
+        (live.contains(node) ? waiting : gone).add(node);
       }
     });
     if (waiting.isEmpty() && gone.isEmpty()) {
@@ -271,21 +274,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   static Set<String> specOwners(LvsNodeState s) {
-    Set<String> out = new HashSet<>();
-    LvsNodeStateSpec spec = s.getSpec();
-    if (spec == null) {
-      return out;
-    }
-    stream(spec.services()).map(NodeIpvsService::owner).forEach(out::add);
-    stream(spec.addresses()).map(NodeAddress::owner).forEach(out::add);
-    stream(spec.links()).map(NodeLink::owner).forEach(out::add);
-    stream(spec.sysctls()).map(NodeSysctl::owner).forEach(out::add);
-    stream(spec.snat()).map(NodeSnat::owner).forEach(out::add);
-    return out;
-  }
-
-  private static <T> Stream<T> stream(List<T> l) {
-    return l == null ? Stream.empty() : l.stream();
+    return SpecOwners.of(s.getSpec());
   }
 
   private static Set<ResourceID> owners(LvsNodeState s) {

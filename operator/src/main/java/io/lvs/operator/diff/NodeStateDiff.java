@@ -16,12 +16,13 @@ public final class NodeStateDiff {
   private NodeStateDiff() {}
 
   /**
-   * @param desired spec per node from the planner
-   * @param existing spec per node object now (null spec allowed)
-   * @param clusterNodes names of the Nodes that exist
+   * @param desired spec per node-state object (slice) from the planner and slicer
+   * @param existing spec per node-state object now (null spec allowed)
+   * @param deletable objects that may be removed once empty (their node is gone, or they are
+   *     surplus slices their agent has confirmed empty)
    */
   public static List<NodeStateChange> diff(
-      Map<String, LvsNodeStateSpec> desired, Map<String, LvsNodeStateSpec> existing, Set<String> clusterNodes) {
+      Map<String, LvsNodeStateSpec> desired, Map<String, LvsNodeStateSpec> existing, Set<String> deletable) {
     List<NodeStateChange> out = new ArrayList<>();
     Set<String> names = new TreeSet<>(desired.keySet());
     names.addAll(existing.keySet());
@@ -31,8 +32,8 @@ public final class NodeStateDiff {
       LvsNodeStateSpec now = existing.get(n);
       if (want == null) {
         if (has && !isEmpty(now)) {
-          out.add(new NodeStateChange.Update(n, empty(n)));
-        } else if (has && !clusterNodes.contains(n)) {
+          out.add(new NodeStateChange.Update(n, empty(now == null || now.nodeName() == null ? n : now.nodeName())));
+        } else if (has && deletable.contains(n)) {
           out.add(new NodeStateChange.Delete(n));
         }
         continue;
@@ -46,6 +47,7 @@ public final class NodeStateDiff {
     return out;
   }
 
+  /** An empty spec for a slice of this node. */
   public static LvsNodeStateSpec empty(String node) {
     return new LvsNodeStateSpec(node, List.of(), List.of(), List.of(), List.of(), List.of());
   }

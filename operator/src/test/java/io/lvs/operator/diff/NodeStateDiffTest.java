@@ -30,7 +30,7 @@ class NodeStateDiffTest {
     existing.put("presentEmpty", null);
     var changes = NodeStateDiff.diff(
         Map.of("new", spec("new", "1"), "changed", spec("changed", "1")), existing,
-        Set.of("new", "changed", "noLongerNeeded", "presentEmpty"));
+        Set.of("goneEmpty", "noLongerNeeded")); // deletable once empty: noLongerNeeded is not empty yet
     assertThat(changes).containsExactly(
         new NodeStateChange.Update("changed", spec("changed", "1")),
         new NodeStateChange.Delete("goneEmpty"),

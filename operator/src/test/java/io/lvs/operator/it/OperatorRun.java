@@ -20,6 +20,16 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
   private KubernetesClient operatorClient;
   private LvsOperator operator;
   private SimpleMeterRegistry metrics;
+  private final int sliceMaxEntries;
+
+  OperatorRun() {
+    this(Settings.DEFAULT_SLICE_MAX_ENTRIES);
+  }
+
+  /** An operator that cuts node states into slices of at most this many entries. */
+  OperatorRun(int sliceMaxEntries) {
+    this.sliceMaxEntries = sliceMaxEntries;
+  }
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -31,7 +41,7 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
     operatorClient = server.newClient();
     metrics = new SimpleMeterRegistry();
     operator = new LvsOperator(operatorClient,
-        new Settings(0, false, NAMESPACE, Set.of(), GONE_NODE_TIMEOUT), Clock.systemUTC(), metrics);
+        new Settings(0, false, NAMESPACE, Set.of(), GONE_NODE_TIMEOUT, sliceMaxEntries), Clock.systemUTC(), metrics);
     operator.start();
   }
 
