@@ -25,7 +25,7 @@ final class CrdReference {
         .append("<!-- Generated from crds/*.yml by CrdReference (crds module tests). Do not edit; refresh with\n")
         .append("     mvn -B -pl crds -Pregenerate-crds verify -->\n\n")
         .append("Users write a **VirtualService** (the `ipvsadm -A` line and the nodes that direct it) and a\n")
-        .append("**RealServerPool** (the `ipvsadm -a` lines). **LvsNodeState** is internal: one per node, written\n")
+        .append("**RealServerPool** (the `ipvsadm -a` lines). **LvsNodeState** is internal: one or more slices per node, written\n")
         .append("by the operator (spec) and that node's agent (status). Worked examples: [docs/examples](examples/).\n\n")
         .append("Validation is one rule set: the OpenAPI schema below is enforced by the API server, the CEL\n")
         .append("rules by API servers 1.25+ (older ones drop them), and both by the operator through\n")

@@ -11,6 +11,7 @@ import io.lvs.operator.diff.NodeStateDiff;
 import io.lvs.operator.diff.OwnerChanges;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.NodeSlicer;
+import io.lvs.operator.resolve.Member;
 import io.lvs.operator.plan.NodeStatePlanner;
 import io.lvs.operator.plan.SpecOwners;
 import io.lvs.operator.plan.NodeView;
@@ -89,6 +90,7 @@ public final class NodeStateSync implements AutoCloseable {
   private final long created = System.nanoTime();
   private volatile long cachesReadyAt;
   private volatile Map<String, ServiceInput> planned = Map.of();
+  private final Map<String, InputOrigin> inputs = new ConcurrentHashMap<>();
   private Map<String, Verified> verified = new HashMap<>();
 
   /** A planned spec and the cached node-object spec it was found equal to (identities). */
@@ -157,10 +159,29 @@ public final class NodeStateSync implements AutoCloseable {
     String poolName = vs.getSpec() == null || vs.getSpec().realServerPoolRef() == null ? null : vs.getSpec().realServerPoolRef().name();
     Optional<RealServerPool> pool = poolName == null ? Optional.empty() : view.pool(vs.getMetadata().getNamespace(), poolName);
     if (pool.isEmpty()) {
-      return PlanInputs.of(vs, pool, List.of(), validation);
+      return cachedInput(vs, null, List.of());
     }
-    return resolved.plannable(pool.get()).map(m -> PlanInputs.of(vs, pool, m, validation)).orElse(null);
+    return resolved.plannable(pool.get()).map(m -> cachedInput(vs, pool.get(), m)).orElse(null);
   }
+
+  /**
+   * The input made from these very objects last time, else a new one: informer caches and the
+   * resolved pools hand out the same objects until something changes, so a plan of 2,000
+   * VirtualServices where one changed builds (and deep-compares) one input, not 2,000.
+   */
+  private ServiceInput cachedInput(VirtualService vs, RealServerPool pool, List<Member> members) {
+    String key = PlanInputs.key(vs);
+    InputOrigin known = inputs.get(key);
+    if (known != null && known.vs() == vs && known.pool() == pool && known.members() == members) {
+      return known.input();
+    }
+    ServiceInput in = PlanInputs.of(vs, Optional.ofNullable(pool), members, validation);
+    inputs.put(key, new InputOrigin(vs, pool, members, in));
+    return in;
+  }
+
+  /** The objects an input was made from (compared by identity) and the input. */
+  private record InputOrigin(VirtualService vs, RealServerPool pool, List<Member> members, ServiceInput input) {}
 
   /** The last plan, or null before the first run. */
   public ClusterPlan latest() {
@@ -350,6 +371,7 @@ public final class NodeStateSync implements AutoCloseable {
       }
     }
     planned = Map.copyOf(used);
+    this.inputs.keySet().retainAll(all.stream().map(PlanInputs::key).collect(Collectors.toSet()));
     ClusterPlan previous = latest.getAndSet(plan);
     Map<String, ClusterPlan.Outcome> before = previous == null ? Map.of() : previous.services();
     for (String k : plan.services().keySet()) {

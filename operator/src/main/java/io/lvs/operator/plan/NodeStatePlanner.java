@@ -53,7 +53,7 @@ public final class NodeStatePlanner {
    * the same with or without it; it spares re-deriving 2,000 unchanged VirtualServices when one
    * changes. Used from one thread at a time (the sync), hence the synchronized plan.
    */
-  private Map<FragmentKey, Fragment> previous = new HashMap<>();
+  private Map<String, Known> previous = new HashMap<>();
 
   /**
    * Per node, the fragments (by identity) its last spec was merged from, and that spec: a node
@@ -73,14 +73,16 @@ public final class NodeStatePlanner {
             .sorted(Comparator.comparing(ServiceInput::created).thenComparing(ServiceInput::key))
             .toList();
     Map<String, List<NodeView>> directors = new HashMap<>();
+    Map<io.lvs.api.v1alpha1.Directors, List<NodeView>> bySelector = new HashMap<>(); // VirtualServices share selectors
     for (ServiceInput s : winners) {
-      directors.put(s.key(), DirectorSelector.select(s.spec().directors(), byName.values()));
+      io.lvs.api.v1alpha1.Directors d = s.spec().directors();
+      directors.put(s.key(), d == null ? List.of() : bySelector.computeIfAbsent(d, x -> DirectorSelector.select(x, byName.values())));
     }
     Map<String, String> chosen = chooseHolders(winners, directors, leaseHolders);
 
-    Map<String, NodeLists> merged = new TreeMap<>();
+    Map<String, NodeLists> merged = new HashMap<>(); // sorted below, once
     Map<String, ClusterPlan.Outcome> outcomes = new TreeMap<>();
-    Map<FragmentKey, Fragment> memo = new HashMap<>();
+    Map<String, Known> memo = new HashMap<>();
     // by key, so concatenating per-owner fragments gives lists ordered by owner, as one sort would
     List<ServiceInput> byKey = winners.stream().sorted(Comparator.comparing(ServiceInput::key)).toList();
     for (ServiceInput s : byKey) {
@@ -91,17 +93,21 @@ public final class NodeStatePlanner {
         holder = lease == null || lease.equals(chosen.get(vip)) ? chosen.get(vip) : null;
       }
       List<NodeView> ds = directors.get(s.key());
-      Set<String> present = new TreeSet<>();
+      Set<String> names = new TreeSet<>();
       for (Member m : s.members()) {
         if (m.node() != null && byName.containsKey(m.node())) {
-          present.add(m.node());
+          names.add(m.node());
         }
       }
+      List<NodeView> present = names.stream().map(byName::get).toList();
       FragmentKey fk = new FragmentKey(s, ds, holder, present);
-      Fragment f = memo.computeIfAbsent(fk, k -> {
-        Fragment known = previous.get(k);
-        return known != null ? known : fragment(k, byName);
-      });
+      Known known = previous.get(s.key());
+      // the same input object (the sync keeps it while nothing it came from changed): no deep compare
+      boolean same = known != null && (known.key().service() == s || known.key().service().equals(s))
+          && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
+          && known.key().memberNodes().equals(present);
+      Fragment f = same ? known.fragment() : fragment(fk);
+      memo.put(s.key(), same ? known : new Known(fk, f));
       f.nodes().forEach((n, spec) -> merged.computeIfAbsent(n, NodeLists::new).add(spec));
       outcomes.put(
           s.key(), new ClusterPlan.Outcome(null, ds.stream().map(NodeView::name).toList(), holder, f.nodes().keySet()));
@@ -121,15 +127,18 @@ public final class NodeStatePlanner {
   }
 
   /** Everything one VirtualService's contribution depends on. */
-  private record FragmentKey(ServiceInput service, List<NodeView> directors, String holder, Set<String> memberNodes) {}
+  private record FragmentKey(ServiceInput service, List<NodeView> directors, String holder, List<NodeView> memberNodes) {}
+
+  /** A VirtualService's last fragment and what it was made from. */
+  private record Known(FragmentKey key, Fragment fragment) {}
 
   /** One VirtualService's entries, per node (each spec holds that owner's entries only, sorted). */
   private record Fragment(Map<String, LvsNodeStateSpec> nodes) {}
 
-  private static Fragment fragment(FragmentKey k, Map<String, NodeView> nodes) {
+  private static Fragment fragment(FragmentKey k) {
     Map<String, NodeSpecBuilder> builders = new TreeMap<>();
     Map<String, NodeView> present = new HashMap<>();
-    k.memberNodes().forEach(n -> present.put(n, nodes.get(n)));
+    k.memberNodes().forEach(n -> present.put(n.name(), n));
     contribute(k.service(), k.directors(), k.holder(), present, builders);
     Map<String, LvsNodeStateSpec> out = new TreeMap<>();
     builders.forEach((n, b) -> out.put(n, b.build()));

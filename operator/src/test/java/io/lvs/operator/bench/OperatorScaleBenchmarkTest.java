@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.Directors;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeState;
@@ -164,7 +165,8 @@ class OperatorScaleBenchmarkTest {
       long cpu0 = jvmCpuNanos();
       long serverCpu0 = serverCpuNanos();
       long t0 = System.nanoTime();
-      LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5)),
+      LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5),
+          Integer.getInteger("bench.sliceMaxEntries", Settings.DEFAULT_SLICE_MAX_ENTRIES)),
           Clock.systemUTC(), metrics);
       operator.start();
       long expectedDestinations = (long) SERVICES * 2 * MEMBERS;
@@ -177,10 +179,11 @@ class OperatorScaleBenchmarkTest {
       long serverCpu1 = serverCpuNanos();
       long heapAfter = usedHeap();
       double writes = metrics.find("lvs_operator_node_state_writes").counters().stream().mapToDouble(c -> c.count()).sum();
-      System.out.printf("BENCH all %d node objects written (%d services, %d destinations) %.1f s after start; "
-              + "node-object writes %.0f; heap used by operator (after GC, delta) %.0f MiB, JVM heap used %.0f MiB%n",
+      System.out.printf("BENCH all %d node-state objects written (%d services, %d destinations) %.1f s after start; "
+              + "node-state writes %.0f; heap used by operator (after GC, delta) %.0f MiB, JVM heap used %.0f MiB%n",
           seen.size(), services(seen), destinations(seen), converged, writes, (heapAfter - heapBefore) / 1048576.0,
           heapAfter / 1048576.0);
+      System.out.println("BENCH node state: " + sliceSizes(seen));
       System.out.printf("BENCH CPU from start to all written: this JVM (operator + the test's watcher) %.1f s, "
           + "kube-apiserver + etcd %.1f s, load average %s%n", (cpu1 - cpu0) / 1e9, (serverCpu1 - serverCpu0) / 1e9, loadAverage());
       System.out.println("BENCH operator requests to all written: " + requests.counts());
@@ -222,15 +225,19 @@ class OperatorScaleBenchmarkTest {
         String d1 = "node-" + (2 * (i % GROUPS));
         String d2 = "node-" + (2 * (i % GROUPS) + 1);
         String addr = member(i, 0);
+        String owner = "bench/vs" + i;
+        // the slices that hold this VirtualService on its two directors (an owner stays in its slice)
+        String s1 = holding(seen, d1, owner);
+        String s2 = holding(seen, d2, owner);
         long s0 = System.nanoTime();
         client.resource(slice(i, true)).update();
         long acked = System.nanoTime();
-        while (!(drained(seen.get(d1), "bench/vs" + i, addr) && drained(seen.get(d2), "bench/vs" + i, addr))) {
+        while (!(drained(seen.get(s1), owner, addr) && drained(seen.get(s2), owner, addr))) {
           Thread.sleep(2);
           assertThat(Duration.ofNanos(System.nanoTime() - s0)).isLessThan(Duration.ofSeconds(60));
         }
-        latency[k] = Math.max(seenAt.get(d1), seenAt.get(d2)) - s0;
-        sinceAck[k] = Math.max(seenAt.get(d1), seenAt.get(d2)) - acked;
+        latency[k] = Math.max(seenAt.get(s1), seenAt.get(s2)) - s0;
+        sinceAck[k] = Math.max(seenAt.get(s1), seenAt.get(s2)) - acked;
       }
       Arrays.sort(latency);
       Arrays.sort(sinceAck);
@@ -298,6 +305,21 @@ class OperatorScaleBenchmarkTest {
     return s.getSpec().services().stream().filter(x -> owner.equals(x.owner()))
         .flatMap(x -> x.destinations().stream())
         .anyMatch(d -> address.equals(d.address()) && d.weight() == 0);
+  }
+
+  /** The name of the node's slice whose spec has this owner's service. */
+  private static String holding(Map<String, LvsNodeState> seen, String node, String owner) {
+    return seen.values().stream()
+        .filter(s -> node.equals(NodeSlices.nodeOf(s)) && s.getSpec().services().stream().anyMatch(x -> owner.equals(x.owner())))
+        .map(s -> s.getMetadata().getName()).findFirst().orElseThrow(() -> new AssertionError(owner + " on no slice of " + node));
+  }
+
+  /** Slice count, and the JSON size of the slices (average / largest). */
+  private static String sliceSizes(Map<String, LvsNodeState> seen) {
+    java.util.IntSummaryStatistics st = seen.values().stream()
+        .mapToInt(s -> io.fabric8.kubernetes.client.utils.Serialization.asJson(s.getSpec()).length()).summaryStatistics();
+    return String.format("%d slices on %d nodes, spec JSON average %.1f KiB, largest %.1f KiB", st.getCount(),
+        seen.values().stream().map(NodeSlices::nodeOf).distinct().count(), st.getAverage() / 1024, st.getMax() / 1024.0);
   }
 
   private static long destinations(Map<String, LvsNodeState> seen) {
