@@ -66,7 +66,7 @@ public final class NodeSlicer {
     }
     // new owners: first slice with room, else a new slice
     int next = 0;
-    for (Map.Entry<String, Owned> e : owners.entrySet()) {
+    for (Map.Entry<String, Owned> e : new TreeMap<>(owners).entrySet()) {
       if (sliceOf.containsKey(e.getKey())) {
         continue;
       }
@@ -132,7 +132,7 @@ public final class NodeSlicer {
 
   /** Entries grouped by owner, owners in the order the planner wrote them (by key). */
   private static Map<String, Owned> byOwner(LvsNodeStateSpec spec) {
-    Map<String, Owned> out = new TreeMap<>();
+    Map<String, Owned> out = new HashMap<>();
     if (spec == null) {
       return out;
     }

@@ -62,10 +62,14 @@ public final class NodeStatePlanner {
    */
   private Map<String, Merged> previousNodes = new HashMap<>();
 
+  /** The nodes of the previous plan: while they are equal, an unchanged input has unchanged member nodes. */
+  private Map<String, NodeView> previousNodeViews = Map.of();
+
   public synchronized ClusterPlan plan(
       List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
     Map<String, NodeView> byName =
         nodes.stream().collect(Collectors.toMap(NodeView::name, Function.identity(), (a, b) -> a, TreeMap::new));
+    boolean sameNodes = byName.equals(previousNodeViews);
     Map<String, String> losers = ConflictResolver.losers(services);
     List<ServiceInput> winners =
         services.stream()
@@ -93,26 +97,21 @@ public final class NodeStatePlanner {
         holder = lease == null || lease.equals(chosen.get(vip)) ? chosen.get(vip) : null;
       }
       List<NodeView> ds = directors.get(s.key());
-      Set<String> names = new TreeSet<>();
-      for (Member m : s.members()) {
-        if (m.node() != null && byName.containsKey(m.node())) {
-          names.add(m.node());
-        }
-      }
-      List<NodeView> present = names.stream().map(byName::get).toList();
-      FragmentKey fk = new FragmentKey(s, ds, holder, present);
       Known known = previous.get(s.key());
-      // the same input object (the sync keeps it while nothing it came from changed): no deep compare
+      // the same input object (the sync keeps it while nothing it came from changed) on the same
+      // nodes: its member nodes are the same too, and nothing needs a deep compare
+      boolean sameObject = known != null && known.key().service() == s && sameNodes;
+      List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
       boolean same = known != null && (known.key().service() == s || known.key().service().equals(s))
           && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
           && known.key().memberNodes().equals(present);
-      Fragment f = same ? known.fragment() : fragment(fk);
-      memo.put(s.key(), same ? known : new Known(fk, f));
-      f.nodes().forEach((n, spec) -> merged.computeIfAbsent(n, NodeLists::new).add(spec));
-      outcomes.put(
-          s.key(), new ClusterPlan.Outcome(null, ds.stream().map(NodeView::name).toList(), holder, f.nodes().keySet()));
+      Known now = same ? known : known(new FragmentKey(s, ds, holder, present));
+      memo.put(s.key(), now);
+      now.fragment().nodes().forEach((n, spec) -> merged.computeIfAbsent(n, NodeLists::new).add(spec));
+      outcomes.put(s.key(), now.outcome());
     }
     previous = memo; // only what this plan used: the memo cannot grow without bound
+    previousNodeViews = byName;
     losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
     Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
     Map<String, Merged> nodesMemo = new HashMap<>();
@@ -129,8 +128,25 @@ public final class NodeStatePlanner {
   /** Everything one VirtualService's contribution depends on. */
   private record FragmentKey(ServiceInput service, List<NodeView> directors, String holder, List<NodeView> memberNodes) {}
 
-  /** A VirtualService's last fragment and what it was made from. */
-  private record Known(FragmentKey key, Fragment fragment) {}
+  /** A VirtualService's last fragment and outcome, and what they were made from. */
+  private record Known(FragmentKey key, Fragment fragment, ClusterPlan.Outcome outcome) {}
+
+  private static Known known(FragmentKey k) {
+    Fragment f = fragment(k);
+    return new Known(k, f, new ClusterPlan.Outcome(null, k.directors().stream().map(NodeView::name).toList(), k.holder(),
+        f.nodes().keySet()));
+  }
+
+  /** The nodes that exist among the members' nodes, by name. */
+  private static List<NodeView> memberNodes(ServiceInput s, Map<String, NodeView> byName) {
+    Set<String> names = new TreeSet<>();
+    for (Member m : s.members()) {
+      if (m.node() != null && byName.containsKey(m.node())) {
+        names.add(m.node());
+      }
+    }
+    return names.stream().map(byName::get).toList();
+  }
 
   /** One VirtualService's entries, per node (each spec holds that owner's entries only, sorted). */
   private record Fragment(Map<String, LvsNodeStateSpec> nodes) {}
