@@ -59,30 +59,30 @@ public final class SliceStatuses {
     Conditions c = new Conditions(generation, previous, now);
     List<Condition> out = new ArrayList<>();
     if (failure != null) {
-      out.add(c.of(READY, "False", "SyncFailed", failure));
+      out.add(c.condition(READY, "False", "SyncFailed", failure));
     } else {
-      out.add(c.of(READY, "True", "Synced", "kernel read back after applying generation " + generation));
+      out.add(c.condition(READY, "True", "Synced", "kernel read back after applying generation " + generation));
     }
     String summary = (owners.size() - failed) + "/" + owners.size() + " owners programmed";
     String detail = summary + (firstError == null ? "" : "; " + firstError);
     if (failed == 0 && failure == null) {
-      out.add(c.of(PROGRAMMED, "True", "AllProgrammed", summary));
+      out.add(c.condition(PROGRAMMED, "True", "AllProgrammed", summary));
     } else {
-      out.add(c.of(PROGRAMMED, "False", failure != null ? "SyncFailed" : "OperationsFailed", detail));
+      out.add(c.condition(PROGRAMMED, "False", failure != null ? "SyncFailed" : "OperationsFailed", detail));
     }
     if (failed > 0 || failure != null) {
-      out.add(c.of(DEGRADED, "True", "OperationsFailed", detail));
+      out.add(c.condition(DEGRADED, "True", "OperationsFailed", detail));
     } else if (unhealthy > 0) {
-      out.add(c.of(DEGRADED, "True", "MembersUnhealthy", unhealthy + " real server(s) failing health checks, at weight 0"));
+      out.add(c.condition(DEGRADED, "True", "MembersUnhealthy", unhealthy + " real server(s) failing health checks, at weight 0"));
     } else {
-      out.add(c.of(DEGRADED, "False", "AsExpected", "all owners programmed, all probed real servers healthy"));
+      out.add(c.condition(DEGRADED, "False", "AsExpected", "all owners programmed, all probed real servers healthy"));
     }
     return out;
   }
 
   /** Builds conditions of one slice, keeping a transition time while the status holds. */
   private record Conditions(long generation, List<Condition> previous, Instant now) {
-    Condition of(String type, String status, String reason, String message) {
+    Condition condition(String type, String status, String reason, String message) {
       String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
       if (previous != null) {
         for (Condition p : previous) {
