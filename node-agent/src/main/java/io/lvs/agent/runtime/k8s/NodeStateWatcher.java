@@ -37,7 +37,10 @@ public final class NodeStateWatcher implements AutoCloseable {
   private final KubernetesClient client;
   private final String nodeName;
   private final Listener listener;
-  private SharedIndexInformer<LvsNodeState> informer;
+  // deliveries have their own lock: start() and close() must not wait for a listener, nor the
+  // informer's callback thread for close()
+  private final Object deliveryLock = new Object();
+  private volatile SharedIndexInformer<LvsNodeState> informer;
   private List<Key> delivered;
 
   public NodeStateWatcher(KubernetesClient client, String nodeName, Listener listener) {
@@ -84,22 +87,24 @@ public final class NodeStateWatcher implements AutoCloseable {
    * passed on (in names, generations or specs). Cheap when nothing changed; the agent also calls it
    * on its resync timer so that no ordering of informer callbacks can leave a change undelivered.
    */
-  public synchronized void deliverIfChanged() {
-    SharedIndexInformer<LvsNodeState> i = informer;
-    if (i == null || !i.hasSynced()) {
-      return;
+  public void deliverIfChanged() {
+    synchronized (deliveryLock) {
+      SharedIndexInformer<LvsNodeState> i = informer;
+      if (i == null || !i.hasSynced()) {
+        return;
+      }
+      List<LvsNodeState> slices = slices();
+      List<Key> keys = slices.stream()
+          .map(s -> new Key(s.getMetadata().getName(), s.getMetadata().getGeneration(), s.getSpec())).toList();
+      if (keys.equals(delivered)) {
+        return;
+      }
+      delivered = keys;
+      LOG.atInfo().addKeyValue("node", nodeName)
+          .addKeyValue("slices", keys.stream().map(k -> k.name() + "@" + k.generation()).toList())
+          .log("node state changed");
+      listener.onSlices(slices);
     }
-    List<LvsNodeState> slices = slices();
-    List<Key> keys = slices.stream()
-        .map(s -> new Key(s.getMetadata().getName(), s.getMetadata().getGeneration(), s.getSpec())).toList();
-    if (keys.equals(delivered)) {
-      return;
-    }
-    delivered = keys;
-    LOG.atInfo().addKeyValue("node", nodeName)
-        .addKeyValue("slices", keys.stream().map(k -> k.name() + "@" + k.generation()).toList())
-        .log("node state changed");
-    listener.onSlices(slices);
   }
 
   /** This node's slices in the cache, sorted by name (kept while the API server is unreachable). */
