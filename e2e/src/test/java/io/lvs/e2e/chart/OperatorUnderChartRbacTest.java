@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.OwnerReport;
@@ -136,11 +137,8 @@ class OperatorUnderChartRbacTest {
       }
     }
     Duration wait = Duration.ofSeconds(45);
-    await("LvsNodeState n1 written by the operator").atMost(wait).untilAsserted(() -> {
-      LvsNodeState node = admin.resources(LvsNodeState.class).withName("n1").get();
-      assertThat(node).isNotNull();
-      assertThat(node.getSpec().services()).isNotEmpty();
-    });
+    await("a slice of node n1 written by the operator").atMost(wait).untilAsserted(() ->
+        assertThat(sliceOf(admin, "n1", "team-a/web-nat")).isNotNull());
     await("VIP Lease").atMost(wait).untilAsserted(() -> assertThat(admin.leases().inNamespace(NS).list().getItems())
         .extracting(l -> l.getMetadata().getName()).contains("lvs-vip-198-18-0-100"));
     await("finalizer and status on the VirtualService").atMost(wait).untilAsserted(() -> {
@@ -152,14 +150,23 @@ class OperatorUnderChartRbacTest {
     await("status on the RealServerPool").atMost(wait).untilAsserted(() ->
         assertThat(admin.resources(RealServerPool.class).inNamespace("team-a").withName("web-nat").get().getStatus()).isNotNull());
     // the node's agent reports the service programmed, as the chart's agent ServiceAccount and with
-    // the calls its StatusWriter makes: GET the object, PUT the status subresource
+    // the calls it makes: list its slices by label (the watcher), PUT the status subresource
     try (KubernetesClient asAgent = impersonating("lvs-lvs-operator-node-agent")) {
-      LvsNodeState st = asAgent.resources(LvsNodeState.class).withName("n1").get();
+      LvsNodeState st = sliceOf(asAgent, "n1", "team-a/web-nat");
       st.setStatus(new LvsNodeStateStatus(st.getMetadata().getGeneration(), null, null,
           List.of(new OwnerReport("team-a/web-nat", true, null)), null));
       asAgent.resources(LvsNodeState.class).resource(st).updateStatus();
     }
     await("the Programmed Event the operator records").atMost(wait).untilAsserted(() ->
         assertThat(admin.v1().events().inNamespace("team-a").list().getItems()).isNotEmpty());
+  }
+
+  /** The slice of {@code node} (by label and spec.nodeName, as the agent finds them) that holds {@code owner}'s services. */
+  private static LvsNodeState sliceOf(KubernetesClient c, String node, String owner) {
+    return c.resources(LvsNodeState.class).withLabel(NodeSlices.NODE_LABEL, NodeSlices.labelValue(node)).list().getItems()
+        .stream()
+        .filter(s -> node.equals(NodeSlices.nodeOf(s)) && s.getSpec().services() != null
+            && s.getSpec().services().stream().anyMatch(e -> owner.equals(e.owner())))
+        .findFirst().orElse(null);
   }
 }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.lvs.api.slices.NodeSlices;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -187,14 +188,17 @@ class RbacImpersonationTest {
     forbidden(operator, "DELETE", "/api/v1/namespaces/team-a/events/vs.1", null);
   }
 
-  // ---- agent: its node object, status only ----
+  // ---- agent: its node's slices, status only ----
 
   @Test
-  void agentWatchesItsNodeObjectAndWritesItsStatus() {
+  void agentWatchesItsNodesSlicesAndWritesTheirStatus() {
     assertThat(agent.genericKubernetesResources(NODE_STATE).withName("node-a").get()).isNotNull();
-    assertThat(agent.genericKubernetesResources(NODE_STATE).withField("metadata.name", "node-a").list().getItems())
+    // the agent's informer: list and watch by the node label (NodeSlices), as NodeStateWatcher does
+    assertThat(agent.genericKubernetesResources(NODE_STATE).withLabel(NodeSlices.NODE_LABEL, NodeSlices.labelValue("node-a"))
+        .list().getItems())
         .singleElement().satisfies(o -> assertThat(o.getMetadata().getName()).isEqualTo("node-a"));
-    try (Watch w = agent.genericKubernetesResources(NODE_STATE).withField("metadata.name", "node-a").watch(new NoopWatcher())) {
+    try (Watch w = agent.genericKubernetesResources(NODE_STATE).withLabel(NodeSlices.NODE_LABEL, NodeSlices.labelValue("node-a"))
+        .watch(new NoopWatcher())) {
       assertThat(w).isNotNull();
     }
     GenericKubernetesResource current = agent.genericKubernetesResources(NODE_STATE).withName("node-a").get();
@@ -223,9 +227,10 @@ class RbacImpersonationTest {
   }
 
   /**
-   * Documents a limit (docs/operations.md): RBAC cannot scope an agent to its own node's object,
-   * so another node's object is readable, and its status writable, by any agent's ServiceAccount.
-   * The agent's code watches only metadata.name=$NODE_NAME.
+   * Documents a limit (docs/operations.md): RBAC cannot scope an agent to its own node's slices,
+   * so another node's slice is readable, and its status writable, by any agent's ServiceAccount.
+   * The agent's code watches only the slices labelled lvs.io/node=$NODE_NAME whose spec.nodeName
+   * is its node.
    */
   @Test
   void rbacCannotConfineAnAgentToItsOwnNodeObject() {
@@ -268,7 +273,7 @@ class RbacImpersonationTest {
 
   private static GenericKubernetesResource nodeState(String node) {
     return new GenericKubernetesResourceBuilder().withApiVersion("lvs.io/v1alpha1").withKind("LvsNodeState")
-        .withNewMetadata().withName(node).endMetadata()
+        .withNewMetadata().withName(node).addToLabels(NodeSlices.NODE_LABEL, NodeSlices.labelValue(node)).endMetadata()
         .withAdditionalProperties(Map.of("spec", Map.of("nodeName", node))).build();
   }
 

@@ -1,5 +1,6 @@
 package io.lvs.agent.runtime;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.agent.apply.Applier;
 import io.lvs.agent.apply.Drainer;
@@ -16,17 +17,23 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One node agent, wired: watcher (own node object) -> sync loop (translate, health overlay, apply,
- * read back) -> status writer (own object's status); health checker; HTTP endpoints. Kernel
+ * One node agent, wired: watcher (this node's slices) -> sync loop (union, translate, health
+ * overlay, apply, read back) -> status writer (each slice's status); health checker; HTTP
+ * endpoints. Kernel
  * clients and the ownership store come from outside, so tests run it against in-memory doubles
  * and AgentMain against netlink.
  */
@@ -64,7 +71,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
     this.loop = new SyncLoop(applier, kernel.ipvs(), health, snat, statusWriter, metrics, clock, syncExecutor,
         config.resync());
-    this.lastSpec = new LastSpecStore(config.stateDir());
+    this.lastSpec = new LastSpecStore(config.stateDir(), config.nodeName());
   }
 
   private void triggerSync() {
@@ -74,11 +81,15 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   /** Starts everything; returns at once (the watch connects in the background, retrying). */
   public void start() throws IOException {
     lastSpec.load().ifPresent(saved -> {
-      LOG.atInfo().addKeyValue("generation", saved.generation()).log("resuming from the last applied spec until the API server answers");
-      loop.onSpec(saved.generation(), saved.spec(), null);
+      LOG.atInfo().addKeyValue("slices", saved.slices().stream().map(s -> s.name() + "@" + s.generation()).toList())
+          .log("resuming from the last applied slices until the API server answers");
+      loop.onSlices(saved.slices(), Map.of());
     });
     loop.start();
     watcher.start();
+    // a safety net under the informer's callbacks (see NodeStateWatcher.deliverIfChanged); cheap
+    ioExecutor.scheduleWithFixedDelay(this::redeliver, config.resync().toMillis(), config.resync().toMillis(),
+        TimeUnit.MILLISECONDS);
     if (config.httpPort() > 0) {
       http = new AgentHttpServer(config.httpPort(), this::liveProblem, this::readyProblem, registry);
       http.start();
@@ -87,20 +98,33 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
         .addKeyValue("httpPort", config.httpPort()).log("agent started");
   }
 
-  @Override
-  public void onNodeState(LvsNodeState state) {
-    long generation = state.getMetadata().getGeneration() == null ? 0 : state.getMetadata().getGeneration();
-    loop.onSpec(generation, state.getSpec(), state.getStatus() == null ? null : state.getStatus().conditions());
+  private void redeliver() {
     try {
-      lastSpec.save(new LastSpecStore.Saved(generation, state.getSpec()));
+      watcher.deliverIfChanged();
     } catch (RuntimeException e) {
-      LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not keep the last spec");
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not re-read the node's slices");
     }
   }
 
+  /** All of this node's slices (none: the operator wants nothing here). */
   @Override
-  public void onNodeStateDeleted() {
-    loop.onDeleted();
+  public void onSlices(List<LvsNodeState> objects) {
+    List<NodeSlice> slices = new ArrayList<>();
+    Map<String, List<Condition>> previous = new HashMap<>();
+    for (LvsNodeState o : objects) {
+      String name = o.getMetadata().getName();
+      slices.add(new NodeSlice(name, o.getMetadata().getGeneration() == null ? 0 : o.getMetadata().getGeneration(),
+          o.getSpec()));
+      if (o.getStatus() != null && o.getStatus().conditions() != null) {
+        previous.put(name, o.getStatus().conditions());
+      }
+    }
+    loop.onSlices(slices, previous);
+    try {
+      lastSpec.save(new LastSpecStore.Saved(slices));
+    } catch (RuntimeException e) {
+      LOG.atWarn().addKeyValue("error", e.getMessage()).log("could not keep the last slices");
+    }
   }
 
   /** Empty when alive: the sync loop has run within a few resync periods (or has had nothing to do). */
@@ -114,13 +138,13 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   }
 
   /**
-   * Empty when ready: the node object was listed once and, if it exists, a sync has run since. A
-   * node the operator has no object for (nothing to program yet) is ready: waiting for one would
-   * keep a fresh node's agent unready until the first VirtualService.
+   * Empty when ready: the node's slices were listed once and, if there are any, a sync has run
+   * since. A node the operator has no slice for (nothing to program yet) is ready: waiting for one
+   * would keep a fresh node's agent unready until the first VirtualService.
    */
   public Optional<String> readyProblem() {
     if (!watcher.hasSynced()) {
-      return Optional.of("node object " + config.nodeName() + " not listed yet");
+      return Optional.of("node state of " + config.nodeName() + " not listed yet");
     }
     if (loop.target().isPresent() && loop.lastOutcome().isEmpty()) {
       return Optional.of("no sync finished yet");

@@ -45,7 +45,20 @@ public final class NodeStateTranslator {
   static final String DEFAULT_SCHEDULER = "wlc";
   static final String NO_OWNER = "(no owner)";
 
+  /** Names an entry in error messages: "spec.services[3]" by default. */
+  @FunctionalInterface
+  public interface EntryPaths {
+    EntryPaths PLAIN = (list, index) -> "spec." + list + "[" + index + "]";
+
+    String of(String list, int index);
+  }
+
   public Translation translate(LvsNodeStateSpec spec) {
+    return translate(spec, EntryPaths.PLAIN);
+  }
+
+  /** As {@link #translate(LvsNodeStateSpec)}, naming entries with {@code paths} (a slice union names each in its own slice). */
+  public Translation translate(LvsNodeStateSpec spec, EntryPaths paths) {
     if (spec == null) {
       return Translation.EMPTY;
     }
@@ -58,7 +71,7 @@ public final class NodeStateTranslator {
       NodeIpvsService s = services.get(i);
       String owner = owner(s.owner());
       owners.add(owner);
-      String path = "spec.services[" + i + "]";
+      String path = paths.of("services", i);
       try {
         DesiredService ds = service(s, path);
         b.service(ds);
@@ -81,7 +94,7 @@ public final class NodeStateTranslator {
       try {
         b.address(interfaceAddress(a), owner, Boolean.TRUE.equals(a.announce()));
       } catch (IllegalArgumentException e) {
-        Translation.add(errors, owner, "spec.addresses[" + i + "]: " + e.getMessage());
+        Translation.add(errors, owner, paths.of("addresses", i) + ": " + e.getMessage());
       }
     }
     List<NodeLink> links = orEmpty(spec.links());
@@ -90,7 +103,7 @@ public final class NodeStateTranslator {
       String owner = owner(l.owner());
       owners.add(owner);
       if (l.name() == null || l.name().isBlank() || l.type() == null || l.type().isBlank()) {
-        Translation.add(errors, owner, "spec.links[" + i + "]: name and type are required");
+        Translation.add(errors, owner, paths.of("links", i) + ": name and type are required");
       } else {
         b.link(l.name(), l.type(), owner);
       }
@@ -101,7 +114,7 @@ public final class NodeStateTranslator {
       String owner = owner(s.owner());
       owners.add(owner);
       if (s.key() == null || !s.key().matches("^[a-z0-9_]+(\\.[A-Za-z0-9_\\-]+)+$") || s.value() == null) {
-        Translation.add(errors, owner, "spec.sysctls[" + i + "]: key " + s.key() + " / value " + s.value() + " invalid");
+        Translation.add(errors, owner, paths.of("sysctls", i) + ": key " + s.key() + " / value " + s.value() + " invalid");
       } else {
         b.sysctl(s.key(), s.value(), owner);
       }
@@ -114,7 +127,7 @@ public final class NodeStateTranslator {
       try {
         b.snat(snat(s, owner));
       } catch (IllegalArgumentException e) {
-        Translation.add(errors, owner, "spec.snat[" + i + "]: " + e.getMessage());
+        Translation.add(errors, owner, paths.of("snat", i) + ": " + e.getMessage());
       }
     }
     DesiredState desired = b.build();

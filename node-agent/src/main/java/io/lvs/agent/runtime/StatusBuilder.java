@@ -1,7 +1,6 @@
 package io.lvs.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.lvs.agent.apply.OperationResult;
 import io.lvs.agent.dataplane.DesiredDestination;
 import io.lvs.agent.dataplane.DesiredService;
@@ -19,29 +18,32 @@ import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.OwnerReport;
 import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One sync's outcome as the node object's status. Pure. "Programmed" means read back: an owner is
+ * One sync's outcome as status, one per slice. Pure. "Programmed" means read back: an owner is
  * programmed only when every operation for it succeeded, nothing was refused as a conflict, and
- * the IPVS dump after applying holds its services and destinations as wanted. Conditions: Ready
- * (the agent could read and program the kernel), Programmed (every owner programmed), Degraded
- * (some owner failed or a probed member is down); lastTransitionTime is kept while a condition's
- * status stays the same.
+ * the IPVS dump after applying holds its services and destinations as wanted. The node-wide
+ * {@link #report} is built first; {@link SliceStatuses#split} then gives each slice the part about
+ * its own owners, with its own generation and conditions.
  */
 public final class StatusBuilder {
-  public static final String READY = "Ready";
-  public static final String PROGRAMMED = "Programmed";
-  public static final String DEGRADED = "Degraded";
+  public static final String READY = SliceStatuses.READY;
+  public static final String PROGRAMMED = SliceStatuses.PROGRAMMED;
+  public static final String DEGRADED = SliceStatuses.DEGRADED;
 
-  public LvsNodeStateStatus build(SyncOutcome o, List<Condition> previous, Instant now) {
+  /** Slice name -> status for every slice of the outcome; {@code previous} are each slice's last conditions. */
+  public Map<String, LvsNodeStateStatus> build(SyncOutcome o, Map<String, List<Condition>> previous, Instant now) {
+    return SliceStatuses.split(report(o), o.slices(), previous, now);
+  }
+
+  /** The node-wide report: every owner and every service the sync dealt with. */
+  public NodeReport report(SyncOutcome o) {
     Map<ServiceKey, ObservedService> observed = new HashMap<>();
     o.observed().forEach(s -> observed.put(s.service().key(), s));
     Map<String, List<String>> errors = new TreeMap<>();
@@ -55,6 +57,7 @@ public final class StatusBuilder {
       errors.values().forEach(l -> l.add(o.failure()));
     }
     List<ServiceReport> services = new ArrayList<>();
+    Map<String, Integer> unhealthy = new HashMap<>(); // probed members down, per owner of their service
     for (DesiredService d : o.applied().services().values()) {
       List<String> own = serviceErrors(d, o);
       List<String> readBack = o.failure() == null ? readBack(d, observed.get(d.key())) : List.of();
@@ -70,10 +73,15 @@ public final class StatusBuilder {
       }
       services.add(serviceReport(d, observed.get(d.key()), all, o.health()));
     }
+    o.health().forEach((m, h) -> {
+      DesiredService d = o.applied().services().get(m.service());
+      if (h == Health.Unhealthy && d != null) {
+        unhealthy.merge(d.owner(), 1, Integer::sum);
+      }
+    });
     List<OwnerReport> owners = new ArrayList<>();
     errors.forEach((owner, list) -> owners.add(new OwnerReport(owner, list.isEmpty(), list.isEmpty() ? null : List.copyOf(list))));
-    List<Condition> conditions = conditions(o, owners, previous, now);
-    return new LvsNodeStateStatus(o.generation(), conditions, now.truncatedTo(ChronoUnit.SECONDS).toString(), owners, services);
+    return new NodeReport(owners, services, unhealthy, o.failure());
   }
 
   /** Failed/skipped operations and conflicts on this service or its destinations. */
@@ -159,48 +167,5 @@ public final class StatusBuilder {
     return new DestinationReport(k.address().getHostAddress(), k.port(), od.destination().weight(), health,
         od.activeConnections(), od.inactiveConnections(), s.connections(), s.inPackets(), s.outPackets(),
         s.inBytes(), s.outBytes());
-  }
-
-  private static List<Condition> conditions(SyncOutcome o, List<OwnerReport> owners, List<Condition> previous, Instant now) {
-    long failed = owners.stream().filter(r -> !r.programmed()).count();
-    long unhealthy = o.health().values().stream().filter(h -> h == Health.Unhealthy).count();
-    String firstError = owners.stream().filter(r -> !r.programmed()).map(r -> r.owner() + ": " + r.errors().get(0))
-        .findFirst().orElse(null);
-    List<Condition> out = new ArrayList<>();
-    if (o.failure() != null) {
-      out.add(condition(READY, "False", "SyncFailed", o.failure(), o, previous, now));
-    } else {
-      out.add(condition(READY, "True", "Synced", "kernel read back after applying generation " + o.generation(), o, previous, now));
-    }
-    String summary = (owners.size() - failed) + "/" + owners.size() + " owners programmed";
-    if (failed == 0 && o.failure() == null) {
-      out.add(condition(PROGRAMMED, "True", "AllProgrammed", summary, o, previous, now));
-    } else {
-      out.add(condition(PROGRAMMED, "False", o.failure() != null ? "SyncFailed" : "OperationsFailed",
-          summary + (firstError == null ? "" : "; " + firstError), o, previous, now));
-    }
-    if (failed > 0 || o.failure() != null) {
-      out.add(condition(DEGRADED, "True", "OperationsFailed", summary + (firstError == null ? "" : "; " + firstError), o, previous, now));
-    } else if (unhealthy > 0) {
-      out.add(condition(DEGRADED, "True", "MembersUnhealthy", unhealthy + " real server(s) failing health checks, at weight 0", o, previous, now));
-    } else {
-      out.add(condition(DEGRADED, "False", "AsExpected", "all owners programmed, all probed real servers healthy", o, previous, now));
-    }
-    return out;
-  }
-
-  private static Condition condition(
-      String type, String status, String reason, String message, SyncOutcome o, List<Condition> previous, Instant now) {
-    String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
-    if (previous != null) {
-      for (Condition p : previous) {
-        if (type.equals(p.getType()) && Objects.equals(status, p.getStatus()) && p.getLastTransitionTime() != null) {
-          since = p.getLastTransitionTime();
-        }
-      }
-    }
-    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
-        .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
-        .withObservedGeneration(o.generation()).withLastTransitionTime(since).build();
   }
 }

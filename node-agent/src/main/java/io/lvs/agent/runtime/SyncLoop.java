@@ -8,16 +8,17 @@ import io.lvs.agent.ipvs.IpvsClient;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.runtime.health.HealthChecker;
-import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +27,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Converges the kernel on the latest node spec: on every spec change, every health transition, and
- * on a resync timer that repairs drift. Events are folded: however many arrive while a sync runs,
- * one more sync follows. Until a spec is known nothing is applied (an agent that cannot reach the
- * API server at start must not remove what is programmed); once known, the last spec keeps being
- * applied while the API server is away. One sync at a time, on the loop's own thread.
+ * Converges the kernel on the union of this node's slices: on every change to them, every health
+ * transition, and on a resync timer that repairs drift. Events are folded: however many arrive
+ * while a sync runs, one more sync follows. Until the slices are known nothing is applied (an agent
+ * that cannot reach the API server at start must not remove what is programmed); once known, the
+ * last union keeps being applied while the API server is away. One sync at a time, on the loop's
+ * own thread. Each sync publishes one status per slice.
  */
 public final class SyncLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
 
-  /** A spec to converge on and its metadata.generation. */
-  public record Target(long generation, LvsNodeStateSpec spec) {}
+  /** The slices to converge on (their union is applied). */
+  public record Target(SliceUnion slices) {}
 
   private final Applier applier;
   private final IpvsClient ipvs;
@@ -51,7 +53,8 @@ public final class SyncLoop implements AutoCloseable {
   private final Duration resync;
   private final AtomicBoolean queued = new AtomicBoolean();
   private volatile Target target;
-  private volatile List<Condition> lastConditions;
+  /** Per slice, the conditions last built (or found on the object), for transition times. */
+  private final Map<String, List<Condition>> lastConditions = new ConcurrentHashMap<>();
   private volatile Instant lastSyncEnd;
   private volatile SyncOutcome lastOutcome;
   private ScheduledFuture<?> timer;
@@ -84,21 +87,19 @@ public final class SyncLoop implements AutoCloseable {
     }
   }
 
-  /** A new (or re-listed) spec; {@code previous} are the status conditions on the object, for transition times. */
-  public void onSpec(long generation, LvsNodeStateSpec spec, List<Condition> previous) {
-    if (lastConditions == null && previous != null) {
-      lastConditions = previous;
-    }
-    target = new Target(generation, spec == null ? new LvsNodeStateSpec(null, null, null, null, null, null) : spec);
-    trigger();
-  }
-
   /**
-   * The node object is gone: the operator wants nothing on this node, so everything this agent
-   * owns is removed (and only that).
+   * This node's slices, all of them, as now listed (also when only one changed). An empty list
+   * means the operator wants nothing on this node: everything this agent owns is removed (and only
+   * that). {@code previous} are the status conditions found on the objects, by slice name, so
+   * transition times survive a restart.
    */
-  public void onDeleted() {
-    target = new Target(0, new LvsNodeStateSpec(null, null, null, null, null, null));
+  public void onSlices(Collection<NodeSlice> slices, Map<String, List<Condition>> previous) {
+    previous.forEach((name, conditions) -> {
+      if (conditions != null) {
+        lastConditions.putIfAbsent(name, conditions);
+      }
+    });
+    target = new Target(SliceUnion.of(slices));
     trigger();
   }
 
@@ -116,14 +117,15 @@ public final class SyncLoop implements AutoCloseable {
     }
   }
 
-  /** Runs one sync on the calling thread; empty when no spec is known yet. */
+  /** Runs one sync on the calling thread; empty when the slices are not known yet. */
   public synchronized Optional<SyncOutcome> syncNow() {
     Target t = target;
     if (t == null) {
       return Optional.empty();
     }
     long start = System.nanoTime();
-    Translation translation = translator.translate(t.spec());
+    SliceUnion slices = t.slices();
+    Translation translation = translator.translate(slices.spec(), slices::path);
     health.update(translation.healthTargets());
     var healthNow = health.snapshot();
     DesiredState desired = HealthOverlay.apply(translation.desired(), health.down());
@@ -139,9 +141,9 @@ public final class SyncLoop implements AutoCloseable {
     } catch (RuntimeException e) {
       failure = "sync: " + (e.getMessage() == null ? e.toString() : e.getMessage());
       metrics.netlinkError(report == null ? "apply" : "dump");
-      LOG.atWarn().addKeyValue("generation", t.generation()).addKeyValue("error", failure).log("sync failed");
+      LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
-    SyncOutcome outcome = new SyncOutcome(t.generation(), translation, desired, report, failure, observed, healthNow, snatErrors);
+    SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     metrics.syncDone(took, failure == null && report != null && report.fullySucceeded());
     metrics.unhealthyMembers(health.down().size());
@@ -151,15 +153,17 @@ public final class SyncLoop implements AutoCloseable {
       metrics.observed(observed, owners);
     }
     if (report != null && !report.plan().isEmpty()) {
-      LOG.atInfo().addKeyValue("generation", t.generation()).addKeyValue("operations", report.kernelOperations())
+      LOG.atInfo().addKeyValue("slices", slices.generations()).addKeyValue("operations", report.kernelOperations())
           .addKeyValue("problems", report.problems().size()).addKeyValue("conflicts", report.conflicts().size())
           .addKeyValue("tookMs", took.toMillis()).log("kernel changed");
     }
-    LvsNodeStateStatus status = statusBuilder.build(outcome, lastConditions, clock.instant());
-    lastConditions = status.conditions();
+    Map<String, LvsNodeStateStatus> statuses = statusBuilder.build(outcome, lastConditions, clock.instant());
+    // a deleted slice's conditions are forgotten (not those of a slice that arrived during this sync)
+    lastConditions.keySet().removeIf(name -> !statuses.containsKey(name) && !target.slices().owners().containsKey(name));
+    statuses.forEach((name, status) -> lastConditions.put(name, status.conditions()));
     lastOutcome = outcome;
     lastSyncEnd = clock.instant();
-    sink.publish(status);
+    sink.publish(statuses);
     return Optional.of(outcome);
   }
 

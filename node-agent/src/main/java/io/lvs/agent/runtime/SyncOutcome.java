@@ -7,15 +7,17 @@ import io.lvs.agent.runtime.health.Health;
 import io.lvs.agent.runtime.health.MemberKey;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Everything one sync learned, from which status is built: the spec generation it applied, the
- * translation, the desired state as applied (health overlay included), the applier's report (null
- * when the sync failed before applying), a whole-sync failure (null when it got through), the IPVS
- * services read back afterwards, the health of probed members, and SNAT problems by owner.
+ * Everything one sync learned, from which status is built: the slices it applied (their union,
+ * with each slice's generation and owners), the translation, the desired state as applied (health
+ * overlay included), the applier's report (null when the sync failed before applying), a
+ * whole-sync failure (null when it got through), the IPVS services read back afterwards, the
+ * health of probed members, and SNAT problems by owner.
  */
 public record SyncOutcome(
-    long generation,
+    SliceUnion slices,
     Translation translation,
     DesiredState applied,
     ApplyReport report,
@@ -24,6 +26,7 @@ public record SyncOutcome(
     Map<MemberKey, Health> health,
     Map<String, List<String>> snatErrors) {
   public SyncOutcome {
+    Objects.requireNonNull(slices, "slices");
     observed = List.copyOf(observed);
     health = Map.copyOf(health);
     snatErrors = Map.copyOf(snatErrors);

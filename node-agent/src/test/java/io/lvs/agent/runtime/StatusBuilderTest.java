@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Test;
 class StatusBuilderTest {
   static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
   final StatusBuilder builder = new StatusBuilder();
-  final Translation translation = new NodeStateTranslator().translate(new LvsNodeStateSpec("n1",
+  final LvsNodeStateSpec spec = new LvsNodeStateSpec("n1",
       List.of(dr("ns/web", "198.18.0.100", 80, dest("198.18.0.11", 1), dest("198.18.0.12", 1)),
           dr("ns/api", "198.18.0.101", 443, dest("198.18.0.11", 2))),
-      null, null, null, null));
+      null, null, null, null);
+  final Translation translation = new NodeStateTranslator().translate(spec);
   final ServiceKey web = ServiceKey.of(io.lvs.agent.model.IpProtocol.TCP, ip("198.18.0.100"), 80);
   final ServiceKey api = ServiceKey.of(io.lvs.agent.model.IpProtocol.TCP, ip("198.18.0.101"), 443);
 
@@ -53,7 +54,19 @@ class StatusBuilderTest {
   }
 
   SyncOutcome outcome(ApplyReport report, List<ObservedService> observed, Map<MemberKey, Health> health) {
-    return new SyncOutcome(7, translation, translation.desired(), report, null, observed, health, Map.of());
+    return new SyncOutcome(one(7), translation, translation.desired(), report, null, observed, health, Map.of());
+  }
+
+  /** The whole spec as the node's one slice, named after the node. */
+  SliceUnion one(long generation) {
+    return SliceUnion.of(List.of(new NodeSlice("n1", generation, spec)));
+  }
+
+  /** The status of the node's one slice. */
+  LvsNodeStateStatus build(SyncOutcome o, List<Condition> previous, Instant now) {
+    Map<String, LvsNodeStateStatus> out = builder.build(o, previous == null ? Map.of() : Map.of("n1", previous), now);
+    assertThat(out).containsOnlyKeys("n1");
+    return out.get("n1");
   }
 
   static ApplyReport clean() {
@@ -66,7 +79,7 @@ class StatusBuilderTest {
 
   @Test
   void everythingReadBackMeansProgrammedWithCounters() {
-    LvsNodeStateStatus s = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
+    LvsNodeStateStatus s = build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
 
     assertThat(s.observedGeneration()).isEqualTo(7);
     assertThat(s.lastSyncTime()).isEqualTo("2026-11-25T10:00:00Z");
@@ -103,7 +116,7 @@ class StatusBuilderTest {
         .map(o -> o.service().key().equals(web)
             ? new ObservedService(o.service(), o.stats(), o.destinations().subList(0, 1)) : o)
         .toList();
-    LvsNodeStateStatus s = builder.build(outcome(report, kernel, Map.of()), null, T0);
+    LvsNodeStateStatus s = build(outcome(report, kernel, Map.of()), null, T0);
 
     OwnerReport webOwner = s.owners().stream().filter(o -> o.owner().equals("ns/web")).findFirst().orElseThrow();
     assertThat(webOwner.programmed()).isFalse();
@@ -122,7 +135,7 @@ class StatusBuilderTest {
   @Test
   void whatTheKernelDoesNotHoldIsNotProgrammedEvenWithoutAnError() {
     List<ObservedService> kernel = kernelAsWanted().stream().filter(o -> !o.service().key().equals(api)).toList();
-    LvsNodeStateStatus s = builder.build(outcome(clean(), kernel, Map.of()), null, T0);
+    LvsNodeStateStatus s = build(outcome(clean(), kernel, Map.of()), null, T0);
 
     OwnerReport a = s.owners().stream().filter(o -> o.owner().equals("ns/api")).findFirst().orElseThrow();
     assertThat(a.programmed()).isFalse();
@@ -134,10 +147,10 @@ class StatusBuilderTest {
     MemberKey m = new MemberKey(web, new DestinationKey(ip("198.18.0.12"), 80));
     var desired = HealthOverlay.apply(translation.desired(), java.util.Set.of(m));
     List<ObservedService> kernel = desired.services().values().stream().map(this::observed).toList();
-    SyncOutcome o = new SyncOutcome(7, translation, desired, clean(), null, kernel,
+    SyncOutcome o = new SyncOutcome(one(7), translation, desired, clean(), null, kernel,
         Map.of(m, Health.Unhealthy, new MemberKey(web, new DestinationKey(ip("198.18.0.11"), 80)), Health.Healthy),
         Map.of());
-    LvsNodeStateStatus s = builder.build(o, null, T0);
+    LvsNodeStateStatus s = build(o, null, T0);
 
     ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
     assertThat(w.programmed()).isTrue();
@@ -150,15 +163,15 @@ class StatusBuilderTest {
 
   @Test
   void aFailedSyncIsNotReadyAndTransitionTimesAreKeptWhileStatusHolds() {
-    LvsNodeStateStatus first = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
-    LvsNodeStateStatus again = builder.build(outcome(clean(), kernelAsWanted(), Map.of()), first.conditions(),
+    LvsNodeStateStatus first = build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
+    LvsNodeStateStatus again = build(outcome(clean(), kernelAsWanted(), Map.of()), first.conditions(),
         T0.plusSeconds(60));
     assertThat(cond(again, "Ready").getLastTransitionTime()).isEqualTo("2026-11-25T10:00:00Z");
     assertThat(again.lastSyncTime()).isEqualTo("2026-11-25T10:01:00Z");
 
-    SyncOutcome failed = new SyncOutcome(8, translation, translation.desired(), null,
+    SyncOutcome failed = new SyncOutcome(one(8), translation, translation.desired(), null,
         "read kernel: IPVS_CMD_GET_SERVICE dump: EPERM (errno 1)", List.of(), Map.of(), Map.of());
-    LvsNodeStateStatus down = builder.build(failed, again.conditions(), T0.plusSeconds(120));
+    LvsNodeStateStatus down = build(failed, again.conditions(), T0.plusSeconds(120));
     assertThat(cond(down, "Ready").getStatus()).isEqualTo("False");
     assertThat(cond(down, "Ready").getReason()).isEqualTo("SyncFailed");
     assertThat(cond(down, "Ready").getMessage()).contains("EPERM");

@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's sync loop on a real kernel (kernel-lab VM), in a fresh network namespace, with
  * Debian's ipvsadm and ip as oracles: the spec is programmed, a restarted loop changes nothing,
- * drift made by hand is repaired, a hand-made service is never touched, and a deleted node object
- * removes exactly what the agent added. The API-server side of the same loop is covered by
+ * drift made by hand is repaired, a hand-made service is never touched, and deleting the node's
+ * only slice removes exactly what the agent added. The API-server side of the same loop is covered by
  * AgentApiServerTest; the multi-node labs with AgentMain by the e2e suite.
  */
 @Tag("kernel")
@@ -74,11 +75,11 @@ class SyncLoopKernelTest {
   @Test
   void programsRepairsRestartsWithoutChangesAndRemovesOnlyItsOwn(@TempDir Path stateDir) throws Exception {
     in(NS, "ipvsadm", "-A", "-t", "198.18.0.200:80", "-s", "wlc"); // kube-proxy's, or an administrator's
-    List<LvsNodeStateStatus> published = new CopyOnWriteArrayList<>();
+    List<Map<String, LvsNodeStateStatus>> published = new CopyOnWriteArrayList<>();
     ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
     try (NetlinkIpvsClient ipvs = NetlinkIpvsClient.open(NS); NetlinkRtnlClient rtnl = NetlinkRtnlClient.open(NS)) {
       SyncLoop first = loop(ipvs, rtnl, stateDir, exec, published);
-      first.onSpec(1, spec(true, 2), null);
+      first.onSlices(List.of(new NodeSlice("vm-node", 1, spec(true, 2))), Map.of());
       SyncOutcome o = first.syncNow().orElseThrow();
 
       assertThat(o.report().fullySucceeded()).as(o.report().problems().toString()).isTrue();
@@ -87,7 +88,7 @@ class SyncLoopKernelTest {
           .contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2")
           .contains("-A -t 198.18.0.200:80 -s wlc");
       assertThat(in(NS, "ip", "addr", "show", "dev", "lo")).contains("inet 198.18.0.100/32");
-      LvsNodeStateStatus s = published.get(published.size() - 1);
+      LvsNodeStateStatus s = published.get(published.size() - 1).get("vm-node");
       assertThat(s.owners()).singleElement().satisfies(r -> assertThat(r.programmed()).isTrue());
       assertThat(s.services()).singleElement().satisfies(r -> {
         assertThat(r.service()).isEqualTo("TCP 198.18.0.100:80");
@@ -99,7 +100,7 @@ class SyncLoopKernelTest {
 
       // a restarted agent (new loop, same owned.json) reads the kernel and changes nothing
       SyncLoop second = loop(ipvs, rtnl, stateDir, exec, published);
-      second.onSpec(1, spec(true, 2), null);
+      second.onSlices(List.of(new NodeSlice("vm-node", 1, spec(true, 2))), Map.of());
       SyncOutcome again = second.syncNow().orElseThrow();
       assertThat(again.report().plan().operations()).isEmpty();
       assertThat(again.report().conflicts()).isEmpty();
@@ -112,13 +113,31 @@ class SyncLoopKernelTest {
           .contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 2");
 
       // a spec change: one member leaves, the other's weight changes
-      second.onSpec(2, spec(false, 5), null);
+      second.onSlices(List.of(new NodeSlice("vm-node", 2, spec(false, 5))), Map.of());
       second.syncNow();
       assertThat(ipvs()).contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 5").doesNotContain("198.18.0.11:8080");
-      assertThat(published.get(published.size() - 1).observedGeneration()).isEqualTo(2);
+      assertThat(published.get(published.size() - 1).get("vm-node").observedGeneration()).isEqualTo(2);
 
-      // the node object is deleted: exactly what the agent added goes, the foreign service stays
-      second.onDeleted();
+      // a second slice: the union is programmed, each slice gets its own status
+      NodeSlice other = new NodeSlice("vm-node.1", 4, new LvsNodeStateSpec("vm-node",
+          List.of(new NodeIpvsService("demo/api", "198.18.0.101", 80, Protocol.TCP, null, null, "rr", null, null, null,
+              List.of(new NodeDestination("198.18.0.13", 8080, 1, Forwarding.NAT, null, null, null, null)), null)),
+          List.of(new NodeAddress("demo/api", "198.18.0.101", 32, "lo", false)), null, null, null));
+      second.onSlices(List.of(new NodeSlice("vm-node", 2, spec(false, 5)), other), Map.of());
+      second.syncNow();
+      assertThat(ipvs()).contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 5")
+          .contains("-a -t 198.18.0.101:80 -r 198.18.0.13:8080 -m -w 1");
+      assertThat(published.get(published.size() - 1).get("vm-node.1").observedGeneration()).isEqualTo(4);
+      assertThat(published.get(published.size() - 1).get("vm-node.1").owners()).singleElement()
+          .satisfies(r -> assertThat(r.owner()).isEqualTo("demo/api"));
+      // ... and deleting it takes exactly its entries
+      second.onSlices(List.of(new NodeSlice("vm-node", 2, spec(false, 5))), Map.of());
+      second.syncNow();
+      assertThat(ipvs()).doesNotContain("198.18.0.101").contains("-a -t 198.18.0.100:80 -r 198.18.0.12:8080 -m -w 5");
+      assertThat(in(NS, "ip", "addr", "show", "dev", "lo")).doesNotContain("198.18.0.101").contains("198.18.0.100");
+
+      // the node's last slice is deleted: exactly what the agent added goes, the foreign service stays
+      second.onSlices(List.of(), Map.of());
       second.syncNow();
       assertThat(ipvs()).doesNotContain("198.18.0.100").contains("-A -t 198.18.0.200:80 -s wlc");
       assertThat(in(NS, "ip", "addr", "show", "dev", "lo")).doesNotContain("198.18.0.100");
@@ -129,7 +148,7 @@ class SyncLoopKernelTest {
   }
 
   private static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
-      ScheduledExecutorService exec, List<LvsNodeStateStatus> published) {
+      ScheduledExecutorService exec, List<Map<String, LvsNodeStateStatus>> published) {
     Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
         new Differ(new Drainer(Clock.systemUTC())));
     HealthChecker health = new HealthChecker(exec, t -> { }, () -> { });

@@ -30,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,7 +43,7 @@ class SyncLoopTest {
   final InMemoryKernel kernel = new InMemoryKernel();
   final OwnershipStore store = OwnershipStore.inMemory();
   final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
-  final List<LvsNodeStateStatus> published = new CopyOnWriteArrayList<>();
+  final List<Map<String, LvsNodeStateStatus>> published = new CopyOnWriteArrayList<>();
   final Set<String> failing = ConcurrentHashMap.newKeySet();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final AgentMetrics metrics = new AgentMetrics(registry);
@@ -71,6 +72,14 @@ class SyncLoopTest {
         List.of(new NodeSysctl("ns/web", "net.ipv4.conf.lo.arp_ignore", "1")), null);
   }
 
+  static void onSpec(SyncLoop loop, long generation, LvsNodeStateSpec spec) {
+    loop.onSlices(List.of(new NodeSlice("n1", generation, spec)), Map.of());
+  }
+
+  LvsNodeStateStatus last() {
+    return published.get(published.size() - 1).get("n1");
+  }
+
   @AfterEach
   void stop() {
     if (loop != null) {
@@ -89,7 +98,7 @@ class SyncLoopTest {
     assertThat(kernel.mutations.get()).isZero();
     assertThat(published).isEmpty();
 
-    loop.onDeleted(); // an empty target removes only what this agent owns: nothing yet
+    loop.onSlices(List.of(), Map.of()); // an empty target removes only what this agent owns: nothing yet
     loop.syncNow();
     assertThat(kernel.services()).containsKey(foreign.key());
     assertThat(kernel.mutations.get()).isZero();
@@ -97,14 +106,14 @@ class SyncLoopTest {
 
   @Test
   void appliesTheSpecAndPublishesProgrammedStatus() {
-    loop(Duration.ofMinutes(1)).onSpec(3, webSpec(null), null);
+    onSpec(loop(Duration.ofMinutes(1)), 3, webSpec(null));
     SyncOutcome o = loop.syncNow().orElseThrow();
 
     assertThat(o.failure()).isNull();
     assertThat(kernel.destinations(web)).containsOnlyKeys(rs1, rs2);
     assertThat(kernel.addressSet()).contains(new InterfaceAddress("lo", ip("198.18.0.100"), 32));
     assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("1");
-    LvsNodeStateStatus s = published.get(published.size() - 1);
+    LvsNodeStateStatus s = last();
     assertThat(s.observedGeneration()).isEqualTo(3);
     assertThat(s.owners()).singleElement().satisfies(r -> assertThat(r.programmed()).isTrue());
     assertThat(s.services()).singleElement().satisfies(r -> assertThat(r.connections()).isEqualTo(3));
@@ -116,13 +125,13 @@ class SyncLoopTest {
 
   @Test
   void aRestartedAgentChangesNothingWhenTheKernelAlreadyMatches() {
-    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    onSpec(loop(Duration.ofMinutes(1)), 1, webSpec(null));
     loop.syncNow();
     int afterFirst = kernel.mutations.get();
     loop.close();
 
     // a new loop over the same kernel and owned set: what a restarted agent process has
-    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    onSpec(loop(Duration.ofMinutes(1)), 1, webSpec(null));
     SyncOutcome o = loop.syncNow().orElseThrow();
 
     assertThat(o.report().plan().isEmpty()).isTrue();
@@ -132,7 +141,7 @@ class SyncLoopTest {
 
   @Test
   void theResyncTimerRepairsDriftWithoutAnyEvent() {
-    loop(Duration.ofMillis(200)).onSpec(1, webSpec(null), null);
+    onSpec(loop(Duration.ofMillis(200)), 1, webSpec(null));
     loop.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
 
@@ -147,11 +156,11 @@ class SyncLoopTest {
 
   @Test
   void aBrokenKernelIsReportedAndTheLastSpecIsRetriedUntilItWorks() {
-    loop(Duration.ofMillis(200)).onSpec(4, webSpec(null), null);
+    onSpec(loop(Duration.ofMillis(200)), 4, webSpec(null));
     kernel.broken.set("EPERM (errno 1)");
     loop.start();
     await().atMost(Duration.ofSeconds(5)).until(() -> !published.isEmpty());
-    LvsNodeStateStatus s = published.get(0);
+    LvsNodeStateStatus s = published.get(0).get("n1");
     assertThat(s.conditions()).anySatisfy(c -> {
       assertThat(c.getType()).isEqualTo("Ready");
       assertThat(c.getStatus()).isEqualTo("False");
@@ -161,7 +170,7 @@ class SyncLoopTest {
 
     kernel.broken.set(null);
     await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> published.get(published.size() - 1).conditions().stream()
+    await().atMost(Duration.ofSeconds(5)).until(() -> last().conditions().stream()
         .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
     // the broken kernel fails whichever call comes first (the dump, or an add if the dump just passed)
     assertThat(registry.get("lvs.agent.netlink.errors").counters()).isNotEmpty()
@@ -172,13 +181,13 @@ class SyncLoopTest {
   @Test
   void aFailingMemberGoesToWeightZeroAndComesBack() {
     HealthCheck hc = new HealthCheck(HealthCheckType.TCP, null, null, null, 1, 1, 2, 2);
-    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(hc), null);
+    onSpec(loop(Duration.ofMinutes(1)), 1, webSpec(hc));
     await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).size() == 2);
 
     failing.add("198.18.0.12");
     await().atMost(Duration.ofSeconds(5)).until(() -> kernel.destinations(web).get(rs2).weight() == 0);
     assertThat(kernel.destinations(web).get(rs1).weight()).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(2)).until(() -> published.get(published.size() - 1).conditions().stream()
+    await().atMost(Duration.ofSeconds(2)).until(() -> last().conditions().stream()
         .anyMatch(c -> c.getType().equals("Degraded") && "MembersUnhealthy".equals(c.getReason())));
 
     failing.clear();
@@ -189,14 +198,47 @@ class SyncLoopTest {
   void aDeletedNodeObjectRemovesExactlyWhatTheAgentAdded() {
     IpvsService foreign = new IpvsService(ServiceKey.of(IpProtocol.TCP, ip("10.96.0.1"), 443), "rr", 0, 0, 32);
     kernel.putByHand(foreign);
-    loop(Duration.ofMinutes(1)).onSpec(1, webSpec(null), null);
+    onSpec(loop(Duration.ofMinutes(1)), 1, webSpec(null));
     loop.syncNow();
     assertThat(kernel.services()).containsKeys(web, foreign.key());
 
-    loop.onDeleted();
+    loop.onSlices(List.of(), Map.of());
     loop.syncNow();
     assertThat(kernel.services()).containsOnlyKeys(foreign.key());
     assertThat(kernel.addressSet()).isEmpty();
     assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("0");
+  }
+
+  @Test
+  void twoSlicesAreAppliedAsTheirUnionWithAStatusEachAndADeletedSliceTakesOnlyItsEntries() {
+    ServiceKey api = ServiceKey.of(IpProtocol.TCP, ip("198.18.0.101"), 443);
+    NodeSlice a = new NodeSlice("n1", 3, webSpec(null));
+    NodeSlice b = new NodeSlice("n1.1", 8, new LvsNodeStateSpec("n1",
+        List.of(new NodeIpvsService("ns/api", "198.18.0.101", 443, Protocol.TCP, null, null, "rr", null, null, null,
+            List.of(dest("198.18.0.13", 1)), null)),
+        List.of(new NodeAddress("ns/api", "198.18.0.101", 32, "lo", null)), null,
+        // the same sysctl as ns/web in the other slice: one object with two owners
+        List.of(new NodeSysctl("ns/api", "net.ipv4.conf.lo.arp_ignore", "1")), null));
+    loop(Duration.ofMinutes(1)).onSlices(List.of(b, a), Map.of());
+    SyncOutcome o = loop.syncNow().orElseThrow();
+
+    assertThat(o.report().fullySucceeded()).isTrue();
+    assertThat(kernel.services()).containsOnlyKeys(web, api);
+    Map<String, LvsNodeStateStatus> statuses = published.get(published.size() - 1);
+    assertThat(statuses).containsOnlyKeys("n1", "n1.1");
+    assertThat(statuses.get("n1").observedGeneration()).isEqualTo(3);
+    assertThat(statuses.get("n1").owners()).extracting(r -> r.owner()).containsExactly("ns/web");
+    assertThat(statuses.get("n1.1").observedGeneration()).isEqualTo(8);
+    assertThat(statuses.get("n1.1").owners()).singleElement().satisfies(r -> {
+      assertThat(r.owner()).isEqualTo("ns/api");
+      assertThat(r.programmed()).isTrue();
+    });
+
+    loop.onSlices(List.of(a), Map.of()); // slice n1.1 deleted
+    loop.syncNow();
+    assertThat(kernel.services()).containsOnlyKeys(web);
+    assertThat(kernel.addressSet()).containsExactly(new InterfaceAddress("lo", ip("198.18.0.100"), 32));
+    assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("1"); // still wanted by ns/web
+    assertThat(published.get(published.size() - 1)).containsOnlyKeys("n1");
   }
 }

@@ -5,52 +5,60 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.agent.runtime.AgentMetrics;
 import io.lvs.agent.runtime.StatusSink;
+import io.lvs.api.v1alpha1.DestinationReport;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer of this node's status: a PUT to the status subresource of its own object with the
- * resourceVersion it last saw (optimistic locking). A 409 means its copy was stale: it re-reads the
- * object and tries again. A status that differs from the last written one only in lastSyncTime and
- * counters is written at most once per {@code heartbeat}, so a thousand nodes resyncing every 10 s
- * do not flood the API server. While the API server is unreachable it keeps the newest status and
- * retries with backoff; it never blocks the sync loop.
+ * The one writer of this node's slices' statuses: per slice, a PUT to the status subresource with
+ * the resourceVersion it last saw (optimistic locking). A 409 means its copy was stale: it re-reads
+ * the object and tries again; a 404 means the slice is gone (nothing to report to, not an error). A
+ * slice's status that differs from the last one written to it only in lastSyncTime and counters is
+ * written at most once per {@code heartbeat}, so a thousand nodes resyncing every 10 s do not flood
+ * the API server; a slice whose status did not change significantly costs nothing. While the API
+ * server is unreachable it keeps the newest statuses and retries with backoff; it never blocks the
+ * sync loop.
  */
 public final class StatusWriter implements StatusSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
   static final int MAX_CONFLICT_RETRIES = 5;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
+  /** What was last written to one slice: to which incarnation (uid), what, and when. */
+  private record Written(String uid, LvsNodeStateStatus status, Instant at) {}
+
   private final KubernetesClient client;
   private final String nodeName;
-  private final Supplier<Optional<LvsNodeState>> cached;
+  private final Function<String, Optional<LvsNodeState>> cached;
   private final ScheduledExecutorService executor;
   private final AgentMetrics metrics;
   private final Duration heartbeat;
   private final Clock clock;
-  private final AtomicReference<LvsNodeStateStatus> pending = new AtomicReference<>();
+  private final AtomicReference<Map<String, LvsNodeStateStatus>> pending = new AtomicReference<>();
   private final AtomicBoolean queued = new AtomicBoolean();
-  private LvsNodeStateStatus lastWritten;
-  private Instant lastWriteTime = Instant.EPOCH;
+  private final Map<String, Written> written = new HashMap<>();
   private Duration backoff = Duration.ofSeconds(1);
 
   /**
-   * @param cached the node object as last seen (the watcher's cache), tried first to save a GET
+   * @param cached a slice as last seen by name (the watcher's cache), tried first to save a GET
    */
-  public StatusWriter(KubernetesClient client, String nodeName, Supplier<Optional<LvsNodeState>> cached,
+  public StatusWriter(KubernetesClient client, String nodeName, Function<String, Optional<LvsNodeState>> cached,
       ScheduledExecutorService executor, AgentMetrics metrics, Duration heartbeat, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
@@ -62,8 +70,8 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   }
 
   @Override
-  public void publish(LvsNodeStateStatus status) {
-    pending.set(status);
+  public void publish(Map<String, LvsNodeStateStatus> bySlice) {
+    pending.set(Map.copyOf(bySlice));
     schedule(Duration.ZERO);
   }
 
@@ -77,71 +85,94 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   }
 
   private void flush() {
-    LvsNodeStateStatus status = pending.getAndSet(null);
-    if (status == null) {
+    Map<String, LvsNodeStateStatus> batch = pending.getAndSet(null);
+    if (batch == null) {
       return;
     }
-    try {
-      writeIfNeeded(status);
-      backoff = Duration.ofSeconds(1);
-    } catch (RuntimeException e) {
-      metrics.statusWrite("error");
-      LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("retryInMs", backoff.toMillis())
-          .addKeyValue("error", e.getMessage()).log("status write failed");
-      pending.compareAndSet(null, status); // keep it unless a newer one arrived
-      Duration wait = backoff;
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-      schedule(wait);
+    forgetAllBut(batch);
+    RuntimeException failed = null;
+    for (Map.Entry<String, LvsNodeStateStatus> e : new TreeMap<>(batch).entrySet()) {
+      try {
+        writeIfNeeded(e.getKey(), e.getValue());
+      } catch (RuntimeException ex) {
+        metrics.statusWrite("error");
+        LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("slice", e.getKey())
+            .addKeyValue("error", ex.getMessage()).log("status write failed");
+        failed = ex;
+      }
     }
+    if (failed == null) {
+      backoff = Duration.ofSeconds(1);
+      return;
+    }
+    // retry the whole batch unless a newer one arrived: slices already written are skipped as unchanged
+    pending.compareAndSet(null, batch);
+    Duration wait = backoff;
+    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("retryInMs", wait.toMillis()).log("status writes retried later");
+    schedule(wait);
   }
 
-  /** Writes unless only timestamps and counters changed within the heartbeat; true when written. */
-  synchronized boolean writeIfNeeded(LvsNodeStateStatus status) {
+  /** Slices no longer published are gone: what was written to them is forgotten. */
+  private synchronized void forgetAllBut(Map<String, LvsNodeStateStatus> batch) {
+    written.keySet().retainAll(batch.keySet());
+  }
+
+  /**
+   * Writes one slice's status unless only timestamps and counters changed within the heartbeat;
+   * true when written.
+   */
+  synchronized boolean writeIfNeeded(String slice, LvsNodeStateStatus status) {
     Instant now = clock.instant();
-    if (lastWritten != null && significant(lastWritten).equals(significant(status))
-        && Duration.between(lastWriteTime, now).compareTo(heartbeat) < 0) {
+    Written last = written.get(slice);
+    Optional<LvsNodeState> seen = cached.apply(slice);
+    // a slice deleted and created again under the same name is a new object that has no status yet
+    boolean sameObject = last != null && seen.map(s -> Objects.equals(s.getMetadata().getUid(), last.uid())).orElse(true);
+    if (last != null && sameObject && significant(last.status()).equals(significant(status))
+        && Duration.between(last.at(), now).compareTo(heartbeat) < 0) {
       return false;
     }
-    if (write(status)) {
-      lastWritten = status;
-      lastWriteTime = now;
+    Optional<String> uid = write(slice, status);
+    if (uid.isPresent()) {
+      written.put(slice, new Written(uid.get(), status, now));
       return true;
     }
+    written.remove(slice);
     return false;
   }
 
   /**
-   * One status write with conflict handling; false when the object does not exist (nothing to
-   * report to). Throws on anything but a conflict.
+   * One status write to one slice with conflict handling; the uid of the object written, empty
+   * when the slice does not exist (nothing to report to). Throws on anything but a conflict or 404.
    */
-  public synchronized boolean write(LvsNodeStateStatus status) {
-    LvsNodeState base = cached.get().orElse(null);
+  public synchronized Optional<String> write(String slice, LvsNodeStateStatus status) {
+    LvsNodeState base = cached.apply(slice).orElse(null);
     for (int attempt = 0; ; attempt++) {
       if (base == null) {
-        base = client.resources(LvsNodeState.class).withName(nodeName).get();
+        base = client.resources(LvsNodeState.class).withName(slice).get();
         if (base == null) {
           metrics.statusWrite("missing");
-          return false;
+          return Optional.empty();
         }
       }
       LvsNodeState update = new LvsNodeState();
-      update.setMetadata(new ObjectMetaBuilder().withName(nodeName)
+      update.setMetadata(new ObjectMetaBuilder().withName(slice)
           .withResourceVersion(base.getMetadata().getResourceVersion()).build());
       update.setSpec(base.getSpec());
       update.setStatus(status);
       try {
-        client.resources(LvsNodeState.class).resource(update).updateStatus();
+        LvsNodeState done = client.resources(LvsNodeState.class).resource(update).updateStatus();
         metrics.statusWrite("ok");
-        return true;
+        return Optional.of(Objects.requireNonNullElse(done.getMetadata().getUid(), ""));
       } catch (KubernetesClientException e) {
         if (e.getCode() == 409 && attempt < MAX_CONFLICT_RETRIES) {
           metrics.statusWrite("conflict");
-          LOG.atDebug().addKeyValue("node", nodeName).addKeyValue("resourceVersion", base.getMetadata().getResourceVersion())
+          LOG.atDebug().addKeyValue("slice", slice).addKeyValue("resourceVersion", base.getMetadata().getResourceVersion())
               .log("status write conflicted, re-reading");
           base = null; // re-read the object and try again
         } else if (e.getCode() == 404) {
           metrics.statusWrite("missing");
-          return false;
+          return Optional.empty();
         } else {
           throw e;
         }
@@ -155,7 +186,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
         s.services() == null ? null : s.services().stream()
             .map(r -> new ServiceReport(r.owner(), r.service(), r.programmed(), r.error(),
                 r.destinations() == null ? null : r.destinations().stream()
-                    .map(d -> new io.lvs.api.v1alpha1.DestinationReport(d.address(), d.port(), d.weight(), d.health(),
+                    .map(d -> new DestinationReport(d.address(), d.port(), d.weight(), d.health(),
                         null, null, null, null, null, null, null))
                     .toList(),
                 null, null, null, null, null))

@@ -18,6 +18,7 @@ import io.lvs.agent.runtime.InMemoryKernel;
 import io.lvs.agent.runtime.IpLiterals;
 import io.lvs.agent.runtime.KernelClients;
 import io.lvs.agent.runtime.SnatProgrammer;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
@@ -55,17 +56,26 @@ class AgentApiServerTest {
   }
 
   static LvsNodeStateSpec spec(String node, String vip, String... members) {
+    return ownedSpec(node, "ns/web", vip, members);
+  }
+
+  static LvsNodeStateSpec ownedSpec(String node, String owner, String vip, String... members) {
     return new LvsNodeStateSpec(node,
-        List.of(new NodeIpvsService("ns/web", vip, 80, Protocol.TCP, null, null, "rr", null, null, null,
+        List.of(new NodeIpvsService(owner, vip, 80, Protocol.TCP, null, null, "rr", null, null, null,
             java.util.Arrays.stream(members)
                 .map(m -> new NodeDestination(m, null, 1, Forwarding.DirectRouting, null, null, null, null)).toList(),
             null)),
         null, null, null, null);
   }
 
+  /** A slice as the operator writes it: spec.nodeName and the node label. */
   static LvsNodeState create(KubernetesClient c, String name, LvsNodeStateSpec spec) {
+    return create(c, name, NodeSlices.labelValue(spec.nodeName()), spec);
+  }
+
+  static LvsNodeState create(KubernetesClient c, String name, String nodeLabel, LvsNodeStateSpec spec) {
     LvsNodeState n = new LvsNodeState();
-    n.setMetadata(new ObjectMetaBuilder().withName(name).build());
+    n.setMetadata(new ObjectMetaBuilder().withName(name).addToLabels(NodeSlices.NODE_LABEL, nodeLabel).build());
     n.setSpec(spec);
     return c.resource(n).create();
   }
@@ -92,33 +102,39 @@ class AgentApiServerTest {
   }
 
   @Test
-  void theWatcherSeesOnlyItsOwnNodeObject() {
+  void theWatcherSeesOnlyItsOwnNodesSlicesAndNotTheirStatus() {
     create(api.admin, "watch-a", spec("watch-a", "198.18.1.1", "198.18.1.11"));
     create(api.admin, "watch-b", spec("watch-b", "198.18.1.2", "198.18.1.12"));
+    // carries watch-a's label but belongs to another node (as a hashed label value could): ignored
+    create(api.admin, "watch-z", "watch-a", spec("watch-z", "198.18.1.9", "198.18.1.19"));
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (NodeStateWatcher w = new NodeStateWatcher(api.admin, "watch-a", new NodeStateWatcher.Listener() {
-      @Override
-      public void onNodeState(LvsNodeState state) {
-        seen.add(state.getMetadata().getName() + "@" + state.getSpec().services().get(0).vip());
-      }
-
-      @Override
-      public void onNodeStateDeleted() {
-        seen.add("deleted");
-      }
-    })) {
+    try (NodeStateWatcher w = new NodeStateWatcher(api.admin, "watch-a", slices -> seen.add(slices.isEmpty() ? "none"
+        : String.join(",", slices.stream().map(n -> n.getMetadata().getName() + "@" + n.getSpec().services().get(0).vip())
+            .toList())))) {
       w.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("watch-a@198.18.1.1"));
+      api.admin.resources(LvsNodeState.class).withName("watch-a").editStatus(n -> {
+        n.setStatus(new LvsNodeStateStatus(1L, List.of(), "t", List.of(), List.of()));
+        return n;
+      });
       setSpec(api.admin, "watch-b", spec("watch-b", "198.18.1.3", "198.18.1.12"));
       setSpec(api.admin, "watch-a", spec("watch-a", "198.18.1.4", "198.18.1.11"));
       await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("watch-a@198.18.1.4"));
+      create(api.admin, "watch-a.1", spec("watch-a", "198.18.1.5", "198.18.1.11"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("watch-a@198.18.1.4,watch-a.1@198.18.1.5"));
+      assertThat(w.latest("watch-a.1")).isPresent();
+      assertThat(w.latest("watch-z")).isEmpty();
       api.admin.resources(LvsNodeState.class).withName("watch-b").delete();
-      // a later event on our own object proves everything before it was delivered
+      api.admin.resources(LvsNodeState.class).withName("watch-z").delete();
+      // later events on our own objects prove everything before them was delivered
       api.admin.resources(LvsNodeState.class).withName("watch-a").delete();
-      await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("deleted"));
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("watch-a.1@198.18.1.5"));
+      api.admin.resources(LvsNodeState.class).withName("watch-a.1").delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> seen.contains("none"));
 
-      assertThat(seen).containsExactly("watch-a@198.18.1.1", "watch-a@198.18.1.4", "deleted");
-      assertThat(w.latest()).isEmpty();
+      assertThat(seen).containsExactly("watch-a@198.18.1.1", "watch-a@198.18.1.4",
+          "watch-a@198.18.1.4,watch-a.1@198.18.1.5", "watch-a.1@198.18.1.5", "none");
+      assertThat(w.slices()).isEmpty();
     }
   }
 
@@ -130,11 +146,11 @@ class AgentApiServerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
     try {
-      StatusWriter writer = new StatusWriter(api.admin, "status-a", () -> Optional.of(stale), exec,
+      StatusWriter writer = new StatusWriter(api.admin, "status-a", name -> Optional.of(stale), exec,
           new AgentMetrics(registry), Duration.ofMinutes(1), Clock.systemUTC());
       LvsNodeStateStatus status = new LvsNodeStateStatus(2L, List.of(), "2026-11-25T10:00:00Z", List.of(), List.of());
 
-      assertThat(writer.write(status)).isTrue();
+      assertThat(writer.write("status-a", status)).contains(stale.getMetadata().getUid());
 
       assertThat(registry.get("lvs.agent.status.writes").tag("result", "conflict").counter().count()).isEqualTo(1.0);
       assertThat(registry.get("lvs.agent.status.writes").tag("result", "ok").counter().count()).isEqualTo(1.0);
@@ -179,21 +195,21 @@ class AgentApiServerTest {
       }
     };
     try {
-      StatusWriter writer = new StatusWriter(api.admin, "heartbeat-a", Optional::empty, exec,
+      StatusWriter writer = new StatusWriter(api.admin, "heartbeat-a", name -> Optional.empty(), exec,
           new AgentMetrics(registry), Duration.ofSeconds(60), clock);
       io.lvs.api.v1alpha1.ServiceReport busy = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.7.1:80", true,
           null, List.of(), 10L, 1L, 1L, 1L, 1L);
       io.lvs.api.v1alpha1.ServiceReport busier = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.7.1:80", true,
           null, List.of(), 99L, 9L, 9L, 9L, 9L);
-      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(1L, List.of(), "t1", List.of(), List.of(busy)))).isTrue();
+      assertThat(writer.writeIfNeeded("heartbeat-a", new LvsNodeStateStatus(1L, List.of(), "t1", List.of(), List.of(busy)))).isTrue();
       now.set(now.get().plusSeconds(10));
       // only the sync time and counters moved: not worth a write yet
-      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(1L, List.of(), "t2", List.of(), List.of(busier)))).isFalse();
+      assertThat(writer.writeIfNeeded("heartbeat-a", new LvsNodeStateStatus(1L, List.of(), "t2", List.of(), List.of(busier)))).isFalse();
       // a new generation is
-      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(2L, List.of(), "t3", List.of(), List.of(busier)))).isTrue();
+      assertThat(writer.writeIfNeeded("heartbeat-a", new LvsNodeStateStatus(2L, List.of(), "t3", List.of(), List.of(busier)))).isTrue();
       now.set(now.get().plusSeconds(61));
       // and after the heartbeat the counters go out too
-      assertThat(writer.writeIfNeeded(new LvsNodeStateStatus(2L, List.of(), "t4", List.of(), List.of(busy)))).isTrue();
+      assertThat(writer.writeIfNeeded("heartbeat-a", new LvsNodeStateStatus(2L, List.of(), "t4", List.of(), List.of(busy)))).isTrue();
       assertThat(registry.get("lvs.agent.status.writes").tag("result", "ok").counter().count()).isEqualTo(3.0);
       assertThat(get("heartbeat-a").getStatus().lastSyncTime()).isEqualTo("t4");
     } finally {
@@ -248,6 +264,86 @@ class AgentApiServerTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> get("agent-a").getStatus().observedGeneration()
           .equals(get("agent-a").getMetadata().getGeneration()));
     }
+  }
+
+  @Test
+  void aMissingSliceIsNotAnErrorAndARecreatedOneIsWrittenAgain() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+    try {
+      StatusWriter writer = new StatusWriter(api.admin, "recreate-a", name -> Optional.ofNullable(get(name)), exec,
+          new AgentMetrics(registry), Duration.ofMinutes(1), Clock.systemUTC());
+      LvsNodeStateStatus status = new LvsNodeStateStatus(1L, List.of(), "t1", List.of(), List.of());
+      assertThat(writer.write("recreate-a.7", status)).isEmpty();
+      assertThat(registry.get("lvs.agent.status.writes").tag("result", "missing").counter().count()).isEqualTo(1.0);
+
+      create(api.admin, "recreate-a", spec("recreate-a", "198.18.9.1", "198.18.9.11"));
+      assertThat(writer.writeIfNeeded("recreate-a", status)).isTrue();
+      assertThat(writer.writeIfNeeded("recreate-a", status)).isFalse();
+      api.admin.resources(LvsNodeState.class).withName("recreate-a").withTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+          .delete();
+      create(api.admin, "recreate-a", spec("recreate-a", "198.18.9.1", "198.18.9.11"));
+      // the same status, but to a new object that has none yet
+      assertThat(writer.writeIfNeeded("recreate-a", status)).isTrue();
+      assertThat(get("recreate-a").getStatus().observedGeneration()).isEqualTo(1L);
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
+  @Test
+  void theAgentAppliesTheUnionOfItsSlicesWritesEachItsStatusAndIgnoresOtherNodes(@TempDir Path stateDir)
+      throws Exception {
+    create(api.admin, "slices-a", ownedSpec("slices-a", "ns/web", "198.18.8.1", "198.18.8.11", "198.18.8.12"));
+    create(api.admin, "slices-a.1", ownedSpec("slices-a", "ns/api", "198.18.8.2", "198.18.8.21"));
+    setSpec(api.admin, "slices-a.1", ownedSpec("slices-a", "ns/api", "198.18.8.2", "198.18.8.22")); // generation 2
+    create(api.admin, "slices-b", ownedSpec("slices-b", "ns/other", "198.18.8.3", "198.18.8.31"));
+    InMemoryKernel kernel = new InMemoryKernel();
+    AgentConfig config = new AgentConfig("slices-a", stateDir, Duration.ofSeconds(1), 0, Duration.ofSeconds(30));
+    try (Agent agent = new Agent(config, api.admin, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
+        SnatProgrammer.NONE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
+      agent.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> kernel.services().keySet()
+          .equals(java.util.Set.of(web("198.18.8.1"), web("198.18.8.2"))));
+      assertThat(kernel.destinations(web("198.18.8.2")))
+          .containsOnlyKeys(new DestinationKey(IpLiterals.parse("198.18.8.22"), 80));
+      await().atMost(Duration.ofSeconds(20)).until(() -> programmed("slices-a", 1L) && programmed("slices-a.1", 2L));
+
+      LvsNodeStateStatus a = get("slices-a").getStatus();
+      assertThat(a.owners()).extracting(r -> r.owner()).containsExactly("ns/web");
+      assertThat(a.services()).extracting(r -> r.service()).containsExactly("TCP 198.18.8.1:80");
+      LvsNodeStateStatus b = get("slices-a.1").getStatus();
+      assertThat(b.owners()).extracting(r -> r.owner()).containsExactly("ns/api");
+      assertThat(b.services()).extracting(r -> r.service()).containsExactly("TCP 198.18.8.2:80");
+      assertThat(b.conditions()).anySatisfy(c -> {
+        assertThat(c.getType()).isEqualTo("Ready");
+        assertThat(c.getObservedGeneration()).isEqualTo(2L);
+      });
+      assertThat(get("slices-b").getStatus()).isNull(); // another node's slice: not ours to read or write
+      assertThat(agent.readyProblem()).isEmpty();
+
+      // a slice deleted: exactly its entries leave the kernel, the other slice stays programmed
+      api.admin.resources(LvsNodeState.class).withName("slices-a.1").delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> kernel.services().keySet()
+          .equals(java.util.Set.of(web("198.18.8.1"))));
+      assertThat(kernel.destinations(web("198.18.8.1"))).hasSize(2);
+      assertThat(programmed("slices-a", 1L)).isTrue();
+
+      // the other slices go too: nothing of this agent's is left
+      api.admin.resources(LvsNodeState.class).withName("slices-a").delete();
+      await().atMost(Duration.ofSeconds(20)).until(() -> kernel.services().isEmpty());
+      assertThat(get("slices-b").getStatus()).isNull();
+    }
+  }
+
+  /** The slice's status reports this generation and every owner in it programmed. */
+  static boolean programmed(String slice, long generation) {
+    LvsNodeState n = get(slice);
+    LvsNodeStateStatus s = n == null ? null : n.getStatus();
+    return s != null && Long.valueOf(generation).equals(s.observedGeneration())
+        && Long.valueOf(generation).equals(n.getMetadata().getGeneration())
+        && s.owners() != null && !s.owners().isEmpty() && s.owners().stream().allMatch(r -> r.programmed())
+        && s.conditions().stream().anyMatch(c -> c.getType().equals("Programmed") && c.getStatus().equals("True"));
   }
 
   @Test
@@ -306,7 +402,7 @@ class AgentApiServerTest {
       assertThat(kernel.mutations.get()).isEqualTo(mutations); // nothing flushed, nothing re-added
       kernel.removeByHand(web("198.18.5.1"), new DestinationKey(IpLiterals.parse("198.18.5.11"), 80));
       await().atMost(Duration.ofSeconds(10)).until(() -> kernel.destinations(web("198.18.5.1")).size() == 1);
-      assertThat(second.readyProblem()).contains("node object resume-a not listed yet");
+      assertThat(second.readyProblem()).contains("node state of resume-a not listed yet");
     }
   }
 

@@ -26,6 +26,7 @@ import io.lvs.agent.runtime.InMemoryKernel;
 import io.lvs.agent.runtime.IpLiterals;
 import io.lvs.agent.runtime.KernelClients;
 import io.lvs.agent.runtime.SnatProgrammer;
+import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The agent's RBAC rules (src/main/resources/rbac/agent-rules.yaml, the same rules the Helm chart
  * ships) on a real kube-apiserver with RBAC: acting as the agent's service account (impersonation),
- * the agent's own calls succeed and everything else on the node objects is refused (403).
+ * the agent's own calls (list/watch its slices by label, write their status) succeed and changing
+ * node objects' specs is refused (403).
  */
 class AgentRbacTest {
   static final String NS = "lvs-system";
@@ -108,21 +110,23 @@ class AgentRbacTest {
     }
   }
 
+  /**
+   * Why the rules are cluster-wide: resourceNames narrow get and a list with a metadata.name field
+   * selector, but the agent lists its slices by label (their number and names vary), which rules
+   * pinned to the node's name refuse. Keeping an agent to its own node's slices lives in the code
+   * (NodeStateWatcher) or needs an admission policy, see docs/operations.md.
+   */
   @Test
-  void boundToItsNodeNameTheAgentReadsAndWritesOnlyItsOwnObject(@TempDir Path stateDir) throws Exception {
+  void rulesPinnedToTheNodeNameCannotListItsSlicesByLabel() {
+    create(api.admin, "rbac-a", spec("rbac-a", "198.18.6.3", "198.18.6.13"));
     create(api.admin, "rbac-other", spec("rbac-other", "198.18.6.2", "198.18.6.12"));
-    run("rbac-a", PINNED_SA, stateDir);
     try (KubernetesClient agent = api.as(NS, PINNED_SA)) {
+      forbidden(() -> agent.resources(LvsNodeState.class).withLabel(NodeSlices.NODE_LABEL, "rbac-a").list());
+      assertThat(agent.resources(LvsNodeState.class).withName("rbac-a").get().getSpec().nodeName()).isEqualTo("rbac-a");
       forbidden(() -> agent.resources(LvsNodeState.class).withName("rbac-other").get());
-      forbidden(() -> agent.resources(LvsNodeState.class).list());
-      forbidden(() -> agent.resources(LvsNodeState.class).withField("metadata.name", "rbac-other").list());
       LvsNodeState other = api.admin.resources(LvsNodeState.class).withName("rbac-other").get();
       other.setStatus(new LvsNodeStateStatus(1L, List.of(), null, List.of(), List.of()));
       forbidden(() -> agent.resources(LvsNodeState.class).resource(other).updateStatus());
-      forbidden(() -> agent.resources(LvsNodeState.class).withName("rbac-other").editStatus(n -> {
-        n.setStatus(new LvsNodeStateStatus(9L, List.of(), null, List.of(), List.of()));
-        return n;
-      }));
     }
     assertThat(api.admin.resources(LvsNodeState.class).withName("rbac-other").get().getStatus()).isNull();
   }

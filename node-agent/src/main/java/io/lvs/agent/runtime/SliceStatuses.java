@@ -1,0 +1,99 @@
+package io.lvs.agent.runtime;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.OwnerReport;
+import io.lvs.api.v1alpha1.ServiceReport;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Splits the node's report into one status per slice. Pure. A slice's status speaks only about the
+ * owners with entries in that slice and reports that slice's generation: the operator tallies each
+ * (slice, owner) against the slice's own generation, so an error of an owner in another slice must
+ * not make this one look unprogrammed. A whole-sync failure (netlink, dump) concerns every slice.
+ * Conditions: Ready (the agent could read and program the kernel), Programmed (every owner of the
+ * slice programmed), Degraded (one of them failed or one of their probed members is down);
+ * lastTransitionTime is kept while a condition's status stays the same.
+ */
+public final class SliceStatuses {
+  public static final String READY = "Ready";
+  public static final String PROGRAMMED = "Programmed";
+  public static final String DEGRADED = "Degraded";
+
+  private SliceStatuses() {}
+
+  /** Slice name -> its status, in slice-name order; {@code previous} are each slice's last conditions. */
+  public static Map<String, LvsNodeStateStatus> split(
+      NodeReport node, SliceUnion union, Map<String, List<Condition>> previous, Instant now) {
+    Map<String, LvsNodeStateStatus> out = new LinkedHashMap<>();
+    for (NodeSlice slice : union.slices()) {
+      out.put(slice.name(), status(node, slice, union.owners().getOrDefault(slice.name(), Set.of()),
+          previous.get(slice.name()), now));
+    }
+    return out;
+  }
+
+  static LvsNodeStateStatus status(
+      NodeReport node, NodeSlice slice, Set<String> owners, List<Condition> previous, Instant now) {
+    List<OwnerReport> ownerReports = node.owners().stream().filter(r -> owners.contains(r.owner())).toList();
+    List<ServiceReport> services = node.services().stream().filter(r -> owners.contains(r.owner())).toList();
+    int unhealthy = owners.stream().mapToInt(o -> node.unhealthyByOwner().getOrDefault(o, 0)).sum();
+    List<Condition> conditions = conditions(slice.generation(), node.failure(), ownerReports, unhealthy, previous, now);
+    return new LvsNodeStateStatus(slice.generation(), conditions, now.truncatedTo(ChronoUnit.SECONDS).toString(),
+        ownerReports, services);
+  }
+
+  private static List<Condition> conditions(long generation, String failure, List<OwnerReport> owners, int unhealthy,
+      List<Condition> previous, Instant now) {
+    long failed = owners.stream().filter(r -> !r.programmed()).count();
+    String firstError = owners.stream().filter(r -> !r.programmed()).map(r -> r.owner() + ": " + r.errors().get(0))
+        .findFirst().orElse(null);
+    Conditions c = new Conditions(generation, previous, now);
+    List<Condition> out = new ArrayList<>();
+    if (failure != null) {
+      out.add(c.condition(READY, "False", "SyncFailed", failure));
+    } else {
+      out.add(c.condition(READY, "True", "Synced", "kernel read back after applying generation " + generation));
+    }
+    String summary = (owners.size() - failed) + "/" + owners.size() + " owners programmed";
+    String detail = summary + (firstError == null ? "" : "; " + firstError);
+    if (failed == 0 && failure == null) {
+      out.add(c.condition(PROGRAMMED, "True", "AllProgrammed", summary));
+    } else {
+      out.add(c.condition(PROGRAMMED, "False", failure != null ? "SyncFailed" : "OperationsFailed", detail));
+    }
+    if (failed > 0 || failure != null) {
+      out.add(c.condition(DEGRADED, "True", "OperationsFailed", detail));
+    } else if (unhealthy > 0) {
+      out.add(c.condition(DEGRADED, "True", "MembersUnhealthy", unhealthy + " real server(s) failing health checks, at weight 0"));
+    } else {
+      out.add(c.condition(DEGRADED, "False", "AsExpected", "all owners programmed, all probed real servers healthy"));
+    }
+    return out;
+  }
+
+  /** Builds conditions of one slice, keeping a transition time while the status holds. */
+  private record Conditions(long generation, List<Condition> previous, Instant now) {
+    Condition condition(String type, String status, String reason, String message) {
+      String since = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      if (previous != null) {
+        for (Condition p : previous) {
+          if (type.equals(p.getType()) && Objects.equals(status, p.getStatus()) && p.getLastTransitionTime() != null) {
+            since = p.getLastTransitionTime();
+          }
+        }
+      }
+      return new ConditionBuilder().withType(type).withStatus(status).withReason(reason)
+          .withMessage(message.length() > 1024 ? message.substring(0, 1021) + "..." : message)
+          .withObservedGeneration(generation).withLastTransitionTime(since).build();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.lvs.agent.runtime;
+
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dest;
+import static io.lvs.agent.runtime.NodeStateTranslatorTest.dr;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LastSpecStoreTest {
+  static LvsNodeStateSpec spec(String owner, String vip) {
+    return new LvsNodeStateSpec("n1", List.of(dr(owner, vip, 80, dest("198.18.0.11", 1))), null, null, null, null);
+  }
+
+  @Test
+  void theSlicesComeBackAsSaved(@TempDir Path dir) {
+    LastSpecStore store = new LastSpecStore(dir, "n1");
+    assertThat(store.load()).isEmpty();
+    LastSpecStore.Saved saved = new LastSpecStore.Saved(List.of(
+        new NodeSlice("n1", 3, spec("ns/web", "198.18.0.100")), new NodeSlice("n1.1", 5, spec("ns/api", "198.18.0.101"))));
+    store.save(saved);
+
+    assertThat(new LastSpecStore(dir, "n1").load()).contains(saved);
+    store.save(new LastSpecStore.Saved(List.of())); // no slices left: resume with nothing, not with the old ones
+    assertThat(store.load()).contains(new LastSpecStore.Saved(List.of()));
+  }
+
+  @Test
+  void aFileFromBeforeSlicesIsTheNodesSliceZero(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("last-spec.json"), """
+        {"generation":4,"spec":{"nodeName":"n1","services":[{"owner":"ns/web","vip":"198.18.0.100","port":80}]}}""");
+
+    LastSpecStore.Saved saved = new LastSpecStore(dir, "n1").load().orElseThrow();
+    assertThat(saved.slices()).singleElement().satisfies(s -> {
+      assertThat(s.name()).isEqualTo("n1");
+      assertThat(s.generation()).isEqualTo(4);
+      assertThat(s.spec().services()).singleElement().satisfies(e -> assertThat(e.vip()).isEqualTo("198.18.0.100"));
+    });
+  }
+
+  @Test
+  void aCorruptFileIsIgnored(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("last-spec.json"), "{not json");
+    assertThat(new LastSpecStore(dir, "n1").load()).isEmpty();
+  }
+}
