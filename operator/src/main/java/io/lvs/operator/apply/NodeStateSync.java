@@ -17,6 +17,7 @@ import io.lvs.operator.plan.SpecOwners;
 import io.lvs.operator.plan.NodeView;
 import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.validate.SpecValidation;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.lang.management.ManagementFactory;
@@ -73,6 +74,7 @@ public final class NodeStateSync implements AutoCloseable {
   private final Timer changeToWrite;
   private final Timer planWall;
   private final Timer planCpu;
+  private final Counter inputsBuilt;
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final Duration retry;
   private final ScheduledExecutorService executor =
@@ -136,6 +138,9 @@ public final class NodeStateSync implements AutoCloseable {
         .description("inputs + plan + diff of one sync run (no API calls), elapsed").register(metrics);
     this.planCpu = Timer.builder("lvs_operator_node_plan_cpu")
         .description("inputs + plan + diff of one sync run, on-CPU time of the sync thread").register(metrics);
+    this.inputsBuilt = Counter.builder("lvs_operator_plan_inputs_built")
+        .description("plan inputs built anew (a VirtualService, its pool or its members changed); the rest are reused")
+        .register(metrics);
     this.retry = retry;
     this.resolved = resolved;
     this.startupHold = startupHold;
@@ -156,12 +161,20 @@ public final class NodeStateSync implements AutoCloseable {
    * resolved yet. A reconcile that finds this equal to {@link #plannedInput} needs no new plan.
    */
   public ServiceInput inputOf(VirtualService vs) {
+    return inputOf(vs, false);
+  }
+
+  /**
+   * @param remember keep the input for the next plan: only the sync's own runs do, with the cache's
+   *     objects; a reconcile holds a copy of its VirtualService and would only evict the cached one
+   */
+  private ServiceInput inputOf(VirtualService vs, boolean remember) {
     String poolName = vs.getSpec() == null || vs.getSpec().realServerPoolRef() == null ? null : vs.getSpec().realServerPoolRef().name();
     Optional<RealServerPool> pool = poolName == null ? Optional.empty() : view.pool(vs.getMetadata().getNamespace(), poolName);
     if (pool.isEmpty()) {
-      return cachedInput(vs, null, List.of());
+      return cachedInput(vs, null, List.of(), remember);
     }
-    return resolved.plannable(pool.get()).map(m -> cachedInput(vs, pool.get(), m)).orElse(null);
+    return resolved.plannable(pool.get()).map(m -> cachedInput(vs, pool.get(), m, remember)).orElse(null);
   }
 
   /**
@@ -169,14 +182,17 @@ public final class NodeStateSync implements AutoCloseable {
    * resolved pools hand out the same objects until something changes, so a plan of 2,000
    * VirtualServices where one changed builds (and deep-compares) one input, not 2,000.
    */
-  private ServiceInput cachedInput(VirtualService vs, RealServerPool pool, List<Member> members) {
+  private ServiceInput cachedInput(VirtualService vs, RealServerPool pool, List<Member> members, boolean remember) {
     String key = PlanInputs.key(vs);
     InputOrigin known = inputs.get(key);
     if (known != null && known.vs() == vs && known.pool() == pool && known.members() == members) {
       return known.input();
     }
     ServiceInput in = PlanInputs.of(vs, Optional.ofNullable(pool), members, validation);
-    inputs.put(key, new InputOrigin(vs, pool, members, in));
+    if (remember) {
+      inputsBuilt.increment();
+      inputs.put(key, new InputOrigin(vs, pool, members, in));
+    }
     return in;
   }
 
@@ -269,7 +285,7 @@ public final class NodeStateSync implements AutoCloseable {
     Map<String, ServiceInput> used = new HashMap<>();
     for (VirtualService vs : all) {
       String key = PlanInputs.key(vs);
-      ServiceInput in = inputOf(vs);
+      ServiceInput in = inputOf(vs, true);
       if (in == null) {
         in = previousInputs.get(key); // its pool is not resolved yet: keep what was planned
       }
@@ -319,7 +335,8 @@ public final class NodeStateSync implements AutoCloseable {
         existing.remove(n);
       }
     }
-    List<NodeStateChange> changes = NodeStateDiff.diff(desired, existing, deletable);
+    List<NodeStateChange> changes = new ArrayList<>(NodeStateDiff.diff(desired, existing, deletable));
+    changes.addAll(relabels(objects, allDesired, changes));
     if (awaitsConfirmation(objects, allDesired, deletable, nodeNames)) {
       // an extra slice is (being) emptied: look again once its agent may have confirmed, to remove it
       executor.schedule(this::requestRun, SURPLUS_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -371,11 +388,13 @@ public final class NodeStateSync implements AutoCloseable {
       }
     }
     planned = Map.copyOf(used);
-    this.inputs.keySet().retainAll(all.stream().map(PlanInputs::key).collect(Collectors.toSet()));
+    this.inputs.keySet().retainAll(used.keySet());
     ClusterPlan previous = latest.getAndSet(plan);
     Map<String, ClusterPlan.Outcome> before = previous == null ? Map.of() : previous.services();
     for (String k : plan.services().keySet()) {
-      if (!Objects.equals(before.get(k), plan.services().get(k))) {
+      ClusterPlan.Outcome was = before.get(k);
+      ClusterPlan.Outcome is = plan.services().get(k);
+      if (was != is && !Objects.equals(was, is)) { // the planner hands back the same object when unchanged
         changed.add(k);
       }
     }
@@ -454,6 +473,26 @@ public final class NodeStateSync implements AutoCloseable {
     }
     Long generation = o.getMetadata().getGeneration();
     return generation != null && o.getStatus().observedGeneration() >= generation;
+  }
+
+  /**
+   * Objects without their node label (written before slices existed, or edited by hand) get it,
+   * with their spec as planned: the agents select their slices by that label, and an unlabelled
+   * object would look to its agent like no state at all.
+   */
+  private static List<NodeStateChange> relabels(
+      Map<String, LvsNodeState> objects, Map<String, LvsNodeStateSpec> desired, List<NodeStateChange> changes) {
+    Set<String> written = changes.stream().map(NodeStateChange::name).collect(Collectors.toSet());
+    List<NodeStateChange> out = new ArrayList<>();
+    objects.forEach((name, o) -> {
+      String node = NodeSlices.nodeOf(o);
+      Map<String, String> labels = o.getMetadata().getLabels();
+      boolean labelled = labels != null && NodeSlices.labelValue(node).equals(labels.get(NodeSlices.NODE_LABEL));
+      if (!labelled && !written.contains(name)) {
+        out.add(new NodeStateChange.Update(name, desired.getOrDefault(name, NodeStateDiff.empty(node))));
+      }
+    });
+    return out;
   }
 
   /** An extra slice of a live node that holds nothing in the plan and is not yet removable. */

@@ -31,11 +31,13 @@ public final class ResolvedPools {
 
   public void publish(RealServerPool pool, List<Member> members) {
     Resolution next = new Resolution(pool.getMetadata().getUid(), List.copyOf(members));
-    Resolution previous = byPool.put(key(pool), next);
-    if (!next.equals(previous)) {
-      changedAt.add(System.nanoTime());
-      onChange.run();
+    Resolution previous = byPool.get(key(pool));
+    if (next.equals(previous)) {
+      return; // keep the very list the sync planned from: its plan input stays reusable
     }
+    byPool.put(key(pool), next);
+    changedAt.add(System.nanoTime());
+    onChange.run();
   }
 
   /** When (System.nanoTime) each change published since the last call happened; for the sync's latency metric. */

@@ -261,6 +261,8 @@ class OperatorScaleBenchmarkTest {
                     .map(v -> String.format("p%.0f %.0f ms", v.percentile() * 100, v.value(java.util.concurrent.TimeUnit.MILLISECONDS)))
                     .toList(), inside.max(java.util.concurrent.TimeUnit.MILLISECONDS)));
       }
+      duringSamples.find("lvs_operator_plan_inputs_built").counters().forEach(c -> System.out.printf(
+          "BENCH operator-internal during the samples: plan inputs built anew %.0f (the rest reused)%n", c.count()));
       System.out.printf("BENCH EndpointSlice change -> both director node objects updated (end to end, %d samples): "
               + "p50 %.0f ms, p99 %.0f ms, max %.0f ms%n", samples, latency[samples / 2] / 1e6,
           latency[(int) Math.ceil(samples * 0.99) - 1] / 1e6, latency[samples - 1] / 1e6);
