@@ -99,10 +99,14 @@ public final class NodeStateSync implements AutoCloseable {
   private record Verified(LvsNodeStateSpec desired, LvsNodeStateSpec existing) {}
 
   /** One node's slicing and the inputs (identities) it was made from. */
-  private record Sliced(LvsNodeStateSpec spec, Map<String, LvsNodeStateSpec> existing, NodeSlicer.Slicing slicing) {}
+  private record Sliced(List<LvsNodeStateSpec> parts, Map<String, LvsNodeStateSpec> existing, NodeSlicer.Slicing slicing) {}
+
+  /** A slice's spec and the parts (identities) it was built from. */
+  private record Built(List<LvsNodeStateSpec> parts, LvsNodeStateSpec spec) {}
 
   private final NodeSlicer slicer;
   private Map<String, Sliced> sliced = new HashMap<>();
+  private Map<String, Built> built = new HashMap<>();
   private volatile Map<String, Map<String, String>> sliceOfOwner = Map.of();
   private volatile boolean warm;
   private volatile boolean cachesReady;
@@ -413,8 +417,9 @@ public final class NodeStateSync implements AutoCloseable {
 
   /**
    * The plan's node specs cut into slices (non-empty ones only: an existing slice left with nothing
-   * is emptied or removed by the diff). A node whose spec and slice objects are the same objects as
-   * last time keeps last time's slicing, so unchanged nodes cost nothing.
+   * is emptied or removed by the diff). A node whose parts and slice objects are the same objects as
+   * last time keeps last time's slicing, and a slice of the same parts keeps its spec object, so
+   * unchanged nodes and slices cost neither a slicing nor a deep comparison.
    */
   private Map<String, LvsNodeStateSpec> slices(ClusterPlan plan, Map<String, LvsNodeState> objects) {
     Map<String, Map<String, LvsNodeState>> byNode = new HashMap<>();
@@ -422,29 +427,50 @@ public final class NodeStateSync implements AutoCloseable {
     Map<String, LvsNodeStateSpec> out = new HashMap<>();
     Map<String, Sliced> nowSliced = new HashMap<>();
     Map<String, Map<String, String>> owners = new HashMap<>();
-    plan.nodes().forEach((node, spec) -> {
+    Map<String, Built> nowBuilt = new HashMap<>();
+    plan.parts().forEach((node, parts) -> {
       Map<String, LvsNodeStateSpec> mine = new HashMap<>();
       byNode.getOrDefault(node, Map.of()).forEach((name, o) -> mine.put(name, o.getSpec()));
       Sliced known = sliced.get(node);
       Sliced s;
-      if (known != null && known.spec() == spec && sameObjects(known.existing(), mine)) {
+      if (known != null && known.parts() == parts && sameObjects(known.existing(), mine)) {
         s = known;
       } else {
         Map<String, Set<String>> existingOwners = new HashMap<>();
         mine.forEach((name, sp) -> existingOwners.put(name, SpecOwners.of(sp)));
-        s = new Sliced(spec, mine, slicer.slice(node, spec, existingOwners, n -> objects.containsKey(n) || out.containsKey(n)));
+        s = new Sliced(parts, mine, slicer.slice(node, parts, existingOwners, n -> objects.containsKey(n) || out.containsKey(n)));
       }
       nowSliced.put(node, s);
       owners.put(node, Map.copyOf(s.slicing().sliceOfOwner()));
-      s.slicing().slices().forEach((name, sp) -> {
-        if (!NodeStateDiff.isEmpty(sp)) {
-          out.put(name, sp);
+      s.slicing().slices().forEach((name, sliceParts) -> {
+        if (sliceParts.isEmpty()) {
+          return;
         }
+        // a slice made of the very same parts as last time is the very same spec: nothing to compare
+        Built b = built.get(name);
+        if (b == null || !sameParts(b.parts(), sliceParts)) {
+          b = new Built(sliceParts, NodeSlicer.build(node, sliceParts));
+        }
+        nowBuilt.put(name, b);
+        out.put(name, b.spec());
       });
     });
     sliced = nowSliced;
+    built = nowBuilt;
     sliceOfOwner = Map.copyOf(owners);
     return out;
+  }
+
+  private static boolean sameParts(List<LvsNodeStateSpec> a, List<LvsNodeStateSpec> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean sameObjects(Map<String, LvsNodeStateSpec> a, Map<String, LvsNodeStateSpec> b) {

@@ -6,11 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The whole desired state: per node, the spec its LvsNodeState must hold; per VirtualService, what
- * the planner decided about it; per VIP, the director that should hold it (lease holder to record).
+ * The whole desired state: per node, the spec it must program and the same cut into one part per
+ * owner (owner order; an unchanged owner's part is the same object as in the previous plan); per
+ * VirtualService, what the planner decided about it; per VIP, the director that should hold it
+ * (lease holder to record).
  */
 public record ClusterPlan(
-    Map<String, LvsNodeStateSpec> nodes, Map<String, Outcome> services, Map<String, String> vipHolders) {
+    Map<String, LvsNodeStateSpec> nodes, Map<String, List<LvsNodeStateSpec>> parts, Map<String, Outcome> services,
+    Map<String, String> vipHolders) {
 
   /**
    * What happened to one VirtualService: a conflict message (or null), its directors, the node that

@@ -8,6 +8,7 @@ import io.lvs.api.v1alpha1.NodeLink;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,15 +16,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Splits one node's desired spec into slices (see {@link NodeSlices}), the way the EndpointSlice
+ * Splits one node's desired state into slices (see {@link NodeSlices}), the way the EndpointSlice
  * controller does: an owner (VirtualService) stays in the slice that holds it while it is on the
  * node, so a change to one VirtualService rewrites one small object; an owner new to the node goes
  * into the first slice with room, or a new one. An owner is never split and never moved: moving it
  * would take two writes the agent could see one at a time. A slice may therefore grow past the
  * limit when its owners grow; new owners then go elsewhere. Pure.
+ *
+ * <p>Input and output are per-owner parts (one owner's entries on the node, as the planner makes
+ * them), so the caller can tell an unchanged slice by the identity of its parts.
  */
 public final class NodeSlicer {
   private final int maxEntries;
@@ -36,19 +41,25 @@ public final class NodeSlicer {
     this.maxEntries = maxEntries;
   }
 
-  /** The slicing of one node: spec per slice name, and which slice each owner is in. */
-  public record Slicing(Map<String, LvsNodeStateSpec> slices, Map<String, String> sliceOfOwner) {}
+  /**
+   * One node's slicing: the parts of every slice (existing ones included, possibly empty, in index
+   * order; parts in owner order), and which slice each owner is in.
+   */
+  public record Slicing(Map<String, List<LvsNodeStateSpec>> slices, Map<String, String> sliceOfOwner) {}
 
   /**
    * @param node the node
-   * @param desired everything the node must program (null: nothing)
+   * @param parts the node's desired state, one part per owner (see {@link #parts})
    * @param existing owners per slice name in the node's slice objects now
    * @param taken whether an object name is in use (by any node), so new slices avoid it
-   * @return a spec for every existing slice (empty when it keeps nothing) and every new one
    */
-  public Slicing slice(String node, LvsNodeStateSpec desired, Map<String, Set<String>> existing, Predicate<String> taken) {
-    Map<String, Owned> owners = byOwner(desired);
-    Map<String, Map<String, Owned>> slices = new TreeMap<>(Comparator.comparing(NodeSlicer::order).thenComparing(s -> s));
+  public Slicing slice(String node, List<LvsNodeStateSpec> parts, Map<String, Set<String>> existing, Predicate<String> taken) {
+    Map<String, LvsNodeStateSpec> owners = new HashMap<>();
+    for (LvsNodeStateSpec p : parts) {
+      owners.put(owner(p), p);
+    }
+    Map<String, Map<String, LvsNodeStateSpec>> slices =
+        new TreeMap<>(Comparator.comparing(NodeSlicer::order).thenComparing(s -> s));
     Map<String, Integer> load = new HashMap<>();
     Map<String, String> sliceOf = new HashMap<>();
     existing.keySet().forEach(name -> {
@@ -58,19 +69,19 @@ public final class NodeSlicer {
     // owners already placed keep their slice
     for (Map.Entry<String, Set<String>> e : new TreeMap<>(existing).entrySet()) {
       for (String owner : e.getValue()) {
-        Owned o = owners.get(owner);
-        if (o != null && !sliceOf.containsKey(owner)) {
-          place(owner, o, e.getKey(), slices, load, sliceOf);
+        LvsNodeStateSpec p = owners.get(owner);
+        if (p != null && !sliceOf.containsKey(owner)) {
+          place(owner, p, e.getKey(), slices, load, sliceOf);
         }
       }
     }
-    // new owners: first slice with room, else a new slice
+    // new owners, by key: first slice with room, else a new slice
     int next = 0;
-    for (Map.Entry<String, Owned> e : new TreeMap<>(owners).entrySet()) {
-      if (sliceOf.containsKey(e.getKey())) {
+    for (String owner : new TreeMap<>(owners).keySet()) {
+      if (sliceOf.containsKey(owner)) {
         continue;
       }
-      int cost = e.getValue().cost();
+      int cost = cost(owners.get(owner));
       String target = null;
       for (String name : slices.keySet()) {
         if (load.get(name) == 0 || load.get(name) + cost <= maxEntries) {
@@ -86,17 +97,17 @@ public final class NodeSlicer {
         slices.put(target, new TreeMap<>());
         load.put(target, 0);
       }
-      place(e.getKey(), e.getValue(), target, slices, load, sliceOf);
+      place(owner, owners.get(owner), target, slices, load, sliceOf);
     }
-    Map<String, LvsNodeStateSpec> out = new LinkedHashMap<>();
-    slices.forEach((name, owned) -> out.put(name, build(node, owned.values())));
+    Map<String, List<LvsNodeStateSpec>> out = new LinkedHashMap<>();
+    slices.forEach((name, owned) -> out.put(name, List.copyOf(owned.values())));
     return new Slicing(out, sliceOf);
   }
 
-  private static void place(String owner, Owned o, String slice, Map<String, Map<String, Owned>> slices,
+  private static void place(String owner, LvsNodeStateSpec part, String slice, Map<String, Map<String, LvsNodeStateSpec>> slices,
       Map<String, Integer> load, Map<String, String> sliceOf) {
-    slices.get(slice).put(owner, o);
-    load.merge(slice, o.cost(), Integer::sum);
+    slices.get(slice).put(owner, part);
+    load.merge(slice, cost(part), Integer::sum);
     sliceOf.put(owner, slice);
   }
 
@@ -113,57 +124,82 @@ public final class NodeSlicer {
     }
   }
 
-  /** One owner's entries on the node. */
-  private record Owned(
-      List<NodeIpvsService> services, List<NodeAddress> addresses, List<NodeLink> links, List<NodeSysctl> sysctls,
-      List<NodeSnat> snat) {
-    Owned() {
-      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    }
-
-    int cost() {
-      int c = addresses.size() + links.size() + sysctls.size() + snat.size();
-      for (NodeIpvsService s : services) {
-        c += 1 + (s.destinations() == null ? 0 : s.destinations().size());
+  /** Entries a part holds: every service, destination, address, link, sysctl and SNAT rule. */
+  static int cost(LvsNodeStateSpec p) {
+    int c = size(p.addresses()) + size(p.links()) + size(p.sysctls()) + size(p.snat());
+    if (p.services() != null) {
+      for (NodeIpvsService s : p.services()) {
+        c += 1 + size(s.destinations());
       }
-      return c;
     }
+    return c;
   }
 
-  /** Entries grouped by owner, owners in the order the planner wrote them (by key). */
-  private static Map<String, Owned> byOwner(LvsNodeStateSpec spec) {
-    Map<String, Owned> out = new HashMap<>();
-    if (spec == null) {
-      return out;
-    }
-    each(spec.services(), s -> out.computeIfAbsent(s.owner(), k -> new Owned()).services().add(s));
-    each(spec.addresses(), a -> out.computeIfAbsent(a.owner(), k -> new Owned()).addresses().add(a));
-    each(spec.links(), l -> out.computeIfAbsent(l.owner(), k -> new Owned()).links().add(l));
-    each(spec.sysctls(), s -> out.computeIfAbsent(s.owner(), k -> new Owned()).sysctls().add(s));
-    each(spec.snat(), s -> out.computeIfAbsent(s.owner(), k -> new Owned()).snat().add(s));
-    return out;
+  private static int size(List<?> l) {
+    return l == null ? 0 : l.size();
   }
 
-  private static <T> void each(List<T> l, java.util.function.Consumer<T> f) {
-    if (l != null) {
-      l.forEach(f);
+  /** The owner of a part (all its entries have the same one). */
+  static String owner(LvsNodeStateSpec p) {
+    Set<String> owners = SpecOwners.of(p);
+    if (owners.size() != 1) {
+      throw new IllegalArgumentException("a part must hold one owner's entries, found " + owners);
     }
+    return owners.iterator().next();
   }
 
-  private static LvsNodeStateSpec build(String node, java.util.Collection<Owned> owners) {
+  /** One spec of a node made from parts, in the given order. */
+  public static LvsNodeStateSpec build(String node, Collection<LvsNodeStateSpec> parts) {
     List<NodeIpvsService> services = new ArrayList<>();
     List<NodeAddress> addresses = new ArrayList<>();
     List<NodeLink> links = new ArrayList<>();
     List<NodeSysctl> sysctls = new ArrayList<>();
     List<NodeSnat> snat = new ArrayList<>();
-    for (Owned o : owners) {
-      services.addAll(o.services());
-      addresses.addAll(o.addresses());
-      links.addAll(o.links());
-      sysctls.addAll(o.sysctls());
-      snat.addAll(o.snat());
+    for (LvsNodeStateSpec p : parts) {
+      addAll(services, p.services());
+      addAll(addresses, p.addresses());
+      addAll(links, p.links());
+      addAll(sysctls, p.sysctls());
+      addAll(snat, p.snat());
     }
     return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
         List.copyOf(sysctls), List.copyOf(snat));
+  }
+
+  private static <T> void addAll(List<T> to, List<T> from) {
+    if (from != null) {
+      to.addAll(from);
+    }
+  }
+
+  /** A whole node spec cut into per-owner parts, in owner order (for callers that have no parts). */
+  public static List<LvsNodeStateSpec> parts(LvsNodeStateSpec spec) {
+    if (spec == null) {
+      return List.of();
+    }
+    Map<String, PartLists> byOwner = new TreeMap<>();
+    each(spec.services(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).services().add(s));
+    each(spec.addresses(), a -> byOwner.computeIfAbsent(a.owner(), k -> new PartLists()).addresses().add(a));
+    each(spec.links(), l -> byOwner.computeIfAbsent(l.owner(), k -> new PartLists()).links().add(l));
+    each(spec.sysctls(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).sysctls().add(s));
+    each(spec.snat(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).snat().add(s));
+    List<LvsNodeStateSpec> out = new ArrayList<>();
+    byOwner.values().forEach(l -> out.add(new LvsNodeStateSpec(spec.nodeName(), List.copyOf(l.services()),
+        List.copyOf(l.addresses()), List.copyOf(l.links()), List.copyOf(l.sysctls()), List.copyOf(l.snat()))));
+    return out;
+  }
+
+  private record PartLists(
+      List<NodeIpvsService> services, List<NodeAddress> addresses, List<NodeLink> links, List<NodeSysctl> sysctls,
+      List<NodeSnat> snat) {
+    PartLists() {
+      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+  }
+
+  private static <T> void each(List<T> l, Consumer<T> f) {
+    if (l != null) {
+      l.forEach(f);
+    }
   }
 }

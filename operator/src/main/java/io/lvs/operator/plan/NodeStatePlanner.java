@@ -114,15 +114,17 @@ public final class NodeStatePlanner {
     previousNodeViews = byName;
     losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
     Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
+    Map<String, List<LvsNodeStateSpec>> parts = new TreeMap<>();
     Map<String, Merged> nodesMemo = new HashMap<>();
     merged.forEach((n, l) -> {
       Merged known = previousNodes.get(n);
       Merged m = known != null && known.sameParts(l.parts) ? known : new Merged(List.copyOf(l.parts), l.build());
       nodesMemo.put(n, m);
       specs.put(n, m.spec());
+      parts.put(n, m.parts());
     });
     previousNodes = nodesMemo;
-    return new ClusterPlan(specs, outcomes, chosen);
+    return new ClusterPlan(specs, parts, outcomes, chosen);
   }
 
   /** Everything one VirtualService's contribution depends on. */
