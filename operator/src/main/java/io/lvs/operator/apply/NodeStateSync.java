@@ -448,7 +448,7 @@ public final class NodeStateSync implements AutoCloseable {
         }
         // a slice made of the very same parts as last time is the very same spec: nothing to compare
         Built b = built.get(name);
-        if (b == null || !sameParts(b.parts(), sliceParts)) {
+        if (b == null || !NodeSlicer.sameObjects(b.parts(), sliceParts)) {
           b = new Built(sliceParts, NodeSlicer.build(node, sliceParts));
         }
         nowBuilt.put(name, b);
@@ -461,17 +461,6 @@ public final class NodeStateSync implements AutoCloseable {
     return out;
   }
 
-  private static boolean sameParts(List<LvsNodeStateSpec> a, List<LvsNodeStateSpec> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static boolean sameObjects(Map<String, LvsNodeStateSpec> a, Map<String, LvsNodeStateSpec> b) {
     if (a.size() != b.size()) {

@@ -148,6 +148,19 @@ public final class NodeSlicer {
     return owners.iterator().next();
   }
 
+  /** Same length and the very same objects, in order: how unchanged parts are recognised without a deep compare. */
+  public static boolean sameObjects(List<?> a, List<?> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** One spec of a node made from parts, in the given order. */
   public static LvsNodeStateSpec build(String node, Collection<LvsNodeStateSpec> parts) {
     List<NodeIpvsService> services = new ArrayList<>();

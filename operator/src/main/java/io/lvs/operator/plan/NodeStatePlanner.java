@@ -165,15 +165,7 @@ public final class NodeStatePlanner {
 
   private record Merged(List<LvsNodeStateSpec> parts, LvsNodeStateSpec spec) {
     boolean sameParts(List<LvsNodeStateSpec> other) {
-      if (other.size() != parts.size()) {
-        return false;
-      }
-      for (int i = 0; i < parts.size(); i++) {
-        if (other.get(i) != parts.get(i)) {
-          return false;
-        }
-      }
-      return true;
+      return NodeSlicer.sameObjects(parts, other);
     }
   }
 

@@ -106,10 +106,15 @@ final class Fixtures {
    * owner, programmed or the errors.
    */
   void agentReports(String node, List<OwnerReport> owners) {
+    agentWritesStatus(node, s -> new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, owners, null));
+  }
+
+  /** A status write as the agent makes it (on the object it read, retried on a 409). */
+  void agentWritesStatus(String name, java.util.function.Function<LvsNodeState, LvsNodeStateStatus> status) {
     for (int attempt = 0; ; attempt++) {
       try {
-        client.resources(LvsNodeState.class).withName(node).editStatus(s -> {
-          s.setStatus(new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, owners, null));
+        client.resources(LvsNodeState.class).withName(name).editStatus(s -> {
+          s.setStatus(status.apply(s));
           return s;
         });
         return;

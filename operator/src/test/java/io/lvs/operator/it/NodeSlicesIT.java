@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -63,22 +62,10 @@ class NodeSlicesIT {
     return "sliced/web" + i;
   }
 
+  /** The slice's agent reports every owner in its spec, at the slice's generation. */
   private static void report(KubernetesClient client, String slice, boolean programmed) {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        client.resources(LvsNodeState.class).withName(slice).editStatus(s -> {
-          List<OwnerReport> owners = SpecOwners.of(s.getSpec()).stream().sorted()
-              .map(o -> new OwnerReport(o, programmed, null)).toList();
-          s.setStatus(new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, owners, null));
-          return s;
-        });
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    new Fixtures(client).agentWritesStatus(slice, s -> new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null,
+        SpecOwners.of(s.getSpec()).stream().sorted().map(o -> new OwnerReport(o, programmed, null)).toList(), null));
   }
 
   private static String programmed(KubernetesClient client, int i) {
