@@ -56,20 +56,149 @@ public final class NodeStatePlanner {
   private Map<String, Known> previous = new HashMap<>();
 
   /**
-   * Per node, the fragments (by identity) its last spec was merged from, and that spec: a node
-   * none of whose fragments changed gets the very same spec object, so merging is skipped and the
-   * caller can tell "unchanged" without comparing 3,000 entries.
+   * Per node, the current part of every owner on it (owner order) and the spec merged from them:
+   * only nodes where a part came, went or changed are merged again, and the others keep the very
+   * same spec object, so the caller can tell "unchanged" without comparing 3,000 entries.
    */
-  private Map<String, Merged> previousNodes = new HashMap<>();
+  private Map<String, TreeMap<String, LvsNodeStateSpec>> nodeParts = new HashMap<>();
+  private Map<String, Merged> nodeMerged = new HashMap<>();
 
   /** The nodes of the previous plan: while they are equal, an unchanged input has unchanged member nodes. */
   private Map<String, NodeView> previousNodeViews = Map.of();
 
+  /** What the previous plan decided across VirtualServices, and from what. */
+  private Global previousGlobal;
+
+  /**
+   * Conflicts, directors and VIP holders: they depend on every VirtualService's spec, the nodes and
+   * the leases, not on members, so a members-only change reuses them.
+   */
+  private record Global(List<ServiceInput> inputs, Map<String, NodeView> nodes, Map<String, String> leases,
+      Map<String, String> losers, List<String> byKey, Map<String, List<NodeView>> directors,
+      Map<String, String> chosen) {}
+
   public synchronized ClusterPlan plan(
+      List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
+    try {
+      return planIncrementally(services, nodes, leaseHolders);
+    } catch (RuntimeException e) {
+      // the memos may be half updated: forget them, the next plan starts afresh
+      previous = new HashMap<>();
+      nodeParts = new HashMap<>();
+      nodeMerged = new HashMap<>();
+      previousNodeViews = Map.of();
+      previousGlobal = null;
+      throw e;
+    }
+  }
+
+  private ClusterPlan planIncrementally(
       List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
     Map<String, NodeView> byName =
         nodes.stream().collect(Collectors.toMap(NodeView::name, Function.identity(), (a, b) -> a, TreeMap::new));
     boolean sameNodes = byName.equals(previousNodeViews);
+    Global g = sameNodes && previousGlobal != null && previousGlobal.leases().equals(leaseHolders)
+        && sameShapes(previousGlobal.inputs(), services)
+        ? previousGlobal
+        : global(services, byName, leaseHolders);
+    previousGlobal = new Global(services, byName, Map.copyOf(leaseHolders), g.losers(), g.byKey(), g.directors(),
+        g.chosen());
+
+    Map<String, ClusterPlan.Outcome> outcomes = new TreeMap<>();
+    Map<String, Known> memo = new HashMap<>();
+    Set<String> affected = new java.util.HashSet<>();
+    Map<String, ServiceInput> current = new HashMap<>();
+    services.forEach(s -> current.put(s.key(), s));
+    for (String key : g.byKey()) {
+      ServiceInput s = current.get(key); // this plan's input: only its spec is known to be unchanged
+      String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
+      String holder = null;
+      if (vip != null && g.chosen().containsKey(vip)) {
+        String lease = leaseHolders.get(vip);
+        holder = lease == null || lease.equals(g.chosen().get(vip)) ? g.chosen().get(vip) : null;
+      }
+      List<NodeView> ds = g.directors().get(s.key());
+      Known known = previous.get(s.key());
+      // the same input object (the sync keeps it while nothing it came from changed) on the same
+      // nodes: its member nodes are the same too, and nothing needs a deep compare
+      boolean sameObject = known != null && known.key().service() == s && sameNodes;
+      List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
+      boolean same = known != null && (known.key().service() == s || known.key().service().equals(s))
+          && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
+          && known.key().memberNodes().equals(present);
+      Known now = same ? known : known(new FragmentKey(s, ds, holder, present));
+      memo.put(s.key(), now);
+      outcomes.put(s.key(), now.outcome());
+      if (now != known) {
+        replaceParts(s.key(), known, now, affected);
+      }
+    }
+    for (Map.Entry<String, Known> gone : previous.entrySet()) {
+      if (!memo.containsKey(gone.getKey())) {
+        replaceParts(gone.getKey(), gone.getValue(), null, affected); // deleted, invalid or lost a conflict
+      }
+    }
+    previous = memo; // only what this plan used: the memo cannot grow without bound
+    previousNodeViews = byName;
+    g.losers().forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
+    for (String n : affected) {
+      TreeMap<String, LvsNodeStateSpec> parts = nodeParts.get(n);
+      if (parts == null || parts.isEmpty()) {
+        nodeParts.remove(n);
+        nodeMerged.remove(n);
+      } else {
+        List<LvsNodeStateSpec> list = List.copyOf(parts.values());
+        nodeMerged.put(n, new Merged(list, NodeSlicer.build(n, list)));
+      }
+    }
+    Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
+    Map<String, List<LvsNodeStateSpec>> parts = new TreeMap<>();
+    nodeMerged.forEach((n, m) -> {
+      specs.put(n, m.spec());
+      parts.put(n, m.parts());
+    });
+    return new ClusterPlan(specs, parts, outcomes, g.chosen());
+  }
+
+  /** Moves one owner's parts from its old fragment's nodes to its new one's (null: gone). */
+  private void replaceParts(String owner, Known before, Known after, Set<String> affected) {
+    if (before != null) {
+      for (String n : before.fragment().nodes().keySet()) {
+        TreeMap<String, LvsNodeStateSpec> m = nodeParts.get(n);
+        if (m != null) {
+          m.remove(owner);
+        }
+        affected.add(n);
+      }
+    }
+    if (after != null) {
+      after.fragment().nodes().forEach((n, part) -> {
+        nodeParts.computeIfAbsent(n, k -> new TreeMap<>()).put(owner, part);
+        affected.add(n);
+      });
+    }
+  }
+
+  /** The same VirtualServices in the same order with the same specs (members may differ). */
+  private static boolean sameShapes(List<ServiceInput> before, List<ServiceInput> now) {
+    if (before.size() != now.size()) {
+      return false;
+    }
+    for (int i = 0; i < now.size(); i++) {
+      ServiceInput a = before.get(i);
+      ServiceInput b = now.get(i);
+      if (a == b) {
+        continue;
+      }
+      if (!a.key().equals(b.key()) || a.active() != b.active() || !a.created().equals(b.created())
+          || (a.spec() != b.spec() && !java.util.Objects.equals(a.spec(), b.spec()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Global global(List<ServiceInput> services, Map<String, NodeView> byName, Map<String, String> leaseHolders) {
     Map<String, String> losers = ConflictResolver.losers(services);
     List<ServiceInput> winners =
         services.stream()
@@ -83,48 +212,9 @@ public final class NodeStatePlanner {
       directors.put(s.key(), d == null ? List.of() : bySelector.computeIfAbsent(d, x -> DirectorSelector.select(x, byName.values())));
     }
     Map<String, String> chosen = chooseHolders(winners, directors, leaseHolders);
-
-    Map<String, NodeLists> merged = new HashMap<>(); // sorted below, once
-    Map<String, ClusterPlan.Outcome> outcomes = new TreeMap<>();
-    Map<String, Known> memo = new HashMap<>();
     // by key, so concatenating per-owner fragments gives lists ordered by owner, as one sort would
-    List<ServiceInput> byKey = winners.stream().sorted(Comparator.comparing(ServiceInput::key)).toList();
-    for (ServiceInput s : byKey) {
-      String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
-      String holder = null;
-      if (vip != null && chosen.containsKey(vip)) {
-        String lease = leaseHolders.get(vip);
-        holder = lease == null || lease.equals(chosen.get(vip)) ? chosen.get(vip) : null;
-      }
-      List<NodeView> ds = directors.get(s.key());
-      Known known = previous.get(s.key());
-      // the same input object (the sync keeps it while nothing it came from changed) on the same
-      // nodes: its member nodes are the same too, and nothing needs a deep compare
-      boolean sameObject = known != null && known.key().service() == s && sameNodes;
-      List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
-      boolean same = known != null && (known.key().service() == s || known.key().service().equals(s))
-          && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
-          && known.key().memberNodes().equals(present);
-      Known now = same ? known : known(new FragmentKey(s, ds, holder, present));
-      memo.put(s.key(), now);
-      now.fragment().nodes().forEach((n, spec) -> merged.computeIfAbsent(n, NodeLists::new).add(spec));
-      outcomes.put(s.key(), now.outcome());
-    }
-    previous = memo; // only what this plan used: the memo cannot grow without bound
-    previousNodeViews = byName;
-    losers.forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
-    Map<String, LvsNodeStateSpec> specs = new TreeMap<>();
-    Map<String, List<LvsNodeStateSpec>> parts = new TreeMap<>();
-    Map<String, Merged> nodesMemo = new HashMap<>();
-    merged.forEach((n, l) -> {
-      Merged known = previousNodes.get(n);
-      Merged m = known != null && known.sameParts(l.parts) ? known : new Merged(List.copyOf(l.parts), l.build());
-      nodesMemo.put(n, m);
-      specs.put(n, m.spec());
-      parts.put(n, m.parts());
-    });
-    previousNodes = nodesMemo;
-    return new ClusterPlan(specs, parts, outcomes, chosen);
+    List<String> byKey = winners.stream().map(ServiceInput::key).sorted().toList();
+    return new Global(services, byName, leaseHolders, losers, byKey, directors, chosen);
   }
 
   /** Everything one VirtualService's contribution depends on. */
@@ -163,42 +253,8 @@ public final class NodeStatePlanner {
     return new Fragment(out);
   }
 
-  private record Merged(List<LvsNodeStateSpec> parts, LvsNodeStateSpec spec) {
-    boolean sameParts(List<LvsNodeStateSpec> other) {
-      return NodeSlicer.sameObjects(parts, other);
-    }
-  }
-
-  /** Concatenates per-owner fragments of one node, in owner order (merged only when built). */
-  private static final class NodeLists {
-    private final String node;
-    private final List<LvsNodeStateSpec> parts = new ArrayList<>();
-    private final List<NodeIpvsService> services = new ArrayList<>();
-    private final List<NodeAddress> addresses = new ArrayList<>();
-    private final List<NodeLink> links = new ArrayList<>();
-    private final List<NodeSysctl> sysctls = new ArrayList<>();
-    private final List<NodeSnat> snat = new ArrayList<>();
-
-    NodeLists(String node) {
-      this.node = node;
-    }
-
-    void add(LvsNodeStateSpec f) {
-      parts.add(f);
-    }
-
-    LvsNodeStateSpec build() {
-      for (LvsNodeStateSpec f : parts) {
-        services.addAll(f.services());
-        addresses.addAll(f.addresses());
-        links.addAll(f.links());
-        sysctls.addAll(f.sysctls());
-        snat.addAll(f.snat());
-      }
-      return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
-          List.copyOf(sysctls), List.copyOf(snat));
-    }
-  }
+  /** A node's parts (owner order) and the spec merged from them. */
+  private record Merged(List<LvsNodeStateSpec> parts, LvsNodeStateSpec spec) {}
 
   /**
    * Per VIP, the director that should hold it: the current lease holder while it stays eligible

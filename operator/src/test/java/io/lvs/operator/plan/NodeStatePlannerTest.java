@@ -199,4 +199,59 @@ class NodeStatePlannerTest {
     var fewer = List.of(nodes.get(0), nodes.get(1), nodes.get(3));
     assertThat(warm.plan(List.of(a, b2), fewer, Map.of())).isEqualTo(new NodeStatePlanner().plan(List.of(a, b2), fewer, Map.of()));
   }
+
+  /**
+   * The remembering planner against a fresh one through 300 random steps: members, specs,
+   * VirtualServices coming and going, contested addresses, nodes going unready, leases moving.
+   */
+  @Test
+  void aRememberingPlannerMatchesAFreshOneThroughRandomChanges() {
+    java.util.Random random = new java.util.Random(20261125);
+    Forwarding[] modes = {Forwarding.DirectRouting, Forwarding.NAT, Forwarding.Tunnel, Forwarding.FullNAT};
+    String[] workers = {"w1", "w2", "w3"};
+    java.util.Map<String, ServiceInput> services = new java.util.TreeMap<>();
+    java.util.List<NodeView> cluster = new java.util.ArrayList<>(List.of(director("d1", "192.168.0.1"),
+        director("d2", "192.168.0.2"), worker("w1", "192.168.0.11"), worker("w2", "192.168.0.12"), worker("w3", "192.168.0.13")));
+    java.util.Map<String, String> leases = new java.util.HashMap<>();
+    NodeStatePlanner warm = new NodeStatePlanner();
+    int compared = 0;
+    for (int step = 0; step < 300; step++) {
+      String key = "ns/vs" + random.nextInt(8);
+      ServiceInput old = services.get(key);
+      switch (random.nextInt(7)) {
+        case 0, 1 -> { // members change (same spec object, as when only the pool's endpoints move)
+          if (old != null) {
+            List<Member> ms = new java.util.ArrayList<>();
+            for (int m = random.nextInt(4); m > 0; m--) {
+              ms.add(member("192.168.1." + random.nextInt(20), 80, workers[random.nextInt(workers.length)]));
+            }
+            services.put(key, input(key, old.spec(), old.created().getEpochSecond(), ms));
+          }
+        }
+        case 2 -> services.put(key, input(key, vs("10.0.0." + random.nextInt(5), 80 + random.nextInt(2),
+            modes[random.nextInt(modes.length)], "p"), random.nextInt(100), List.of(member("192.168.1.1", 80, "w1"))));
+        case 3 -> services.remove(key);
+        case 4 -> { // a node flips readiness
+          int n = random.nextInt(cluster.size());
+          NodeView v = cluster.get(n);
+          cluster.set(n, new NodeView(v.name(), v.labels(), !v.ready(), v.internalIp()));
+        }
+        case 5 -> { // the lease of a VIP moves, or goes
+          String vip = "10.0.0." + random.nextInt(5);
+          if (random.nextBoolean()) {
+            leases.put(vip, random.nextBoolean() ? "d1" : "d2");
+          } else {
+            leases.remove(vip);
+          }
+        }
+        default -> { } // nothing changed: plan again
+      }
+      List<ServiceInput> in = List.copyOf(services.values());
+      ClusterPlan remembered = warm.plan(in, cluster, leases);
+      ClusterPlan fresh = new NodeStatePlanner().plan(in, cluster, leases);
+      assertThat(remembered).as("step %d", step).isEqualTo(fresh);
+      compared += fresh.nodes().size();
+    }
+    assertThat(compared).as("node specs compared").isGreaterThan(300);
+  }
 }
