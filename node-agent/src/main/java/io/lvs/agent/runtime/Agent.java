@@ -69,7 +69,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
-    this.loop = new SyncLoop(applier, kernel.ipvs(), health, snat, statusWriter, metrics, clock, syncExecutor,
+    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, statusWriter, metrics, clock, syncExecutor,
         config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir(), config.nodeName());
   }

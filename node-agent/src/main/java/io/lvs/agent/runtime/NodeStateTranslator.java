@@ -28,18 +28,25 @@ import io.lvs.api.v1alpha1.Protocol;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * LvsNodeState spec (what the operator wants on this node) to the dataplane's desired state. Pure.
  * An entry that cannot be translated (a bad address, an unknown flag) is left out and reported to
  * its owner with the field path; it never stops the other entries. Defaults are ipvsadm's: TCP,
- * scheduler wlc, weight 1, persistence netmask /32 (/128), addresses on lo.
+ * scheduler wlc, weight 1, persistence netmask /32 (/128), addresses on lo. An address with
+ * {@code interfaceOf} (and no {@code interfaceName}) goes on the interface that holds that other
+ * address, looked up in {@link AddressHolders}, a snapshot of the kernel's addresses the caller
+ * takes; the held address is only read, never part of the desired state.
  */
 public final class NodeStateTranslator {
   static final String DEFAULT_SCHEDULER = "wlc";
@@ -53,12 +60,77 @@ public final class NodeStateTranslator {
     String of(String list, int index);
   }
 
+  /**
+   * Which interface holds an address, for {@code interfaceOf}: empty when none does. Throws
+   * IllegalArgumentException when it cannot tell (the addresses could not be read).
+   */
+  @FunctionalInterface
+  public interface AddressHolders {
+    /** Knows no address: every {@code interfaceOf} entry is refused. */
+    AddressHolders NONE = ip -> Optional.empty();
+
+    Optional<String> interfaceOf(InetAddress address);
+
+    /**
+     * From a snapshot of the kernel's addresses (an RTM_GETADDR dump): an address held on several
+     * interfaces resolves to the first one in the dump's order that is not lo, else lo.
+     */
+    static AddressHolders of(Collection<InterfaceAddress> addresses) {
+      Map<InetAddress, String> holders = new HashMap<>();
+      for (InterfaceAddress a : addresses) {
+        holders.merge(a.address(), a.interfaceName(), (first, next) -> "lo".equals(first) ? next : first);
+      }
+      return ip -> Optional.ofNullable(holders.get(ip));
+    }
+
+    /**
+     * Reads {@code dump} on first use only (at most once, so a sync that names no
+     * {@code interfaceOf} costs no dump); a failed read refuses every lookup with its message.
+     */
+    static AddressHolders lazy(Supplier<? extends Collection<InterfaceAddress>> dump) {
+      return new AddressHolders() {
+        private AddressHolders snapshot;
+        private String failure;
+
+        @Override
+        public Optional<String> interfaceOf(InetAddress address) {
+          if (snapshot == null && failure == null) {
+            try {
+              snapshot = of(dump.get());
+            } catch (RuntimeException e) {
+              failure = "cannot read this node's addresses: " + (e.getMessage() == null ? e : e.getMessage());
+            }
+          }
+          if (failure != null) {
+            throw new IllegalArgumentException(failure);
+          }
+          return snapshot.interfaceOf(address);
+        }
+      };
+    }
+  }
+
+  /** An entry's field that cannot be translated: reported as "spec.LIST[i].FIELD: message". */
+  static final class FieldException extends IllegalArgumentException {
+    final String field;
+
+    FieldException(String field, String message) {
+      super(message);
+      this.field = field;
+    }
+  }
+
   public Translation translate(LvsNodeStateSpec spec) {
     return translate(spec, EntryPaths.PLAIN);
   }
 
   /** As {@link #translate(LvsNodeStateSpec)}, naming entries with {@code paths} (a slice union names each in its own slice). */
   public Translation translate(LvsNodeStateSpec spec, EntryPaths paths) {
+    return translate(spec, paths, AddressHolders.NONE);
+  }
+
+  /** As {@link #translate(LvsNodeStateSpec, EntryPaths)}, resolving {@code interfaceOf} with {@code holders}. */
+  public Translation translate(LvsNodeStateSpec spec, EntryPaths paths, AddressHolders holders) {
     if (spec == null) {
       return Translation.EMPTY;
     }
@@ -92,7 +164,9 @@ public final class NodeStateTranslator {
       String owner = owner(a.owner());
       owners.add(owner);
       try {
-        b.address(interfaceAddress(a), owner, Boolean.TRUE.equals(a.announce()));
+        b.address(interfaceAddress(a, holders), owner, Boolean.TRUE.equals(a.announce()));
+      } catch (FieldException e) {
+        Translation.add(errors, owner, paths.of("addresses", i) + "." + e.field + ": " + e.getMessage());
       } catch (IllegalArgumentException e) {
         Translation.add(errors, owner, paths.of("addresses", i) + ": " + e.getMessage());
       }
@@ -253,6 +327,10 @@ public final class NodeStateTranslator {
   }
 
   static InterfaceAddress interfaceAddress(NodeAddress a) {
+    return interfaceAddress(a, AddressHolders.NONE);
+  }
+
+  static InterfaceAddress interfaceAddress(NodeAddress a, AddressHolders holders) {
     InetAddress ip;
     try {
       ip = IpLiterals.parse(a.address());
@@ -264,8 +342,33 @@ public final class NodeStateTranslator {
     if (prefix < 0 || prefix > max) {
       throw new IllegalArgumentException("prefixLength " + prefix + " out of range");
     }
-    String dev = a.interfaceName() == null || a.interfaceName().isBlank() ? "lo" : a.interfaceName();
+    String dev;
+    if (a.interfaceName() != null && !a.interfaceName().isBlank()) {
+      dev = a.interfaceName();
+    } else if (a.interfaceOf() != null && !a.interfaceOf().isBlank()) {
+      dev = holderOf(a.interfaceOf(), holders);
+    } else {
+      dev = "lo";
+    }
     return new InterfaceAddress(dev, ip, prefix);
+  }
+
+  /** The interface holding {@code literal} (only looked up: that address is not ours). */
+  private static String holderOf(String literal, AddressHolders holders) {
+    InetAddress held;
+    try {
+      held = IpLiterals.parse(literal);
+    } catch (IllegalArgumentException e) {
+      throw new FieldException("interfaceOf", e.getMessage());
+    }
+    try {
+      return holders.interfaceOf(held)
+          .orElseThrow(() -> new FieldException("interfaceOf", "no interface holds " + literal));
+    } catch (FieldException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new FieldException("interfaceOf", e.getMessage());
+    }
   }
 
   static SnatRule snat(NodeSnat s, String owner) {

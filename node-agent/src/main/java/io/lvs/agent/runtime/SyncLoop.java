@@ -7,6 +7,7 @@ import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.ipvs.IpvsClient;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.runtime.health.HealthChecker;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import java.time.Clock;
@@ -42,6 +43,7 @@ public final class SyncLoop implements AutoCloseable {
 
   private final Applier applier;
   private final IpvsClient ipvs;
+  private final RtnlClient rtnl;
   private final NodeStateTranslator translator = new NodeStateTranslator();
   private final StatusBuilder statusBuilder = new StatusBuilder();
   private final HealthChecker health;
@@ -62,6 +64,7 @@ public final class SyncLoop implements AutoCloseable {
   public SyncLoop(
       Applier applier,
       IpvsClient ipvs,
+      RtnlClient rtnl,
       HealthChecker health,
       SnatProgrammer snat,
       StatusSink sink,
@@ -71,6 +74,7 @@ public final class SyncLoop implements AutoCloseable {
       Duration resync) {
     this.applier = Objects.requireNonNull(applier, "applier");
     this.ipvs = Objects.requireNonNull(ipvs, "ipvs");
+    this.rtnl = Objects.requireNonNull(rtnl, "rtnl");
     this.health = Objects.requireNonNull(health, "health");
     this.snat = Objects.requireNonNull(snat, "snat");
     this.sink = Objects.requireNonNull(sink, "sink");
@@ -125,7 +129,10 @@ public final class SyncLoop implements AutoCloseable {
     }
     long start = System.nanoTime();
     SliceUnion slices = t.slices();
-    Translation translation = translator.translate(slices.spec(), slices::path);
+    // interfaceOf is resolved against this sync's own reading of the addresses (one dump, only if
+    // some entry names one): which interface holds the node's InternalIP now
+    Translation translation =
+        translator.translate(slices.spec(), slices::path, NodeStateTranslator.AddressHolders.lazy(rtnl::addresses));
     health.update(translation.healthTargets());
     var healthNow = health.snapshot();
     DesiredState desired = HealthOverlay.apply(translation.desired(), health.down());

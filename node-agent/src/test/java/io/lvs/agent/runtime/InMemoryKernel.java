@@ -263,6 +263,12 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
     dests.get(service).put(d.key(), d);
   }
 
+  /** An interface up with an address on it, as the node's network setup makes them (eth0 with the node IP). */
+  public synchronized void putAddressByHand(InterfaceAddress address) {
+    links.computeIfAbsent(address.interfaceName(), n -> new Link(links.size() + 1, n, null, true));
+    addresses.add(address);
+  }
+
   public synchronized Set<InterfaceAddress> addressSet() {
     return Set.copyOf(addresses);
   }

@@ -153,6 +153,67 @@ class NodeStateTranslatorTest {
   }
 
   @Test
+  void interfaceOfPutsTheAddressOnTheInterfaceHoldingTheOtherAndAMissingHolderFailsOnlyItsEntry() {
+    NodeStateTranslator.AddressHolders holders = NodeStateTranslator.AddressHolders.of(List.of(
+        new InterfaceAddress("lo", ip("127.0.0.1"), 8),
+        new InterfaceAddress("eth0", ip("192.168.1.5"), 24),
+        new InterfaceAddress("lo", ip("198.18.0.9"), 32),
+        new InterfaceAddress("eth1", ip("198.18.0.9"), 32)));
+    LvsNodeStateSpec spec = new LvsNodeStateSpec("n1", null,
+        List.of(new NodeAddress("a/vip", "198.18.0.100", 32, null, true, "192.168.1.5"),
+            new NodeAddress("a/named", "198.18.0.101", 32, "eth9", true, "192.168.1.5"), // a name wins
+            new NodeAddress("a/notlo", "198.18.0.102", 32, "", null, "198.18.0.9"), // lo only if nothing else
+            new NodeAddress("a/lost", "198.18.0.103", 32, null, true, "192.168.1.6"),
+            new NodeAddress("a/bad", "198.18.0.104", 32, " ", true, "not-an-ip"),
+            new NodeAddress("a/plain", "198.18.0.105", 32, null, null, " ")),
+        null, null, null);
+    Translation t = translator.translate(spec, NodeStateTranslator.EntryPaths.PLAIN, holders);
+
+    assertThat(t.desired().addresses()).containsOnlyKeys(
+        new InterfaceAddress("eth0", ip("198.18.0.100"), 32),
+        new InterfaceAddress("eth9", ip("198.18.0.101"), 32),
+        new InterfaceAddress("eth1", ip("198.18.0.102"), 32),
+        new InterfaceAddress("lo", ip("198.18.0.105"), 32));
+    assertThat(t.desired().addresses().get(new InterfaceAddress("eth0", ip("198.18.0.100"), 32)).announce()).isTrue();
+    assertThat(t.errors()).containsOnlyKeys("a/lost", "a/bad");
+    assertThat(t.errorsOf("a/lost")).containsExactly("spec.addresses[3].interfaceOf: no interface holds 192.168.1.6");
+    assertThat(t.errorsOf("a/bad")).singleElement().asString().startsWith("spec.addresses[4].interfaceOf: ");
+    assertThat(t.owners()).contains("a/vip", "a/lost", "a/bad");
+
+    // without a snapshot (or when it cannot be read) every interfaceOf entry is refused, nothing else
+    assertThat(translator.translate(spec).errors()).containsOnlyKeys("a/vip", "a/notlo", "a/lost", "a/bad");
+    Translation unread = translator.translate(spec, NodeStateTranslator.EntryPaths.PLAIN,
+        NodeStateTranslator.AddressHolders.lazy(() -> {
+          throw new IllegalStateException("RTM_GETADDR dump: EPERM");
+        }));
+    assertThat(unread.errorsOf("a/vip"))
+        .containsExactly("spec.addresses[0].interfaceOf: cannot read this node's addresses: RTM_GETADDR dump: EPERM");
+    assertThat(unread.desired().addresses()).containsOnlyKeys(
+        new InterfaceAddress("eth9", ip("198.18.0.101"), 32), new InterfaceAddress("lo", ip("198.18.0.105"), 32));
+  }
+
+  @Test
+  void theAddressSnapshotIsReadOnceAndOnlyWhenAnEntryNamesInterfaceOf() {
+    java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.function.Supplier<List<InterfaceAddress>> dump = () -> {
+      reads.incrementAndGet();
+      return List.of(new InterfaceAddress("eth0", ip("192.168.1.5"), 24));
+    };
+    LvsNodeStateSpec plain = new LvsNodeStateSpec("n1", null,
+        List.of(new NodeAddress("a/rs", "198.18.0.100", 32, "lo", null)), null, null, null);
+    translator.translate(plain, NodeStateTranslator.EntryPaths.PLAIN, NodeStateTranslator.AddressHolders.lazy(dump));
+    assertThat(reads).hasValue(0);
+    LvsNodeStateSpec two = new LvsNodeStateSpec("n1", null,
+        List.of(new NodeAddress("a/one", "198.18.0.100", 32, null, true, "192.168.1.5"),
+            new NodeAddress("a/two", "198.18.0.101", 32, null, true, "192.168.1.5")), null, null, null);
+    Translation t =
+        translator.translate(two, NodeStateTranslator.EntryPaths.PLAIN, NodeStateTranslator.AddressHolders.lazy(dump));
+    assertThat(reads).hasValue(1);
+    assertThat(t.desired().addresses()).containsOnlyKeys(
+        new InterfaceAddress("eth0", ip("198.18.0.100"), 32), new InterfaceAddress("eth0", ip("198.18.0.101"), 32));
+  }
+
+  @Test
   void twoOwnersOfOneServiceKeyBecomeAConflictNotACrash() {
     LvsNodeStateSpec spec = new LvsNodeStateSpec("n1",
         List.of(dr("a/first", "198.18.0.100", 80), dr("a/second", "198.18.0.100", 80)), null, null, null, null);

@@ -45,6 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("kernel")
 class SyncLoopKernelTest {
   static final String NS = "kt-agent-sync";
+  /** The segment's other end, for interfaceOf: a neighbour that learns the VIP from gratuitous ARP. */
+  static final String PEER = "kt-agent-sync-peer";
 
   @BeforeAll
   static void namespace() {
@@ -54,6 +56,7 @@ class SyncLoopKernelTest {
   @AfterAll
   static void cleanup() {
     Oracle.deleteNetns(NS);
+    Oracle.deleteNetns(PEER);
   }
 
   static LvsNodeStateSpec spec(boolean with11, int weight12) {
@@ -147,12 +150,75 @@ class SyncLoopKernelTest {
     }
   }
 
+  /**
+   * A VIP holder without directors.vipInterface: the address names the interface by the node IP it
+   * holds (interfaceOf). It lands on that interface (not lo) and is announced out of it; one naming
+   * an address no interface holds is refused for its owner only; the node IP is never touched.
+   */
+  @Test
+  void interfaceOfPutsTheVipOnTheInterfaceHoldingTheNodeIpAndAnnouncesItThere(@TempDir Path stateDir)
+      throws Exception {
+    Oracle.freshNetns(PEER);
+    in(NS, "ip", "link", "add", "kt-up", "type", "veth", "peer", "name", "kt-peer", "netns", PEER);
+    in(NS, "ip", "addr", "add", "198.18.9.1/24", "dev", "kt-up"); // the node's InternalIP, not ours
+    in(NS, "ip", "link", "set", "kt-up", "up");
+    in(PEER, "sysctl", "-q", "-w", "net.ipv4.conf.kt-peer.arp_accept=1");
+    in(PEER, "ip", "addr", "add", "198.18.9.2/24", "dev", "kt-peer");
+    in(PEER, "ip", "link", "set", "kt-peer", "up");
+    LvsNodeStateSpec spec = new LvsNodeStateSpec("vm-node", null,
+        List.of(new NodeAddress("demo/vip", "198.18.9.100", 32, null, true, "198.18.9.1"),
+            new NodeAddress("demo/lost", "198.18.9.101", 32, null, true, "198.18.9.250")), null, null, null);
+    List<Map<String, LvsNodeStateStatus>> published = new CopyOnWriteArrayList<>();
+    ScheduledExecutorService exec = Executors.newScheduledThreadPool(2);
+    try (NetlinkIpvsClient ipvs = NetlinkIpvsClient.open(NS); NetlinkRtnlClient rtnl = NetlinkRtnlClient.open(NS)) {
+      SyncLoop loop = loop(ipvs, rtnl, stateDir, exec, published);
+      loop.onSlices(List.of(new NodeSlice("vm-node", 1, spec)), Map.of());
+      SyncOutcome o = loop.syncNow().orElseThrow();
+
+      assertThat(o.report().fullySucceeded()).as(o.report().problems().toString()).isTrue();
+      assertThat(o.report().conflicts()).isEmpty();
+      assertThat(in(NS, "ip", "-o", "addr", "show", "dev", "kt-up"))
+          .contains("inet 198.18.9.100/32").contains("inet 198.18.9.1/24");
+      assertThat(in(NS, "ip", "-o", "addr", "show", "dev", "lo")).doesNotContain("198.18.9.100");
+      assertThat(in(NS, "ip", "-o", "addr", "show")).doesNotContain("198.18.9.101");
+      LvsNodeStateStatus s = published.get(published.size() - 1).get("vm-node");
+      assertThat(s.owners()).anySatisfy(r -> {
+        assertThat(r.owner()).isEqualTo("demo/vip");
+        assertThat(r.programmed()).isTrue();
+      });
+      assertThat(s.owners()).anySatisfy(r -> {
+        assertThat(r.owner()).isEqualTo("demo/lost");
+        assertThat(r.programmed()).isFalse();
+        assertThat(r.errors()).containsExactly("spec.addresses[1].interfaceOf: no interface holds 198.18.9.250");
+      });
+      // announced out of kt-up: the neighbour learned VIP -> kt-up's MAC without asking
+      String link = in(NS, "ip", "-o", "link", "show", "dev", "kt-up");
+      String mac = link.replaceAll("(?s).*link/ether ([0-9a-f:]{17}).*", "$1");
+      String neigh = "";
+      for (int i = 0; i < 50 && !neigh.contains(mac); i++) {
+        Thread.sleep(100);
+        neigh = in(PEER, "ip", "neigh", "show", "198.18.9.100");
+      }
+      assertThat(neigh).contains("198.18.9.100 dev kt-peer lladdr " + mac);
+
+      // a second sync changes nothing; the last slice deleted: the VIP goes, the node IP stays
+      assertThat(loop.syncNow().orElseThrow().report().plan().operations()).isEmpty();
+      loop.onSlices(List.of(), Map.of());
+      loop.syncNow();
+      assertThat(in(NS, "ip", "-o", "addr", "show", "dev", "kt-up"))
+          .doesNotContain("198.18.9.100").contains("inet 198.18.9.1/24");
+      loop.close();
+    } finally {
+      exec.shutdownNow();
+    }
+  }
+
   private static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
       ScheduledExecutorService exec, List<Map<String, LvsNodeStateStatus>> published) {
     Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
         new Differ(new Drainer(Clock.systemUTC())));
     HealthChecker health = new HealthChecker(exec, t -> { }, () -> { });
-    return new SyncLoop(applier, ipvs, health, SnatProgrammer.NONE, published::add,
+    return new SyncLoop(applier, ipvs, rtnl, health, SnatProgrammer.NONE, published::add,
         new AgentMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), exec, Duration.ofMinutes(5));
   }
 }

@@ -60,7 +60,7 @@ class SyncLoopTest {
       }
     }, () -> loop.trigger());
     loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ(new Drainer(Clock.systemUTC()))),
-        kernel, health, SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(), executor, resync);
+        kernel, kernel, health, SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(), executor, resync);
     return loop;
   }
 
@@ -121,6 +121,44 @@ class SyncLoopTest {
         .isEqualTo(3.0);
     assertThat(registry.get("lvs.ipvs.destination.in.bytes").tag("destination", "198.18.0.12:80").gauge().value())
         .isEqualTo(1000.0);
+  }
+
+  @Test
+  void interfaceOfIsResolvedFromTheKernelsAddressesAndAMissingHolderFailsOnlyItsOwner() {
+    InterfaceAddress nodeIp = new InterfaceAddress("eth0", ip("192.168.1.5"), 24);
+    kernel.putAddressByHand(nodeIp);
+    LvsNodeStateSpec spec = new LvsNodeStateSpec("n1", webSpec(null).services(),
+        List.of(new NodeAddress("ns/web", "198.18.0.100", 32, null, true, "192.168.1.5"),
+            new NodeAddress("ns/lost", "198.18.0.101", 32, null, true, "192.168.1.6")),
+        null, null, null);
+    onSpec(loop(Duration.ofMinutes(1)), 1, spec);
+    SyncOutcome o = loop.syncNow().orElseThrow();
+
+    assertThat(o.failure()).isNull();
+    assertThat(kernel.addressSet()).containsExactlyInAnyOrder(nodeIp, new InterfaceAddress("eth0", ip("198.18.0.100"), 32));
+    assertThat(kernel.destinations(web)).containsOnlyKeys(rs1, rs2);
+    assertThat(last().owners()).satisfiesExactlyInAnyOrder(
+        r -> {
+          assertThat(r.owner()).isEqualTo("ns/lost");
+          assertThat(r.programmed()).isFalse();
+          assertThat(r.errors()).containsExactly("spec.addresses[1].interfaceOf: no interface holds 192.168.1.6");
+        },
+        r -> {
+          assertThat(r.owner()).isEqualTo("ns/web");
+          assertThat(r.programmed()).isTrue();
+        });
+
+    // the node IP moves to another interface (a bridge took it over): the VIP follows on the next sync
+    kernel.putAddressByHand(new InterfaceAddress("br0", ip("192.168.1.5"), 24));
+    kernel.deleteAddress(nodeIp);
+    loop.syncNow();
+    assertThat(kernel.addressSet()).contains(new InterfaceAddress("br0", ip("198.18.0.100"), 32))
+        .doesNotContain(new InterfaceAddress("eth0", ip("198.18.0.100"), 32));
+
+    // nothing wanted any more: only the VIP goes, never the node IP it was placed by
+    loop.onSlices(List.of(), Map.of());
+    loop.syncNow();
+    assertThat(kernel.addressSet()).containsExactly(new InterfaceAddress("br0", ip("192.168.1.5"), 24));
   }
 
   @Test

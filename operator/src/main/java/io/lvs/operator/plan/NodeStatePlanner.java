@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>directors: the IPVS services and destinations; ip_forward for NAT/FullNAT; SNAT and
  *       net.ipv4.vs.conntrack=1 for FullNAT;
- *   <li>the VIP holder (one director per VIP): the VIP on its interface, announced;
+ *   <li>the VIP holder (one director per VIP): the VIP on {@code directors.vipInterface}, else on
+ *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced;
  *   <li>DR real-server nodes: the VIP on lo, arp_ignore=1 / arp_announce=2 on all and lo;
  *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
  * </ul>
@@ -118,6 +119,10 @@ public final class NodeStatePlanner {
         holder = lease == null || lease.equals(g.chosen().get(vip)) ? g.chosen().get(vip) : null;
       }
       List<NodeView> ds = g.directors().get(s.key());
+      // the holder is a director of this VirtualService or, when those sharing its VIP share none,
+      // of the oldest of them: its InternalIP (where the VIP goes by default) comes from all nodes
+      NodeView holderNode = holder == null ? null : byName.get(holder);
+      String holderIp = holderNode == null ? null : holderNode.internalIp();
       Known known = previous.get(s.key());
       // the same input object (the sync keeps it while nothing it came from changed) on the same
       // nodes: its member nodes are the same too, and nothing needs a deep compare
@@ -125,8 +130,9 @@ public final class NodeStatePlanner {
       List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
       boolean same = known != null && (known.key().service() == s || known.key().service().equals(s))
           && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
+          && java.util.Objects.equals(known.key().holderIp(), holderIp)
           && known.key().memberNodes().equals(present);
-      Known now = same ? known : known(new FragmentKey(s, ds, holder, present));
+      Known now = same ? known : known(new FragmentKey(s, ds, holder, holderIp, present));
       memo.put(s.key(), now);
       outcomes.put(s.key(), now.outcome());
       if (now != known) {
@@ -218,7 +224,8 @@ public final class NodeStatePlanner {
   }
 
   /** Everything one VirtualService's contribution depends on. */
-  private record FragmentKey(ServiceInput service, List<NodeView> directors, String holder, List<NodeView> memberNodes) {}
+  private record FragmentKey(
+      ServiceInput service, List<NodeView> directors, String holder, String holderIp, List<NodeView> memberNodes) {}
 
   /** A VirtualService's last fragment and outcome, and what they were made from. */
   private record Known(FragmentKey key, Fragment fragment, ClusterPlan.Outcome outcome) {}
@@ -247,7 +254,7 @@ public final class NodeStatePlanner {
     Map<String, NodeSpecBuilder> builders = new TreeMap<>();
     Map<String, NodeView> present = new HashMap<>();
     k.memberNodes().forEach(n -> present.put(n.name(), n));
-    contribute(k.service(), k.directors(), k.holder(), present, builders);
+    contribute(k.service(), k.directors(), k.holder(), k.holderIp(), present, builders);
     Map<String, LvsNodeStateSpec> out = new TreeMap<>();
     builders.forEach((n, b) -> out.put(n, b.build()));
     return new Fragment(out);
@@ -295,6 +302,7 @@ public final class NodeStatePlanner {
       ServiceInput s,
       List<NodeView> directors,
       String holder,
+      String holderIp,
       Map<String, NodeView> nodes,
       Map<String, NodeSpecBuilder> builders) {
     VirtualServiceSpec spec = s.spec();
@@ -341,9 +349,7 @@ public final class NodeStatePlanner {
     }
     int prefix = v6 ? 128 : 32;
     if (holder != null) {
-      builders
-          .computeIfAbsent(holder, NodeSpecBuilder::new)
-          .address(new NodeAddress(owner, spec.vip(), prefix, spec.directors().vipInterface(), true));
+      builders.computeIfAbsent(holder, NodeSpecBuilder::new).address(holderAddress(owner, spec, prefix, holderIp));
       touched.add(holder);
     }
     if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {
@@ -359,6 +365,21 @@ public final class NodeStatePlanner {
       }
     }
     return touched;
+  }
+
+  /**
+   * The VIP on the holder: on {@code directors.vipInterface} when set, else on the interface that
+   * holds the holder's InternalIP ({@code interfaceOf}, resolved by the agent from its kernel's
+   * addresses). A holder without an InternalIP gets neither, and its agent puts the VIP on lo as
+   * before (a Node without InternalIP is not something kubelet writes; the VIP there still answers
+   * ARP under the default arp_ignore=0, but its gratuitous ARP goes nowhere).
+   */
+  static NodeAddress holderAddress(String owner, VirtualServiceSpec spec, int prefix, String holderIp) {
+    String iface = spec.directors() == null ? null : spec.directors().vipInterface();
+    if (iface != null && !iface.isBlank()) {
+      return new NodeAddress(owner, spec.vip(), prefix, iface, true);
+    }
+    return new NodeAddress(owner, spec.vip(), prefix, null, true, holderIp);
   }
 
   private static void realServer(

@@ -8,6 +8,7 @@ import static io.lvs.operator.fixtures.Specs.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.lvs.api.v1alpha1.Directors;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
@@ -65,6 +66,51 @@ class NodeStatePlannerTest {
         "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
         "net.ipv4.conf.lo.arp_ignore=1", "net.ipv4.conf.lo.arp_announce=2");
     assertThat(plan.services().get("ns/web").nodes()).containsExactlyInAnyOrder("d1", "d2", "w1", "w2");
+  }
+
+  private static VirtualServiceSpec withVipInterface(VirtualServiceSpec spec, String vipInterface) {
+    return new VirtualServiceSpec(spec.vip(), spec.ports(), spec.fwmark(), spec.family(), spec.forwarding(),
+        spec.scheduler(), spec.schedulerFlags(), spec.persistence(), spec.onePacket(), spec.realServerPoolRef(),
+        new Directors(spec.directors().nodeSelector(), vipInterface), spec.tunnelType());
+  }
+
+  @Test
+  void theHolderGetsTheVipOnVipInterfaceWhenSetElseOnTheInterfaceHoldingItsInternalIp() {
+    VirtualServiceSpec named = vs("10.0.0.100", 80, Forwarding.DirectRouting, "p");
+    var plan = planner.plan(List.of(input("ns/named", named, 1, List.of())), nodes, Map.of());
+    assertThat(plan.nodes().get("d1").addresses())
+        .containsExactly(new NodeAddress("ns/named", "10.0.0.100", 32, "eth0", true, null));
+
+    for (String unset : new String[] {null, "", " "}) {
+      var p = new NodeStatePlanner().plan(
+          List.of(input("ns/web", withVipInterface(named, unset), 1, List.of())), nodes, Map.of("10.0.0.100", "d2"));
+      assertThat(plan.vipHolders()).containsEntry("10.0.0.100", "d1");
+      assertThat(p.vipHolders()).containsEntry("10.0.0.100", "d2");
+      assertThat(p.nodes().get("d2").addresses())
+          .containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, null, true, "192.168.0.2"));
+      assertThat(p.nodes().get("d1").addresses()).isEmpty();
+    }
+  }
+
+  @Test
+  void theDefaultInterfaceFollowsTheHoldersInternalIpAndWithoutOneTheVipGoesToLoAsBefore() {
+    VirtualServiceSpec spec = withVipInterface(vs("10.0.0.100", 80, Forwarding.NAT, "p"), null);
+    List<ServiceInput> in = List.of(input("ns/web", spec, 1, List.of(member("10.1.0.1", 80, "w1"))));
+    var first = planner.plan(in, nodes, Map.of());
+    assertThat(first.nodes().get("d1").addresses()).singleElement()
+        .satisfies(a -> assertThat(a.interfaceOf()).isEqualTo("192.168.0.1"));
+    // NAT: send_redirects off on "all" only; the interface is not known by name here
+    assertThat(sysctls(first.nodes().get("d1"))).containsExactlyInAnyOrder("net.ipv4.ip_forward=1",
+        "net.ipv4.conf.all.send_redirects=0");
+
+    // the same input (memoized fragment) on a holder whose InternalIP changed: the new address
+    var moved = planner.plan(in, List.of(director("d1", "192.168.0.51"), director("d2", "192.168.0.2")), Map.of());
+    assertThat(moved.nodes().get("d1").addresses()).singleElement()
+        .satisfies(a -> assertThat(a.interfaceOf()).isEqualTo("192.168.0.51"));
+
+    var none = planner.plan(in, List.of(director("d1", null), director("d2", "192.168.0.2")), Map.of());
+    assertThat(none.nodes().get("d1").addresses())
+        .containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, null, true, null));
   }
 
   @Test
