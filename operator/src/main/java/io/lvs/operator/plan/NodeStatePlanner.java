@@ -166,10 +166,17 @@ public final class NodeStatePlanner {
     return new ClusterPlan(specs, parts, outcomes, g.chosen());
   }
 
-  /** Moves one owner's parts from its old fragment's nodes to its new one's (null: gone). */
+  /**
+   * Moves one owner's parts from its old fragment's nodes to its new one's (null: gone). A node
+   * whose part for this owner is equal to before is not touched: one member's weight changes the
+   * directors' part, not the parts of the 20 real-server nodes, and only changed nodes are merged
+   * (and sliced and compared) again.
+   */
   private void replaceParts(String owner, Known before, Known after, Set<String> affected) {
-    if (before != null) {
-      for (String n : before.fragment().nodes().keySet()) {
+    Map<String, LvsNodeStateSpec> was = before == null ? Map.of() : before.fragment().nodes();
+    Map<String, LvsNodeStateSpec> now = after == null ? Map.of() : after.fragment().nodes();
+    for (String n : was.keySet()) {
+      if (!now.containsKey(n)) {
         TreeMap<String, LvsNodeStateSpec> m = nodeParts.get(n);
         if (m != null) {
           m.remove(owner);
@@ -177,12 +184,15 @@ public final class NodeStatePlanner {
         affected.add(n);
       }
     }
-    if (after != null) {
-      after.fragment().nodes().forEach((n, part) -> {
-        nodeParts.computeIfAbsent(n, k -> new TreeMap<>()).put(owner, part);
-        affected.add(n);
-      });
-    }
+    now.forEach((n, part) -> {
+      LvsNodeStateSpec old = was.get(n);
+      TreeMap<String, LvsNodeStateSpec> m = nodeParts.computeIfAbsent(n, k -> new TreeMap<>());
+      if (old != null && old.equals(part) && m.containsKey(owner)) {
+        return; // the node keeps the equal part it has
+      }
+      m.put(owner, part);
+      affected.add(n);
+    });
   }
 
   /** The same VirtualServices in the same order with the same specs (members may differ). */
