@@ -132,12 +132,18 @@ public final class NodeStatePlanner {
           && known.key().directors().equals(ds) && java.util.Objects.equals(known.key().holder(), holder)
           && java.util.Objects.equals(known.key().holderIp(), holderIp)
           && known.key().memberNodes().equals(present);
-      Known now = same ? known : known(new FragmentKey(s, ds, holder, holderIp, present));
+      Known now;
+      if (!same) {
+        now = known(new FragmentKey(s, ds, holder, holderIp, present));
+        replaceParts(s.key(), known, now, affected);
+      } else if (known.key().service() != s) {
+        // equal, not identical: remember this input object, so the next plan knows it at a glance
+        now = new Known(new FragmentKey(s, ds, holder, holderIp, present), known.fragment(), known.outcome());
+      } else {
+        now = known;
+      }
       memo.put(s.key(), now);
       outcomes.put(s.key(), now.outcome());
-      if (now != known) {
-        replaceParts(s.key(), known, now, affected);
-      }
     }
     for (Map.Entry<String, Known> gone : previous.entrySet()) {
       if (!memo.containsKey(gone.getKey())) {
