@@ -189,7 +189,7 @@ public final class NodeStateSync implements AutoCloseable {
   private ServiceInput cachedInput(VirtualService vs, RealServerPool pool, List<Member> members, boolean remember) {
     String key = PlanInputs.key(vs);
     InputOrigin known = inputs.get(key);
-    if (known != null && known.vs() == vs && known.pool() == pool && known.members() == members) {
+    if (known != null && sameSpec(known.vs(), vs) && sameSpec(known.pool(), pool) && known.members() == members) {
       return known.input();
     }
     ServiceInput in = PlanInputs.of(vs, Optional.ofNullable(pool), members, validation);
@@ -200,7 +200,24 @@ public final class NodeStateSync implements AutoCloseable {
     return in;
   }
 
-  /** The objects an input was made from (compared by identity) and the input. */
+  /**
+   * The same object, or a later copy of it with the same spec: a status write makes a new object
+   * without bumping metadata.generation (the status subresource), and must not cost a new input.
+   */
+  private static boolean sameSpec(io.fabric8.kubernetes.api.model.HasMetadata a, io.fabric8.kubernetes.api.model.HasMetadata b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null) {
+      return false;
+    }
+    var ma = a.getMetadata();
+    var mb = b.getMetadata();
+    return ma.getGeneration() != null && ma.getGeneration().equals(mb.getGeneration()) && Objects.equals(ma.getUid(), mb.getUid())
+        && Objects.equals(ma.getDeletionTimestamp(), mb.getDeletionTimestamp());
+  }
+
+  /** The objects an input was made from (compared by identity, else by spec generation) and the input. */
   private record InputOrigin(VirtualService vs, RealServerPool pool, List<Member> members, ServiceInput input) {}
 
   /** The last plan, or null before the first run. */
