@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
@@ -28,6 +29,7 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "must not exceed intervalSeconds",
     fieldPath = ".timeoutSeconds",
     reason = "FieldValueInvalid")
+@JsonIgnoreProperties(ignoreUnknown = true) // a newer operator may add fields: an older agent reads on
 public record HealthCheck(
     @JsonPropertyDescription("TCP (connect) or HTTP (GET, expect expectedStatus).") @Required
         HealthCheckType type,

@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  * director's InternalIP when {@code directors.vipInterface} is unset); the agent resolves it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true) // a newer operator may add fields: an older agent reads on
 public record NodeAddress(
     String owner,
     String address,

@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * way out: the agent keeps it at weight 0 until the operator drops it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true) // a newer operator may add fields: an older agent reads on
 public record NodeDestination(
     String address,
     Integer port,

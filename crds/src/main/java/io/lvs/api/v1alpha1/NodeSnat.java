@@ -1,5 +1,6 @@
 package io.lvs.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import java.util.List;
  * service leaves with the director's address as source, so replies come back through it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true) // a newer operator may add fields: an older agent reads on
 public record NodeSnat(
     String owner,
     Protocol protocol,
