@@ -107,6 +107,9 @@ public final class NodeStateSync implements AutoCloseable {
   private final NodeSlicer slicer;
   private Map<String, Sliced> sliced = new HashMap<>();
   private Map<String, Built> built = new HashMap<>();
+  // by identity: the owners of the slice specs the last slicing read (sync thread only)
+  private Map<LvsNodeStateSpec, Set<String>> specOwners = new java.util.IdentityHashMap<>();
+  private final Map<String, String> labelValues = new HashMap<>(); // node -> its label value (sync thread only)
   private volatile Map<String, Map<String, String>> sliceOfOwner = Map.of();
   private volatile boolean warm;
   private volatile boolean cachesReady;
@@ -445,6 +448,7 @@ public final class NodeStateSync implements AutoCloseable {
     Map<String, Sliced> nowSliced = new HashMap<>();
     Map<String, Map<String, String>> owners = new HashMap<>();
     Map<String, Built> nowBuilt = new HashMap<>();
+    Map<LvsNodeStateSpec, Set<String>> ownersNow = new java.util.IdentityHashMap<>();
     plan.parts().forEach((node, parts) -> {
       Map<String, LvsNodeStateSpec> mine = new HashMap<>();
       byNode.getOrDefault(node, Map.of()).forEach((name, o) -> mine.put(name, o.getSpec()));
@@ -454,7 +458,7 @@ public final class NodeStateSync implements AutoCloseable {
         s = known;
       } else {
         Map<String, Set<String>> existingOwners = new HashMap<>();
-        mine.forEach((name, sp) -> existingOwners.put(name, SpecOwners.of(sp)));
+        mine.forEach((name, sp) -> existingOwners.put(name, ownersOf(sp, ownersNow)));
         s = new Sliced(parts, mine, slicer.slice(node, parts, existingOwners, n -> objects.containsKey(n) || out.containsKey(n)));
       }
       nowSliced.put(node, s);
@@ -474,10 +478,24 @@ public final class NodeStateSync implements AutoCloseable {
     });
     sliced = nowSliced;
     built = nowBuilt;
+    specOwners = ownersNow;
     sliceOfOwner = Map.copyOf(owners);
     return out;
   }
 
+
+  /** The owners in a slice's spec, remembered per spec object (a slice object changes only when written). */
+  private Set<String> ownersOf(LvsNodeStateSpec spec, Map<LvsNodeStateSpec, Set<String>> now) {
+    if (spec == null) {
+      return Set.of();
+    }
+    Set<String> owners = specOwners.get(spec);
+    if (owners == null) {
+      owners = SpecOwners.of(spec);
+    }
+    now.put(spec, owners);
+    return owners;
+  }
 
   private static boolean sameObjects(Map<String, LvsNodeStateSpec> a, Map<String, LvsNodeStateSpec> b) {
     if (a.size() != b.size()) {
@@ -512,14 +530,18 @@ public final class NodeStateSync implements AutoCloseable {
    * with their spec as planned: the agents select their slices by that label, and an unlabelled
    * object would look to its agent like no state at all.
    */
-  private static List<NodeStateChange> relabels(
+  private List<NodeStateChange> relabels(
       Map<String, LvsNodeState> objects, Map<String, LvsNodeStateSpec> desired, List<NodeStateChange> changes) {
     Set<String> written = changes.stream().map(NodeStateChange::name).collect(Collectors.toSet());
+    if (labelValues.size() > 2 * objects.size() + 16) {
+      labelValues.clear(); // nodes come and go: keep the memo about the size of the cluster
+    }
     List<NodeStateChange> out = new ArrayList<>();
     objects.forEach((name, o) -> {
       String node = NodeSlices.nodeOf(o);
       Map<String, String> labels = o.getMetadata().getLabels();
-      boolean labelled = labels != null && NodeSlices.labelValue(node).equals(labels.get(NodeSlices.NODE_LABEL));
+      boolean labelled = labels != null && labelValues.computeIfAbsent(node, NodeSlices::labelValue)
+          .equals(labels.get(NodeSlices.NODE_LABEL));
       if (!labelled && !written.contains(name)) {
         out.add(new NodeStateChange.Update(name, desired.getOrDefault(name, NodeStateDiff.empty(node))));
       }

@@ -141,11 +141,36 @@ public final class NodeSlicer {
 
   /** The owner of a part (all its entries have the same one). */
   static String owner(LvsNodeStateSpec p) {
-    Set<String> owners = SpecOwners.of(p);
-    if (owners.size() != 1) {
-      throw new IllegalArgumentException("a part must hold one owner's entries, found " + owners);
+    String owner = null;
+    boolean mixed = false;
+    for (List<?> l : java.util.Arrays.<List<?>>asList(p.services(), p.addresses(), p.links(), p.sysctls(), p.snat())) {
+      if (l == null) {
+        continue;
+      }
+      for (Object e : l) {
+        String o;
+        if (e instanceof NodeIpvsService x) {
+          o = x.owner();
+        } else if (e instanceof NodeAddress x) {
+          o = x.owner();
+        } else if (e instanceof NodeLink x) {
+          o = x.owner();
+        } else if (e instanceof NodeSysctl x) {
+          o = x.owner();
+        } else {
+          o = ((NodeSnat) e).owner();
+        }
+        if (owner == null) {
+          owner = o;
+        } else if (!owner.equals(o)) {
+          mixed = true;
+        }
+      }
     }
-    return owners.iterator().next();
+    if (owner == null || mixed) {
+      throw new IllegalArgumentException("a part must hold one owner's entries, found " + SpecOwners.of(p));
+    }
+    return owner;
   }
 
   /** Same length and the very same objects, in order: how unchanged parts are recognised without a deep compare. */
