@@ -1,5 +1,6 @@
 package io.lvs.agent.runtime;
 
+import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,7 +10,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -57,11 +57,7 @@ public record SliceUnion(List<NodeSlice> slices, LvsNodeStateSpec spec, Map<Stri
   /** The owners (VirtualService keys) with entries in one slice's spec, as the translator names them. */
   static Set<String> ownersOf(LvsNodeStateSpec spec) {
     Set<String> out = new TreeSet<>();
-    orEmpty(spec.services()).stream().filter(Objects::nonNull).forEach(e -> out.add(NodeStateTranslator.owner(e.owner())));
-    orEmpty(spec.addresses()).stream().filter(Objects::nonNull).forEach(e -> out.add(NodeStateTranslator.owner(e.owner())));
-    orEmpty(spec.links()).stream().filter(Objects::nonNull).forEach(e -> out.add(NodeStateTranslator.owner(e.owner())));
-    orEmpty(spec.sysctls()).stream().filter(Objects::nonNull).forEach(e -> out.add(NodeStateTranslator.owner(e.owner())));
-    orEmpty(spec.snat()).stream().filter(Objects::nonNull).forEach(e -> out.add(NodeStateTranslator.owner(e.owner())));
+    SpecOwners.forEach(spec, o -> out.add(NodeStateTranslator.owner(o)));
     return Collections.unmodifiableSet(out);
   }
 

@@ -2,6 +2,7 @@ package io.lvs.operator.apply;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.lvs.api.slices.NodeSlices;
+import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.RealServerPool;
@@ -11,11 +12,10 @@ import io.lvs.operator.diff.NodeStateDiff;
 import io.lvs.operator.diff.OwnerChanges;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.NodeSlicer;
-import io.lvs.operator.resolve.Member;
 import io.lvs.operator.plan.NodeStatePlanner;
-import io.lvs.operator.plan.SpecOwners;
 import io.lvs.operator.plan.NodeView;
 import io.lvs.operator.plan.ServiceInput;
+import io.lvs.operator.resolve.Member;
 import io.lvs.operator.validate.SpecValidation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -343,12 +343,16 @@ public final class NodeStateSync implements AutoCloseable {
     Map<String, LvsNodeStateSpec> desired = slices(plan, objects);
     Map<String, LvsNodeStateSpec> existing = new HashMap<>();
     Set<String> deletable = new HashSet<>();
-    objects.forEach((name, o) -> {
-      existing.put(name, o.getSpec());
-      if (surplus(name, o, nodeNames)) {
+    boolean awaitingConfirmation = false;
+    for (Map.Entry<String, LvsNodeState> e : objects.entrySet()) {
+      String name = e.getKey();
+      existing.put(name, e.getValue().getSpec());
+      if (surplus(name, e.getValue(), nodeNames)) {
         deletable.add(name);
+      } else if (!desired.containsKey(name) && extraSlice(name, e.getValue())) {
+        awaitingConfirmation = true; // an extra slice of a live node holds nothing in the plan, not yet removable
       }
-    });
+    }
     // Slices already found equal, with the same planned and cached objects since: no deep compare.
     Map<String, LvsNodeStateSpec> allDesired = desired;
     desired = new HashMap<>(desired);
@@ -361,7 +365,7 @@ public final class NodeStateSync implements AutoCloseable {
     }
     List<NodeStateChange> changes = new ArrayList<>(NodeStateDiff.diff(desired, existing, deletable));
     changes.addAll(relabels(objects, allDesired, changes));
-    if (awaitsConfirmation(objects, allDesired, deletable, nodeNames)) {
+    if (awaitingConfirmation) {
       // an extra slice is (being) emptied: look again once its agent may have confirmed, to remove it
       executor.schedule(this::requestRun, SURPLUS_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -483,7 +487,6 @@ public final class NodeStateSync implements AutoCloseable {
     return out;
   }
 
-
   /** The owners in a slice's spec, remembered per spec object (a slice object changes only when written). */
   private Set<String> ownersOf(LvsNodeStateSpec spec, Map<LvsNodeStateSpec, Set<String>> now) {
     if (spec == null) {
@@ -518,7 +521,7 @@ public final class NodeStateSync implements AutoCloseable {
     if (!liveNodes.contains(node)) {
       return true;
     }
-    if (name.equals(NodeSlices.name(node, 0)) || o.getStatus() == null || o.getStatus().observedGeneration() == null) {
+    if (!extraSlice(name, o) || o.getStatus() == null || o.getStatus().observedGeneration() == null) {
       return false;
     }
     Long generation = o.getMetadata().getGeneration();
@@ -549,17 +552,9 @@ public final class NodeStateSync implements AutoCloseable {
     return out;
   }
 
-  /** An extra slice of a live node that holds nothing in the plan and is not yet removable. */
-  private static boolean awaitsConfirmation(Map<String, LvsNodeState> objects, Map<String, LvsNodeStateSpec> desired,
-      Set<String> deletable, Set<String> liveNodes) {
-    for (Map.Entry<String, LvsNodeState> e : objects.entrySet()) {
-      String node = NodeSlices.nodeOf(e.getValue());
-      if (!desired.containsKey(e.getKey()) && !deletable.contains(e.getKey()) && liveNodes.contains(node)
-          && !e.getKey().equals(NodeSlices.name(node, 0))) {
-        return true;
-      }
-    }
-    return false;
+  /** Not the slice named after its node (which stays while the node does). */
+  private static boolean extraSlice(String name, LvsNodeState o) {
+    return !name.equals(NodeSlices.name(NodeSlices.nodeOf(o), 0));
   }
 
   /**

@@ -28,7 +28,7 @@ import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.ServiceInput;
-import io.lvs.operator.plan.SpecOwners;
+import io.lvs.api.slices.SpecOwners;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.status.Conditions;

@@ -1,6 +1,7 @@
 package io.lvs.operator.plan;
 
 import io.lvs.api.slices.NodeSlices;
+import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeIpvsService;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -141,36 +141,11 @@ public final class NodeSlicer {
 
   /** The owner of a part (all its entries have the same one). */
   static String owner(LvsNodeStateSpec p) {
-    String owner = null;
-    boolean mixed = false;
-    for (List<?> l : java.util.Arrays.<List<?>>asList(p.services(), p.addresses(), p.links(), p.sysctls(), p.snat())) {
-      if (l == null) {
-        continue;
-      }
-      for (Object e : l) {
-        String o;
-        if (e instanceof NodeIpvsService x) {
-          o = x.owner();
-        } else if (e instanceof NodeAddress x) {
-          o = x.owner();
-        } else if (e instanceof NodeLink x) {
-          o = x.owner();
-        } else if (e instanceof NodeSysctl x) {
-          o = x.owner();
-        } else {
-          o = ((NodeSnat) e).owner();
-        }
-        if (owner == null) {
-          owner = o;
-        } else if (!owner.equals(o)) {
-          mixed = true;
-        }
-      }
+    Set<String> owners = SpecOwners.of(p);
+    if (owners.size() != 1) {
+      throw new IllegalArgumentException("a part must hold one owner's entries, found " + owners);
     }
-    if (owner == null || mixed) {
-      throw new IllegalArgumentException("a part must hold one owner's entries, found " + SpecOwners.of(p));
-    }
-    return owner;
+    return owners.iterator().next();
   }
 
   /** Same length and the very same objects, in order: how unchanged parts are recognised without a deep compare. */
@@ -207,37 +182,6 @@ public final class NodeSlicer {
   private static <T> void addAll(List<T> to, List<T> from) {
     if (from != null) {
       to.addAll(from);
-    }
-  }
-
-  /** A whole node spec cut into per-owner parts, in owner order (for callers that have no parts). */
-  public static List<LvsNodeStateSpec> parts(LvsNodeStateSpec spec) {
-    if (spec == null) {
-      return List.of();
-    }
-    Map<String, PartLists> byOwner = new TreeMap<>();
-    each(spec.services(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).services().add(s));
-    each(spec.addresses(), a -> byOwner.computeIfAbsent(a.owner(), k -> new PartLists()).addresses().add(a));
-    each(spec.links(), l -> byOwner.computeIfAbsent(l.owner(), k -> new PartLists()).links().add(l));
-    each(spec.sysctls(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).sysctls().add(s));
-    each(spec.snat(), s -> byOwner.computeIfAbsent(s.owner(), k -> new PartLists()).snat().add(s));
-    List<LvsNodeStateSpec> out = new ArrayList<>();
-    byOwner.values().forEach(l -> out.add(new LvsNodeStateSpec(spec.nodeName(), List.copyOf(l.services()),
-        List.copyOf(l.addresses()), List.copyOf(l.links()), List.copyOf(l.sysctls()), List.copyOf(l.snat()))));
-    return out;
-  }
-
-  private record PartLists(
-      List<NodeIpvsService> services, List<NodeAddress> addresses, List<NodeLink> links, List<NodeSysctl> sysctls,
-      List<NodeSnat> snat) {
-    PartLists() {
-      this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    }
-  }
-
-  private static <T> void each(List<T> l, Consumer<T> f) {
-    if (l != null) {
-      l.forEach(f);
     }
   }
 }

@@ -20,7 +20,7 @@ import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import io.lvs.api.v1alpha1.StaticMember;
 import io.lvs.api.v1alpha1.VirtualService;
-import io.lvs.operator.plan.SpecOwners;
+import io.lvs.api.slices.SpecOwners;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

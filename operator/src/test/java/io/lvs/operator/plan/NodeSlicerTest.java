@@ -3,6 +3,7 @@ package io.lvs.operator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
@@ -36,6 +37,12 @@ class NodeSlicerTest {
     return new LvsNodeStateSpec(node, services, addresses, List.of(), sysctls, List.of());
   }
 
+  /** The same node state as one part per owner, in owner order, as the planner hands it over. */
+  private static List<LvsNodeStateSpec> parts(String node, Map<Integer, Integer> ownersAndDests) {
+    return new java.util.TreeMap<>(ownersAndDests).entrySet().stream()
+        .map(e -> spec(node, Map.of(e.getKey(), e.getValue()))).toList();
+  }
+
   private static Map<Integer, Integer> owners(int count, int dests) {
     Map<Integer, Integer> m = new HashMap<>();
     for (int i = 0; i < count; i++) {
@@ -52,7 +59,7 @@ class NodeSlicerTest {
 
   @Test
   void aSmallNodeIsOneSliceNamedAfterIt() {
-    var s = new NodeSlicer(256).slice("w1", NodeSlicer.parts(spec("w1", owners(3, 2))), Map.of(), n -> false);
+    var s = new NodeSlicer(256).slice("w1", parts("w1", owners(3, 2)), Map.of(), n -> false);
     assertThat(s.slices()).containsOnlyKeys("w1");
     assertThat(NodeSlicer.build("w1", s.slices().get("w1"))).isEqualTo(spec("w1", owners(3, 2)));
     assertThat(s.sliceOfOwner()).containsOnlyKeys("ns/vs00", "ns/vs01", "ns/vs02").containsValue("w1");
@@ -61,13 +68,13 @@ class NodeSlicerTest {
   @Test
   void ownersArePackedUpToTheLimitAndNeverSplit() {
     // each owner costs 5 + 3 = 8; limit 20 -> two owners per slice
-    var s = new NodeSlicer(20).slice("w1", NodeSlicer.parts(spec("w1", owners(5, 5))), Map.of(), n -> false);
+    var s = new NodeSlicer(20).slice("w1", parts("w1", owners(5, 5)), Map.of(), n -> false);
     assertThat(s.slices()).containsOnlyKeys("w1", "w1.1", "w1.2");
     assertThat(ownersPerSlice(s)).containsEntry("w1", Set.of("ns/vs00", "ns/vs01"))
         .containsEntry("w1.1", Set.of("ns/vs02", "ns/vs03")).containsEntry("w1.2", Set.of("ns/vs04"));
     s.slices().values().forEach(parts -> parts.forEach(p -> assertThat(p.nodeName()).isEqualTo("w1")));
     // an owner bigger than the limit gets a slice of its own rather than being cut
-    var big = new NodeSlicer(4).slice("w1", NodeSlicer.parts(spec("w1", Map.of(0, 10, 1, 10))), Map.of(), n -> false);
+    var big = new NodeSlicer(4).slice("w1", parts("w1", Map.of(0, 10, 1, 10)), Map.of(), n -> false);
     assertThat(ownersPerSlice(big)).containsEntry("w1", Set.of("ns/vs00")).containsEntry("w1.1", Set.of("ns/vs01"));
   }
 
@@ -77,11 +84,11 @@ class NodeSlicerTest {
     // today: vs03 alone in w1, vs00 + vs01 in w1.1 (an order the slicer would not choose itself)
     Map<String, Set<String>> existing = Map.of("w1", Set.of("ns/vs03"), "w1.1", Set.of("ns/vs00", "ns/vs01"));
     Map<Integer, Integer> want = new HashMap<>(Map.of(0, 5, 1, 30, 3, 5, 4, 5)); // vs01 grew past the limit; vs04 new; vs02 absent
-    var s = slicer.slice("w1", NodeSlicer.parts(spec("w1", want)), existing, n -> false);
+    var s = slicer.slice("w1", parts("w1", want), existing, n -> false);
     assertThat(ownersPerSlice(s)).containsEntry("w1", Set.of("ns/vs03", "ns/vs04"))
         .containsEntry("w1.1", Set.of("ns/vs00", "ns/vs01")).hasSize(2);
     // a slice left with nothing is still returned, empty (the diff empties or removes it)
-    var emptied = slicer.slice("w1", NodeSlicer.parts(spec("w1", Map.of(3, 5))), existing, n -> false);
+    var emptied = slicer.slice("w1", parts("w1", Map.of(3, 5)), existing, n -> false);
     assertThat(emptied.slices().get("w1.1")).isEmpty();
     assertThat(emptied.sliceOfOwner()).containsOnly(Map.entry("ns/vs03", "w1"));
   }
@@ -89,23 +96,23 @@ class NodeSlicerTest {
   @Test
   void newSlicesAvoidNamesInUseAndTheResultIsStable() {
     NodeSlicer slicer = new NodeSlicer(8);
-    var s = slicer.slice("w1", NodeSlicer.parts(spec("w1", owners(3, 5))), Map.of(), n -> n.equals("w1.1"));
+    var s = slicer.slice("w1", parts("w1", owners(3, 5)), Map.of(), n -> n.equals("w1.1"));
     assertThat(s.slices()).containsOnlyKeys("w1", "w1.2", "w1.3");
-    var again = slicer.slice("w1", NodeSlicer.parts(spec("w1", owners(3, 5))), Map.of(), n -> n.equals("w1.1"));
+    var again = slicer.slice("w1", parts("w1", owners(3, 5)), Map.of(), n -> n.equals("w1.1"));
     assertThat(again).isEqualTo(s);
     // slices sort by index, not as strings: w1.10 comes after w1.9
     Map<String, Set<String>> existing = new HashMap<>();
     for (int i = 1; i <= 10; i++) {
       existing.put("w1." + i, Set.of());
     }
-    var order = slicer.slice("w1", NodeSlicer.parts(spec("w1", owners(1, 1))), existing, n -> false);
+    var order = slicer.slice("w1", parts("w1", owners(1, 1)), existing, n -> false);
     assertThat(order.slices().keySet()).startsWith("w1.1", "w1.2").endsWith("w1.10");
     assertThat(order.sliceOfOwner()).containsEntry("ns/vs00", "w1.1");
   }
 
   @Test
   void partsHoldOneOwnerEach() {
-    List<LvsNodeStateSpec> parts = NodeSlicer.parts(spec("w1", owners(3, 2)));
+    List<LvsNodeStateSpec> parts = parts("w1", owners(3, 2));
     assertThat(parts).hasSize(3).allSatisfy(p -> assertThat(SpecOwners.of(p)).hasSize(1));
     assertThat(NodeSlicer.build("w1", parts)).isEqualTo(spec("w1", owners(3, 2)));
     assertThatThrownBy(() -> new NodeSlicer(8).slice("w1", List.of(spec("w1", owners(2, 1))), Map.of(), n -> false))
