@@ -64,10 +64,10 @@ public final class NodeStatePlanner {
   private Map<String, TreeMap<String, LvsNodeStateSpec>> nodeParts = new HashMap<>();
   private Map<String, Merged> nodeMerged = new HashMap<>();
 
-  /** The nodes of the previous plan: while they are equal, an unchanged input has unchanged member nodes. */
-  private Map<String, NodeView> previousNodeViews = Map.of();
-
-  /** What the previous plan decided across VirtualServices, and from what. */
+  /**
+   * What the previous plan decided across VirtualServices, and from what; while its nodes are
+   * equal to this plan's, an unchanged input also has unchanged member nodes.
+   */
   private Global previousGlobal;
 
   /**
@@ -87,7 +87,6 @@ public final class NodeStatePlanner {
       previous = new HashMap<>();
       nodeParts = new HashMap<>();
       nodeMerged = new HashMap<>();
-      previousNodeViews = Map.of();
       previousGlobal = null;
       throw e;
     }
@@ -97,8 +96,8 @@ public final class NodeStatePlanner {
       List<ServiceInput> services, Collection<NodeView> nodes, Map<String, String> leaseHolders) {
     Map<String, NodeView> byName =
         nodes.stream().collect(Collectors.toMap(NodeView::name, Function.identity(), (a, b) -> a, TreeMap::new));
-    boolean sameNodes = byName.equals(previousNodeViews);
-    Global g = sameNodes && previousGlobal != null && previousGlobal.leases().equals(leaseHolders)
+    boolean sameNodes = previousGlobal != null && byName.equals(previousGlobal.nodes());
+    Global g = sameNodes && previousGlobal.leases().equals(leaseHolders)
         && sameShapes(previousGlobal.inputs(), services)
         ? previousGlobal
         : global(services, byName, leaseHolders);
@@ -151,7 +150,6 @@ public final class NodeStatePlanner {
       }
     }
     previous = memo; // only what this plan used: the memo cannot grow without bound
-    previousNodeViews = byName;
     g.losers().forEach((k, msg) -> outcomes.put(k, new ClusterPlan.Outcome(msg, List.of(), null, Set.of())));
     for (String n : affected) {
       TreeMap<String, LvsNodeStateSpec> parts = nodeParts.get(n);
