@@ -48,6 +48,8 @@ import java.util.stream.Collectors;
 public final class NodeStatePlanner {
   static final String DEFAULT_SCHEDULER = "wlc";
   static final String DEFAULT_TUNNEL = "ipip";
+  /** The agent's word for IP_VS_SVC_F_ONEPACKET (ipvsadm -o). */
+  static final String ONE_PACKET = "one-packet";
 
   /**
    * Fragments of the previous plan by everything they depend on. A memo, not state: the output is
@@ -420,10 +422,7 @@ public final class NodeStatePlanner {
   private static List<NodeIpvsService> ipvsServices(ServiceInput s, List<Member> members, AddressFamily family) {
     VirtualServiceSpec spec = s.spec();
     String scheduler = spec.scheduler() == null ? DEFAULT_SCHEDULER : spec.scheduler().name();
-    List<String> flags =
-        spec.schedulerFlags() == null
-            ? null
-            : spec.schedulerFlags().stream().map(NodeStatePlanner::flag).sorted().toList();
+    List<String> flags = flags(spec);
     Integer timeout = spec.persistence() == null ? null : spec.persistence().timeoutSeconds();
     Integer netmask = spec.persistence() == null ? null : spec.persistence().netmaskPrefixLength();
     List<NodeIpvsService> out = new ArrayList<>();
@@ -464,6 +463,18 @@ public final class NodeStatePlanner {
       out.merge(m.address() + "#" + port, d, (a, b) -> Boolean.TRUE.equals(a.draining()) ? b : a);
     }
     return new ArrayList<>(out.values());
+  }
+
+  /** The service's flag words as the agent reads them (ipvsadm -b, plus -o one-packet); null when neither is set. */
+  static List<String> flags(VirtualServiceSpec spec) {
+    List<String> out = new ArrayList<>();
+    if (spec.schedulerFlags() != null) {
+      spec.schedulerFlags().forEach(f -> out.add(flag(f)));
+    }
+    if (Boolean.TRUE.equals(spec.onePacket())) {
+      out.add(ONE_PACKET);
+    }
+    return spec.schedulerFlags() == null && out.isEmpty() ? null : out.stream().sorted().toList();
   }
 
   private static String flag(SchedulerFlag f) {

@@ -142,6 +142,26 @@ class NodeStatePlannerTest {
   }
 
   @Test
+  void onePacketReachesTheNodeStateAsTheOnePacketFlagBesideTheSchedulerFlags() {
+    VirtualServiceSpec base = vs("10.0.0.104", 53, Forwarding.NAT, "p");
+    List<ServicePort> udp = List.of(new ServicePort(null, 53, Protocol.UDP, null));
+    VirtualServiceSpec ops = new VirtualServiceSpec(base.vip(), udp, null, null, base.forwarding(),
+        io.lvs.api.v1alpha1.Scheduler.sh, List.of(io.lvs.api.v1alpha1.SchedulerFlag.SH_PORT), null, true,
+        base.realServerPoolRef(), base.directors(), null);
+    VirtualServiceSpec off = new VirtualServiceSpec(base.vip(), udp, null, null, base.forwarding(), base.scheduler(),
+        null, null, false, base.realServerPoolRef(), base.directors(), null);
+    var plan = planner.plan(List.of(input("ns/dns", ops, 1, List.of(member("10.1.0.1", 53, "w1"))),
+        input("ns/off", withVip(off, "10.0.0.105"), 2, List.of(member("10.1.0.1", 53, "w1")))), nodes, Map.of());
+    assertThat(plan.nodes().get("d1").services()).extracting(NodeIpvsService::owner, NodeIpvsService::flags)
+        .containsExactly(tuple("ns/dns", List.of("one-packet", "sh-port")), tuple("ns/off", null));
+  }
+
+  private static VirtualServiceSpec withVip(VirtualServiceSpec s, String vip) {
+    return new VirtualServiceSpec(vip, s.ports(), s.fwmark(), s.family(), s.forwarding(), s.scheduler(),
+        s.schedulerFlags(), s.persistence(), s.onePacket(), s.realServerPoolRef(), s.directors(), s.tunnelType());
+  }
+
+  @Test
   void fullNatDirectorsAddSnatToTheirOwnAddressAndConntrack() {
     var plan = planner.plan(
         List.of(input("ns/fn", vs("10.0.0.103", 443, Forwarding.FullNAT, "p"), 1,
