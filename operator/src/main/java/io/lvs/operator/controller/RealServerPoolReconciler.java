@@ -154,10 +154,7 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(pool);
     DrainState previous = drains.computeIfAbsent(id, k -> seed(pool, now));
-    Duration grace =
-        spec.drain() == null || spec.drain().gracePeriodSeconds() == null
-            ? Drainer.DEFAULT_GRACE
-            : Duration.ofSeconds(spec.drain().gracePeriodSeconds());
+    Duration grace = Drainer.grace(spec);
     Drainer.Result result = drainer.step(resolved.members(), previous, now, grace);
     drains.put(id, result.state());
     board.publish(pool, result.members()); // the planner's input, before (not after) the status round trip

@@ -1,5 +1,6 @@
 package io.lvs.operator.resolve;
 
+import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,13 @@ import java.util.Optional;
 public final class Drainer {
   /** Default drain.gracePeriodSeconds. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
+
+  /** The pool's drain.gracePeriodSeconds, or the default. */
+  public static Duration grace(RealServerPoolSpec spec) {
+    return spec.drain() == null || spec.drain().gracePeriodSeconds() == null
+        ? DEFAULT_GRACE
+        : Duration.ofSeconds(spec.drain().gracePeriodSeconds());
+  }
 
   /** The members to program (serving and draining, sorted), the next state, and when to look again. */
   public record Result(List<Member> members, DrainState state, Optional<Instant> nextExpiry) {}
