@@ -12,12 +12,14 @@ import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.model.Stats;
 import io.lvs.agent.runtime.health.Health;
+import io.lvs.agent.runtime.health.MemberHealth;
 import io.lvs.agent.runtime.health.MemberKey;
 import io.lvs.api.v1alpha1.DestinationReport;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.OwnerReport;
 import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +73,7 @@ public final class StatusBuilder {
       if (o.failure() != null) {
         all.add(o.failure());
       }
-      services.add(serviceReport(d, observed.get(d.key()), all, o.health()));
+      services.add(serviceReport(d, observed.get(d.key()), all, o.health(), o.healthDetails()));
     }
     o.health().forEach((m, h) -> {
       DesiredService d = o.applied().services().get(m.service());
@@ -134,7 +136,8 @@ public final class StatusBuilder {
   }
 
   private static ServiceReport serviceReport(
-      DesiredService d, ObservedService seen, List<String> errors, Map<MemberKey, Health> health) {
+      DesiredService d, ObservedService seen, List<String> errors, Map<MemberKey, Health> health,
+      Map<MemberKey, MemberHealth> details) {
     List<DestinationReport> dests = new ArrayList<>();
     Map<DestinationKey, ObservedDestination> inKernel = new HashMap<>();
     if (seen != null) {
@@ -143,12 +146,14 @@ public final class StatusBuilder {
     // wanted destinations first (in spec order), then owned leftovers still draining in the kernel
     TreeSet<String> listed = new TreeSet<>();
     for (DestinationKey k : d.destinations().keySet()) {
-      dests.add(destinationReport(k, inKernel.get(k), health.get(new MemberKey(d.key(), k))));
+      MemberKey m = new MemberKey(d.key(), k);
+      dests.add(destinationReport(k, inKernel.get(k), health.get(m), details.get(m)));
       listed.add(k.toString());
     }
     inKernel.forEach((k, od) -> {
       if (!listed.contains(k.toString())) {
-        dests.add(destinationReport(k, od, health.get(new MemberKey(d.key(), k))));
+        MemberKey m = new MemberKey(d.key(), k);
+        dests.add(destinationReport(k, od, health.get(m), details.get(m)));
       }
     });
     Stats s = seen == null ? null : seen.stats();
@@ -158,14 +163,20 @@ public final class StatusBuilder {
         s == null ? null : s.inBytes(), s == null ? null : s.outBytes());
   }
 
-  private static DestinationReport destinationReport(DestinationKey k, ObservedDestination od, Health h) {
+  private static DestinationReport destinationReport(
+      DestinationKey k, ObservedDestination od, Health h, MemberHealth detail) {
     String health = h == null ? null : h.name();
+    // the details come from the same checker a moment later: report them only when they agree
+    boolean same = detail != null && detail.health() == h;
+    String since = same ? detail.since().truncatedTo(ChronoUnit.SECONDS).toString() : null;
+    String error = same ? detail.lastError() : null;
     if (od == null) {
-      return new DestinationReport(k.address().getHostAddress(), k.port(), null, health, null, null, null, null, null, null, null);
+      return new DestinationReport(k.address().getHostAddress(), k.port(), null, health, null, null, null, null, null,
+          null, null, since, error);
     }
     Stats s = od.stats() == null ? Stats.ZERO : od.stats();
     return new DestinationReport(k.address().getHostAddress(), k.port(), od.destination().weight(), health,
         od.activeConnections(), od.inactiveConnections(), s.connections(), s.inPackets(), s.outPackets(),
-        s.inBytes(), s.outBytes());
+        s.inBytes(), s.outBytes(), since, error);
   }
 }

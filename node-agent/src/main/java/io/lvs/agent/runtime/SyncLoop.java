@@ -135,6 +135,7 @@ public final class SyncLoop implements AutoCloseable {
         translator.translate(slices.spec(), slices::path, NodeStateTranslator.AddressHolders.lazy(rtnl::addresses));
     health.update(translation.healthTargets());
     var healthNow = health.snapshot();
+    var healthDetails = health.details();
     DesiredState desired = HealthOverlay.apply(translation.desired(), health.down());
     ApplyReport report = null;
     String failure = null;
@@ -150,7 +151,8 @@ public final class SyncLoop implements AutoCloseable {
       metrics.netlinkError(report == null ? "apply" : "dump");
       LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
-    SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors);
+    SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors,
+        healthDetails);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     metrics.syncDone(took, failure == null && report != null && report.fullySucceeded());
     metrics.unhealthyMembers(health.down().size());

@@ -4,6 +4,7 @@ import io.lvs.agent.apply.ApplyReport;
 import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.runtime.health.Health;
+import io.lvs.agent.runtime.health.MemberHealth;
 import io.lvs.agent.runtime.health.MemberKey;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * with each slice's generation and owners), the translation, the desired state as applied (health
  * overlay included), the applier's report (null when the sync failed before applying), a
  * whole-sync failure (null when it got through), the IPVS services read back afterwards, the
- * health of probed members, and SNAT problems by owner.
+ * health of probed members, SNAT problems by owner, and the probed members' health details.
  */
 public record SyncOutcome(
     SliceUnion slices,
@@ -24,11 +25,20 @@ public record SyncOutcome(
     String failure,
     List<ObservedService> observed,
     Map<MemberKey, Health> health,
-    Map<String, List<String>> snatErrors) {
+    Map<String, List<String>> snatErrors,
+    Map<MemberKey, MemberHealth> healthDetails) {
   public SyncOutcome {
     Objects.requireNonNull(slices, "slices");
     observed = List.copyOf(observed);
     health = Map.copyOf(health);
     snatErrors = Map.copyOf(snatErrors);
+    healthDetails = Map.copyOf(healthDetails);
+  }
+
+  /** Without health details (since when, last error): status then reports the verdicts only. */
+  public SyncOutcome(SliceUnion slices, Translation translation, DesiredState applied, ApplyReport report,
+      String failure, List<ObservedService> observed, Map<MemberKey, Health> health,
+      Map<String, List<String>> snatErrors) {
+    this(slices, translation, applied, report, failure, observed, health, snatErrors, Map.of());
   }
 }

@@ -147,16 +147,21 @@ class StatusBuilderTest {
     MemberKey m = new MemberKey(web, new DestinationKey(ip("198.18.0.12"), 80));
     var desired = HealthOverlay.apply(translation.desired(), java.util.Set.of(m));
     List<ObservedService> kernel = desired.services().values().stream().map(this::observed).toList();
+    MemberKey ok = new MemberKey(web, new DestinationKey(ip("198.18.0.11"), 80));
+    java.time.Instant failing = java.time.Instant.parse("2026-11-25T09:58:30.250Z");
     SyncOutcome o = new SyncOutcome(one(7), translation, desired, clean(), null, kernel,
-        Map.of(m, Health.Unhealthy, new MemberKey(web, new DestinationKey(ip("198.18.0.11"), 80)), Health.Healthy),
-        Map.of());
+        Map.of(m, Health.Unhealthy, ok, Health.Healthy), Map.of(),
+        Map.of(m, new io.lvs.agent.runtime.health.MemberHealth(Health.Unhealthy, failing, "connect refused"),
+            ok, new io.lvs.agent.runtime.health.MemberHealth(Health.Healthy, failing.minusSeconds(600), null)));
     LvsNodeStateStatus s = build(o, null, T0);
 
     ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
     assertThat(w.programmed()).isTrue();
-    assertThat(w.destinations()).extracting(d -> d.address(), d -> d.weight(), d -> d.health())
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("198.18.0.11", 1, "Healthy"),
-            org.assertj.core.groups.Tuple.tuple("198.18.0.12", 0, "Unhealthy"));
+    assertThat(w.destinations()).extracting(d -> d.address(), d -> d.weight(), d -> d.health(), d -> d.healthSince(),
+            d -> d.healthError())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("198.18.0.11", 1, "Healthy", "2026-11-25T09:48:30Z", null),
+            org.assertj.core.groups.Tuple.tuple("198.18.0.12", 0, "Unhealthy", "2026-11-25T09:58:30Z", "connect refused"));
     assertThat(cond(s, "Degraded").getReason()).isEqualTo("MembersUnhealthy");
     assertThat(cond(s, "Programmed").getStatus()).isEqualTo("True");
   }

@@ -1,5 +1,7 @@
 package io.lvs.agent.runtime.health;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -24,12 +26,19 @@ public final class HealthChecker implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final Probe probe;
   private final Runnable onChange;
+  private final Clock clock;
   private final Map<MemberKey, Member> members = new HashMap<>();
 
   public HealthChecker(ScheduledExecutorService scheduler, Probe probe, Runnable onChange) {
+    this(scheduler, probe, onChange, Clock.systemUTC());
+  }
+
+  /** As above, with {@code clock} for when a member's health changed (status reports it). */
+  public HealthChecker(ScheduledExecutorService scheduler, Probe probe, Runnable onChange, Clock clock) {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.probe = Objects.requireNonNull(probe, "probe");
     this.onChange = Objects.requireNonNull(onChange, "onChange");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** Probes exactly these members from now on: new ones start, gone ones stop, changed ones restart (state kept). */
@@ -47,7 +56,8 @@ public final class HealthChecker implements AutoCloseable {
     targets.forEach((key, target) -> {
       Member m = members.get(key);
       if (m == null || !m.target.equals(target)) {
-        Member next = new Member(key, target, m == null ? Health.Healthy : m.health);
+        Member next = m == null ? new Member(key, target, Health.Healthy, clock.instant(), null)
+            : new Member(key, target, m.health, m.since, m.lastError);
         next.future = scheduler.scheduleWithFixedDelay(
             () -> next.probeOnce(), 0, target.interval().toMillis(), TimeUnit.MILLISECONDS);
         members.put(key, next);
@@ -59,6 +69,13 @@ public final class HealthChecker implements AutoCloseable {
   public synchronized Map<MemberKey, Health> snapshot() {
     Map<MemberKey, Health> out = new HashMap<>();
     members.forEach((k, m) -> out.put(k, m.health));
+    return out;
+  }
+
+  /** Every probed member's health, since when it holds, and its last failed probe's error. */
+  public synchronized Map<MemberKey, MemberHealth> details() {
+    Map<MemberKey, MemberHealth> out = new HashMap<>();
+    members.forEach((k, m) -> out.put(k, new MemberHealth(m.health, m.since, m.lastError)));
     return out;
   }
 
@@ -82,14 +99,18 @@ public final class HealthChecker implements AutoCloseable {
     final MemberKey key;
     final HealthTarget target;
     volatile Health health;
+    Instant since;
+    String lastError;
     int successes;
     int failures;
     ScheduledFuture<?> future;
 
-    Member(MemberKey key, HealthTarget target, Health health) {
+    Member(MemberKey key, HealthTarget target, Health health, Instant since, String lastError) {
       this.key = key;
       this.target = target;
       this.health = health;
+      this.since = since;
+      this.lastError = lastError;
     }
 
     void probeOnce() {
@@ -118,13 +139,16 @@ public final class HealthChecker implements AutoCloseable {
           successes++;
           if (health == Health.Unhealthy && successes >= target.rise()) {
             health = Health.Healthy;
+            since = clock.instant();
             return true;
           }
         } else {
           successes = 0;
           failures++;
+          lastError = failure;
           if (health == Health.Healthy && failures >= target.fall()) {
             health = Health.Unhealthy;
+            since = clock.instant();
             return true;
           }
         }

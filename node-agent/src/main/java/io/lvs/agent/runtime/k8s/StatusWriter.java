@@ -187,7 +187,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
             .map(r -> new ServiceReport(r.owner(), r.service(), r.programmed(), r.error(),
                 r.destinations() == null ? null : r.destinations().stream()
                     .map(d -> new DestinationReport(d.address(), d.port(), d.weight(), d.health(),
-                        null, null, null, null, null, null, null))
+                        null, null, null, null, null, null, null, d.healthSince(), d.healthError()))
                     .toList(),
                 null, null, null, null, null))
             .toList());

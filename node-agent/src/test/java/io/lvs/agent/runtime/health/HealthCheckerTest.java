@@ -182,4 +182,49 @@ class HealthCheckerTest {
     assertThat(probes.get()).isEqualTo(after);
     counting.close();
   }
+
+  @Test
+  void detailsSayWhenTheHealthLastChangedAndTheLastProbeError() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T10:00:00Z"));
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return now.get();
+      }
+    };
+    HealthChecker timed = new HealthChecker(scheduler, t -> {
+      String f = failure.get();
+      if (f != null) {
+        throw new IOException(f);
+      }
+    }, () -> { }, clock);
+    timed.update(Map.of(member, target(HealthCheckType.TCP, 1, "/", 1, 1)));
+    assertThat(timed.details()).containsEntry(member, new MemberHealth(Health.Healthy, now.get(), null));
+
+    now.set(java.time.Instant.parse("2026-01-01T10:05:00Z"));
+    failure.set("connect 127.0.0.1:1: Connection refused");
+    await().atMost(Duration.ofSeconds(2)).until(() -> timed.down().contains(member));
+    assertThat(timed.details()).containsEntry(member, new MemberHealth(Health.Unhealthy,
+        java.time.Instant.parse("2026-01-01T10:05:00Z"), "connect 127.0.0.1:1: Connection refused"));
+
+    now.set(java.time.Instant.parse("2026-01-01T10:07:00Z"));
+    failure.set(null);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !timed.down().contains(member));
+    // healthy since the rise; the last error stays for whoever asks what happened
+    assertThat(timed.details()).containsEntry(member, new MemberHealth(Health.Healthy,
+        java.time.Instant.parse("2026-01-01T10:07:00Z"), "connect 127.0.0.1:1: Connection refused"));
+    timed.close();
+  }
 }
