@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.lvs.operator.apply.EventRecorder;
+import io.lvs.operator.apply.MemberHealthBook;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.NodeStateWriter;
 import io.lvs.operator.apply.ProgrammingLedger;
@@ -46,6 +47,7 @@ public final class LvsOperator implements AutoCloseable {
     NodeStateWriter writer = new NodeStateWriter(client, metrics);
     ProgrammingLedger ledger = new ProgrammingLedger();
     ResolvedPools resolved = new ResolvedPools();
+    MemberHealthBook health = new MemberHealthBook();
     this.operator =
         new Operator(o -> {
           o.withKubernetesClient(client).withCloseClientOnStop(false)
@@ -68,9 +70,9 @@ public final class LvsOperator implements AutoCloseable {
               resolved.onChange(sync::requestRun);
               return sync;
             },
-            ledger, resolved, validation, events, clock, settings.goneNodeTimeout(), metrics);
+            ledger, resolved, health, validation, events, clock, settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
-    operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved), c -> namespaces(c, settings));
+    operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health), c -> namespaces(c, settings));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(

@@ -10,5 +10,7 @@ public record ResolvedRealServer(
     @JsonPropertyDescription("Real server port.") Integer port,
     @JsonPropertyDescription("Weight programmed into IPVS.") Integer weight,
     @JsonPropertyDescription("Node the real server runs on, if any.") String node,
-    @JsonPropertyDescription("Ready and healthy.") Boolean ready,
-    @JsonPropertyDescription("At weight 0, on its way out.") Boolean draining) {}
+    @JsonPropertyDescription("Ready, not draining, and not failing a director's health check.") Boolean ready,
+    @JsonPropertyDescription("At weight 0, on its way out.") Boolean draining,
+    @JsonPropertyDescription("Healthy or Unhealthy (failing on at least one director); absent without a health check.")
+        String health) {}

@@ -14,10 +14,12 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import io.lvs.api.v1alpha1.RealServerPoolStatus;
+import io.lvs.operator.apply.MemberHealthBook;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.resolve.DrainState;
@@ -56,6 +58,7 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private final Function<RealServerPoolSpec, List<String>> validation;
   private final Timer timer;
   private final ResolvedPools board;
+  private final MemberHealthBook health;
   private InformerEventSource<EndpointSlice, RealServerPool> slices;
   private InformerEventSource<Pod, RealServerPool> pods;
   private InformerEventSource<Node, RealServerPool> nodes;
@@ -63,9 +66,11 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private InformerEventSource<Service, RealServerPool> services;
 
   public RealServerPoolReconciler(
-      Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation, ResolvedPools resolved) {
+      Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation, ResolvedPools resolved,
+      MemberHealthBook health) {
     this.clock = clock;
     this.board = resolved;
+    this.health = health;
     this.validation = validation;
     this.timer = Timer.builder("lvs_operator_reconcile").tag("controller", "realserverpool").register(metrics);
   }
@@ -118,7 +123,13 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
                 s.getMetadata().getNamespace() + "/" + s.getMetadata().getName())))
             .build(),
         context);
-    return List.of(slices, pods, nodes, services);
+    // the directors' health checks, as the VirtualService controller reads them from the agents
+    SimpleInboundEventSource<RealServerPool> healthChanges = new SimpleInboundEventSource<>("member-health");
+    health.onChange(pool -> {
+      int slash = pool.indexOf('/');
+      healthChanges.propagateEvent(new ResourceID(pool.substring(slash + 1), pool.substring(0, slash)));
+    });
+    return List.of(slices, pods, nodes, services, healthChanges);
   }
 
   @Override
@@ -159,7 +170,8 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     drains.put(id, result.state());
     board.publish(pool, result.members()); // the planner's input, before (not after) the status round trip
     RealServerPoolStatus status =
-        PoolStatusBuilder.build(pool.getMetadata().getGeneration(), pool.getStatus(), result.members(), resolved.errors(), now);
+        PoolStatusBuilder.build(pool.getMetadata().getGeneration(), pool.getStatus(), result.members(), resolved.errors(),
+            health.of(ns + "/" + pool.getMetadata().getName()), now);
     UpdateControl<RealServerPool> control;
     if (status.equals(pool.getStatus())) {
       control = UpdateControl.noUpdate();

@@ -17,21 +17,25 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.slices.NodeSlices;
+import io.lvs.api.slices.SpecOwners;
+import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.apply.EventRecorder;
+import io.lvs.operator.apply.MemberHealthBook;
 import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.ServiceInput;
-import io.lvs.api.slices.SpecOwners;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
+import io.lvs.operator.resolve.MemberKey;
 import io.lvs.operator.status.Conditions;
+import io.lvs.operator.status.MemberHealthReports;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
 import io.lvs.operator.validate.SpecValidation;
@@ -61,6 +65,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final SyncFactory syncFactory;
   private final ProgrammingLedger ledger;
   private final ResolvedPools resolved;
+  private final MemberHealthBook health;
   private final SpecValidation validation;
   private final EventRecorder events;
   private final Clock clock;
@@ -77,11 +82,12 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   public VirtualServiceReconciler(
-      SyncFactory syncFactory, ProgrammingLedger ledger, ResolvedPools resolved, SpecValidation validation,
-      EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+      SyncFactory syncFactory, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
+      SpecValidation validation, EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
     this.syncFactory = syncFactory;
     this.ledger = ledger;
     this.resolved = resolved;
+    this.health = health;
     this.validation = validation;
     this.events = events;
     this.clock = clock;
@@ -142,6 +148,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     List<String> problems = validation.validate(vs.getSpec());
     VirtualServiceStatus status;
     if (!problems.isEmpty()) {
+      health.forget(key);
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(),
           new VirtualServiceStatusBuilder.Problem("InvalidSpec", String.join("; ", problems)), null, List.of(), null,
           clock.instant());
@@ -159,8 +166,11 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       }
       NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states,
           n -> ledger.since(sync.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
+      // only the directors' own slices report on the owner's services; real-server nodes add nothing
+      Map<MemberKey, List<DirectorHealth>> byMember = MemberHealthReports.of(key, vs.getSpec(), members, states);
+      health.publish(key, vs.getMetadata().getNamespace() + "/" + vs.getSpec().realServerPoolRef().name(), byMember);
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
-          clock.instant());
+          byMember, clock.instant());
       if (pool.isEmpty()) {
         status = poolMissing(status, vs);
       }
@@ -235,6 +245,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     sync.cachesReady();
     sync.requestRun(); // a VirtualService being deleted is planned out of every node
     String key = PlanInputs.key(vs);
+    health.forget(key);
     Set<String> live = nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     Set<String> waiting = new HashSet<>();
     Set<String> gone = new HashSet<>();

@@ -445,16 +445,10 @@ public final class NodeStatePlanner {
 
   private static List<NodeDestination> destinations(ServiceInput s, List<Member> members, ServicePort p) {
     Forwarding fwd = s.spec().forwarding();
-    boolean nat = fwd == Forwarding.NAT || fwd == Forwarding.FullNAT;
     String tunnel = fwd == Forwarding.Tunnel ? (s.spec().tunnelType() == null ? DEFAULT_TUNNEL : s.spec().tunnelType()) : null;
     Map<String, NodeDestination> out = new TreeMap<>();
     for (Member m : members) {
-      int port;
-      if (nat) {
-        port = p != null && p.targetPort() != null ? p.targetPort() : m.port();
-      } else {
-        port = p == null ? 0 : p.port(); // DR and Tunnel cannot rewrite the port
-      }
+      int port = destinationPort(s.spec(), p, m);
       NodeDestination d =
           new NodeDestination(
               m.address(), port, m.effectiveWeight(), fwd, tunnel, s.upperThreshold(), s.lowerThreshold(),
@@ -463,6 +457,19 @@ public final class NodeStatePlanner {
       out.merge(m.address() + "#" + port, d, (a, b) -> Boolean.TRUE.equals(a.draining()) ? b : a);
     }
     return new ArrayList<>(out.values());
+  }
+
+  /**
+   * The port IPVS sends a member's traffic to for one service port ({@code null}: a fwmark
+   * service): NAT and FullNAT rewrite to the targetPort, else the member's own port; DirectRouting
+   * and Tunnel cannot rewrite, so the service port (0 for fwmark: the packet's own).
+   */
+  public static int destinationPort(VirtualServiceSpec spec, ServicePort p, Member m) {
+    Forwarding fwd = spec.forwarding();
+    if (fwd == Forwarding.NAT || fwd == Forwarding.FullNAT) {
+      return p != null && p.targetPort() != null ? p.targetPort() : m.port();
+    }
+    return p == null ? 0 : p.port();
   }
 
   /** The service's flag words as the agent reads them (ipvsadm -b, plus -o one-packet); null when neither is set. */

@@ -1,13 +1,16 @@
 package io.lvs.operator.status;
 
+import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.NodeSummary;
 import io.lvs.api.v1alpha1.ResolvedRealServer;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.resolve.Member;
+import io.lvs.operator.resolve.MemberKey;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +33,23 @@ public final class VirtualServiceStatusBuilder {
       List<Member> members,
       NodeReports.Tally tally,
       Instant now) {
+    return build(spec, generation, previous, problem, outcome, members, tally, Map.of(), now);
+  }
+
+  /**
+   * With the directors' health checks per member ({@link MemberHealthReports}): a member failing
+   * on any director is not ready, and Degraded says MembersUnhealthy (Ready holds while others serve).
+   */
+  public static VirtualServiceStatus build(
+      VirtualServiceSpec spec,
+      long generation,
+      VirtualServiceStatus previous,
+      Problem problem,
+      ClusterPlan.Outcome outcome,
+      List<Member> members,
+      NodeReports.Tally tally,
+      Map<MemberKey, List<DirectorHealth>> health,
+      Instant now) {
     Conditions c = new Conditions(previous == null ? null : previous.conditions(), generation, now);
     String ports = ports(spec);
     if (problem != null) {
@@ -41,9 +61,15 @@ public final class VirtualServiceStatusBuilder {
     }
     List<ResolvedRealServer> rs =
         members.stream()
-            .map(m -> new ResolvedRealServer(m.address(), m.port(), m.effectiveWeight(), m.node(), m.ready(), m.draining() ? Boolean.TRUE : null))
+            .map(m -> {
+              String h = MemberHealthReports.overall(health.get(m.key()));
+              boolean failing = MemberHealthReports.UNHEALTHY.equals(h);
+              return new ResolvedRealServer(m.address(), m.port(), m.effectiveWeight(), m.node(), m.ready() && !failing,
+                  m.draining() ? Boolean.TRUE : null, h);
+            })
             .toList();
-    long ready = members.stream().filter(m -> m.ready() && !m.draining()).count();
+    long ready = rs.stream().filter(r -> r.ready() && r.draining() == null).count();
+    List<String> failing = MemberHealthReports.failing(health);
     String readyText = ready + "/" + members.size();
     if (outcome != null && outcome.conflict() != null) {
       c.set(Conditions.READY, false, "Conflict", outcome.conflict())
@@ -64,13 +90,15 @@ public final class VirtualServiceStatusBuilder {
         allProgrammed ? "AllNodesProgrammed" : directors.isEmpty() ? "NoDirectors" : "NodesPending",
         directors.isEmpty() ? "no ready node matches spec.directors.nodeSelector" : tally.summary());
     boolean degraded = !tally.errors().isEmpty();
-    c.set(
-        Conditions.DEGRADED,
-        degraded,
-        degraded ? "NodeError" : "NoErrors",
-        degraded
-            ? tally.errors().stream().map(e -> e.node() + ": " + e.message()).collect(Collectors.joining("; "))
-            : "no node reported an error");
+    if (degraded) {
+      c.set(Conditions.DEGRADED, true, "NodeError",
+          tally.errors().stream().map(e -> e.node() + ": " + e.message()).collect(Collectors.joining("; ")));
+    } else if (!failing.isEmpty()) {
+      c.set(Conditions.DEGRADED, true, "MembersUnhealthy",
+          "excluded by health checks (weight 0 on those directors): " + String.join("; ", failing));
+    } else {
+      c.set(Conditions.DEGRADED, false, "NoErrors", "no node reported an error");
+    }
     c.set(Conditions.CONFLICT, false, "NoConflict", "no other VirtualService claims these addresses");
     if (directors.isEmpty()) {
       c.set(Conditions.READY, false, "NoDirectors", "no ready node matches spec.directors.nodeSelector");

@@ -15,10 +15,16 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.lvs.api.v1alpha1.DestinationReport;
+import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.Drain;
 import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.HealthCheck;
+import io.lvs.api.v1alpha1.HealthCheckType;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.MemberStatus;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
@@ -29,7 +35,9 @@ import io.lvs.api.v1alpha1.OwnerReport;
 import io.lvs.api.v1alpha1.PodMembers;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
+import io.lvs.api.v1alpha1.ResolvedRealServer;
 import io.lvs.api.v1alpha1.ServiceMembers;
+import io.lvs.api.v1alpha1.ServiceReport;
 import io.lvs.api.v1alpha1.StaticMember;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.time.Duration;
@@ -122,6 +130,72 @@ class OperatorIT {
     });
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace("static").list().getItems())
         .extracting(Event::getReason).contains("Ready", "NodeError"));
+  }
+
+  @Test
+  void aMemberFailingADirectorsHealthCheckShowsInThePoolAndTheVirtualService() {
+    fx.namespace("health");
+    fx.node("h-d1", "192.168.8.1", true, Map.of("lvs/h-director", "true"));
+    fx.node("h-d2", "192.168.8.2", true, Map.of("lvs/h-director", "true"));
+    fx.pool("health", "web", new RealServerPoolSpec(null, null, null,
+        List.of(new StaticMember("192.0.2.51", 8080, null), new StaticMember("192.0.2.52", 8080, null)), null, null, null,
+        new HealthCheck(HealthCheckType.TCP, null, null, null, null, null, null, null), null));
+    fx.virtualService("health", "web", spec("10.0.8.100", 80, Forwarding.NAT, "web", "lvs/h-director"));
+    await().atMost(WAIT).until(() -> destinations("h-d1", "health/web").size() == 2
+        && destinations("h-d2", "health/web").size() == 2);
+
+    // the agents' reports as StatusBuilder writes them: d1's checks find .51 failing, d2's find all well
+    String since = "2026-01-01T10:05:00Z";
+    for (String d : List.of("h-d1", "h-d2")) {
+      boolean failing = d.equals("h-d1");
+      fx.agentWritesStatus(d, s -> new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null,
+          List.of(new OwnerReport("health/web", true, null)),
+          List.of(new ServiceReport("health/web", "TCP 10.0.8.100:80", true, null, List.of(
+              new DestinationReport("192.0.2.51", 8080, failing ? 0 : 1, failing ? "Unhealthy" : "Healthy", 0L, 0L, 0L,
+                  0L, 0L, 0L, 0L, since, failing ? "connect 192.0.2.51:8080: Connection refused" : null),
+              new DestinationReport("192.0.2.52", 8080, 1, "Healthy", 0L, 0L, 0L, 0L, 0L, 0L, 0L, since, null)),
+              0L, 0L, 0L, 0L, 0L))));
+    }
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      RealServerPool pool = client.resources(RealServerPool.class).inNamespace("health").withName("web").get();
+      MemberStatus m51 = pool.getStatus().members().stream().filter(m -> m.address().equals("192.0.2.51")).findFirst()
+          .orElseThrow();
+      assertThat(m51.health()).isEqualTo("Unhealthy");
+      assertThat(m51.directors()).containsExactly(
+          new DirectorHealth("h-d1", "Unhealthy", since, "connect 192.0.2.51:8080: Connection refused"),
+          new DirectorHealth("h-d2", "Healthy", since, null));
+      MemberStatus m52 = pool.getStatus().members().stream().filter(m -> m.address().equals("192.0.2.52")).findFirst()
+          .orElseThrow();
+      assertThat(m52.health()).isEqualTo("Healthy");
+
+      VirtualService vs = client.resources(VirtualService.class).inNamespace("health").withName("web").get();
+      assertThat(vs.getStatus().realServers()).extracting(ResolvedRealServer::address, ResolvedRealServer::ready,
+              ResolvedRealServer::health)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.51", false, "Unhealthy"),
+              org.assertj.core.groups.Tuple.tuple("192.0.2.52", true, "Healthy"));
+      assertThat(vs.getStatus().readyRealServers()).isEqualTo("1/2");
+      assertThat(conditionText("health", "web", "Degraded")).isEqualTo("True MembersUnhealthy: excluded by health"
+          + " checks (weight 0 on those directors): 192.0.2.51:8080 on h-d1 since " + since
+          + ": connect 192.0.2.51:8080: Connection refused");
+      assertThat(conditionText("health", "web", "Ready")).startsWith("True Ready: 1/2 real servers ready");
+    });
+
+    // d1's checks see it rise again: the pool and the VirtualService follow
+    fx.agentWritesStatus("h-d1", s -> new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null,
+        List.of(new OwnerReport("health/web", true, null)),
+        List.of(new ServiceReport("health/web", "TCP 10.0.8.100:80", true, null, List.of(
+            new DestinationReport("192.0.2.51", 8080, 1, "Healthy", 0L, 0L, 0L, 0L, 0L, 0L, 0L, "2026-01-01T10:07:00Z",
+                "connect 192.0.2.51:8080: Connection refused"),
+            new DestinationReport("192.0.2.52", 8080, 1, "Healthy", 0L, 0L, 0L, 0L, 0L, 0L, 0L, since, null)),
+            0L, 0L, 0L, 0L, 0L))));
+    await().atMost(WAIT).untilAsserted(() -> {
+      RealServerPool pool = client.resources(RealServerPool.class).inNamespace("health").withName("web").get();
+      assertThat(pool.getStatus().members()).extracting(MemberStatus::health).containsExactly("Healthy", "Healthy");
+      assertThat(conditionText("health", "web", "Degraded")).startsWith("False NoErrors");
+      assertThat(client.resources(VirtualService.class).inNamespace("health").withName("web").get().getStatus()
+          .readyRealServers()).isEqualTo("2/2");
+    });
   }
 
   @Test
