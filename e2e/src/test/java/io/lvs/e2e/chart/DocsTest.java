@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,6 +67,33 @@ class DocsTest {
             .anyMatch(n -> used.equals(n) || used.startsWith(n + "_"));
       } while (m.find());
     }));
+  }
+
+  @Test
+  void everyTestTheIpvsadmMappingNamesExists() throws IOException {
+    String doc = Files.readString(FILES.root().resolve("docs/seeds-to-resources.md"));
+    Map<String, String> tests = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(FILES.root())) {
+      for (Path p : s.filter(p -> p.toString().contains("/src/test/java/") && p.toString().endsWith(".java")).toList()) {
+        tests.put(p.getFileName().toString().replace(".java", ""), Files.readString(p));
+      }
+    }
+    Matcher m = Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|IT))(?:\\.([a-zA-Z0-9_]+))?`").matcher(doc);
+    int named = 0;
+    while (m.find()) {
+      named++;
+      assertThat(tests).as("docs/seeds-to-resources.md names test class %s", m.group(1)).containsKey(m.group(1));
+      if (m.group(2) != null) {
+        assertThat(tests.get(m.group(1))).as("%s has a test %s", m.group(1), m.group(2))
+            .containsPattern("void " + m.group(2) + "\\(");
+      }
+    }
+    assertThat(named).isGreaterThan(30);
+    for (String command : List.of("-A", "-a", "-e", "-d", "-D", "-C", "-S", "-R", "-L", "-l", "-Ln", "--stats", "--rate",
+        "--timeout", "-Lnc", "--persistent-conn", "--set", "-p", "-w", "-g", "-m", "-i", "-o", "arp_ignore",
+        "arp_announce", "ip_forward", "rp_filter", "dev lo", "keepalived")) {
+      assertThat(doc).as("docs/seeds-to-resources.md covers %s", command).contains(command);
+    }
   }
 
   private static Set<Path> sources() throws IOException {
