@@ -212,6 +212,16 @@ class FieldCoverageTest {
     });
   }
 
+  @Test
+  void onePacketReachesIpvsAsIpVsSvcFOnepacket() {
+    Case c = REACHES_THE_NODE.stream().filter(x -> x.field().endsWith("spec.onePacket")).findFirst().orElseThrow();
+    int onePacket = 0x0004; // IP_VS_SVC_F_ONEPACKET in linux/ip_vs.h
+    var without = run(c, false).translations().get("d1").desired().services().values();
+    var with = run(c, true).translations().get("d1").desired().services().values();
+    assertThat(without).singleElement().satisfies(s -> assertThat(s.service().flags() & onePacket).isZero());
+    assertThat(with).singleElement().satisfies(s -> assertThat(s.service().flags() & onePacket).isEqualTo(onePacket));
+  }
+
   /** Per node, the agent's translation of what the operator planned for it, and its IPVS requests. */
   private record Run(Map<String, Translation> translations, Map<String, NodeOutput> nodes) {}
 
