@@ -77,6 +77,16 @@ class MemberHealthReportsTest {
   }
 
   @Test
+  void anIpv6MemberIsMatchedWhateverFormTheAddressIsWrittenIn() {
+    VirtualServiceSpec v6 = vs("fd00::100", 80, Forwarding.NAT, "p");
+    List<Member> six = List.of(member("fd00::11", 8080, "w1"));
+    // the agent writes Java's uncompressed form, the pool the user's compressed one
+    var states = Map.of("d1", state("d1", "ns/web", dest("fd00:0:0:0:0:0:0:11", 8080, "Unhealthy", SINCE, "timeout")));
+    assertThat(MemberHealthReports.of("ns/web", v6, six, states))
+        .containsEntry(new MemberKey("fd00::11", 8080), List.of(new DirectorHealth("d1", "Unhealthy", SINCE, "timeout")));
+  }
+
+  @Test
   void aFailingMemberIsNotReadyAndDegradesTheVirtualServiceWhileOthersKeepItReady() {
     var outcome = new ClusterPlan.Outcome(null, List.of("d1"), "d1", Set.of("d1"));
     var tally = new NodeReports.Tally(1, 1, List.of());
