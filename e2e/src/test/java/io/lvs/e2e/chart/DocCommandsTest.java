@@ -2,6 +2,8 @@ package io.lvs.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every command the docs tell a user to run inside one of the images ({@code kubectl exec ... --
@@ -51,6 +55,35 @@ class DocCommandsTest {
       }
     }
     System.out.println("kubectl exec commands in the user-facing docs: " + found);
+    assertThat(problems).isEmpty();
+  }
+
+  @Test
+  void theRenderedInstallNotesPickTheNodesAgentPodAndExecNothing(@TempDir Path tmp) throws IOException {
+    // NOTES.txt is a template: check what `helm install` prints, not the source. helm template
+    // skips NOTES.txt (and helm-java's dry-run install wants a cluster), so a copy of the chart
+    // renders the same text into a ConfigMap
+    Path chart = tmp.resolve("chart");
+    try (Stream<Path> files = Files.walk(FILES.chart())) {
+      for (Path f : files.toList()) {
+        Path to = chart.resolve(FILES.chart().relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(f, to);
+        }
+      }
+    }
+    Files.writeString(chart.resolve("templates/_notes-copy.tpl"), "{{- define \"notes-copy\" -}}\n"
+        + Files.readString(chart.resolve("templates/NOTES.txt")) + "\n{{- end }}\n");
+    Files.writeString(chart.resolve("templates/notes-copy.yaml"), "apiVersion: v1\nkind: ConfigMap\n"
+        + "metadata:\n  name: notes-copy\ndata:\n  notes: {{ include \"notes-copy\" . | toJson }}\n");
+    RenderedChart rendered = ChartRenderer.parse(new Helm(chart).template().withName("lvs").withNamespace("lvs-system").call());
+    String notes = rendered.one(ConfigMap.class, "notes-copy").getData().get("notes");
+    assertThat(notes).contains("--field-selector spec.nodeName=<node>", "kubectl get lvsnodestates -l lvs.io/node=<node>",
+        "/api/v1/namespaces/lvs-system/pods/$pod:9720/proxy/metrics", "app.kubernetes.io/component=node-agent");
+    List<String> problems = new ArrayList<>();
+    execs("NOTES.txt as rendered", notes).forEach(e -> problems.addAll(problems(e)));
     assertThat(problems).isEmpty();
   }
 
