@@ -11,7 +11,7 @@ public record Directors(
     @JsonPropertyDescription("Labels a node must carry to be a director. Empty: no node qualifies.")
         Map<String, String> nodeSelector,
     @JsonPropertyDescription(
-            "Interface on which the active director holds the VIP (the seeds' eth0). Default: the"
+            "Interface on which the active director holds the VIP (e.g. eth0). Default: the"
                 + " interface that holds the node's InternalIP.")
         @Pattern("^[a-zA-Z0-9_.:-]{1,15}$")
         String vipInterface) {}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,9 +18,15 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** The operations docs keep up with the code: every condition reason, every metric. */
+/**
+ * The operations docs keep up with the code (every condition reason, every metric), and every
+ * user-facing doc stands alone: no internal jargon, no path outside this repository.
+ */
 class DocsTest {
   private static final ProjectFiles FILES = ProjectFiles.locate();
+  // "shared/" is the development machine's notes folder, not part of the repository; "seed lab",
+  // "the seeds" is what the project's authors called the hand-run LVS labs it started from
+  static final Pattern INTERNAL = Pattern.compile("shared/|(?i)\\bseed(?:s'?|[- ]labs?|[- ]notes?)?(?![\\w-])");
   // a reason literal right after the status argument of a condition, or in an Event/Problem
   private static final Pattern REASON = Pattern.compile(
       "(?:\\.set\\(\\s*Conditions\\.[A-Z_]+,[^\"]*?|condition\\(\\w+, \"(?:True|False)\", |Problem\\(|warning\\(\\w+, )"
@@ -94,6 +101,50 @@ class DocsTest {
         "arp_announce", "ip_forward", "rp_filter", "dev lo", "keepalived")) {
       assertThat(doc).as("docs/seeds-to-resources.md covers %s", command).contains(command);
     }
+  }
+
+  @Test
+  void theJargonPatternCatchesWhatItMeansOnly() {
+    for (String bad : List.of("points at `shared/seeds/`", "One example per seed lab", "the seeds' eth0",
+        "The node agent's seed-lab tests", "the seed notes' DR", "as in the seed)")) {
+      assertThat(INTERNAL.matcher(bad).find()).as(bad).isTrue();
+    }
+    for (String fine : List.of("200 seeded random specs", "`SeedLabsKernelTest`", "a shared segment")) {
+      assertThat(INTERNAL.matcher(fine).find()).as(fine).isFalse();
+    }
+  }
+
+  @Test
+  void userFacingDocsNeverMentionTheInternalNotesOrTheirJargon() throws IOException {
+    List<String> hits = new ArrayList<>();
+    List<Path> docs = userFacingDocs();
+    assertThat(docs).as("user-facing docs found").extracting(p -> FILES.root().relativize(p).toString())
+        .contains("README.md", "docs/modes.md", "docs/examples/dr-rr.yaml", "helm-chart/templates/NOTES.txt", "node-agent/README.md");
+    for (Path doc : docs) {
+      List<String> lines = Files.readAllLines(doc);
+      for (int i = 0; i < lines.size(); i++) {
+        if (INTERNAL.matcher(lines.get(i)).find()) {
+          hits.add(FILES.root().relativize(doc) + ":" + (i + 1) + ": " + lines.get(i).strip());
+        }
+      }
+    }
+    assertThat(hits).as("user-facing docs must stand alone: write for an operator who knows LVS from the classic "
+        + "LVS-NAT/DR/TUN howtos, without this project's notes folder or its \"seed lab\" name").isEmpty();
+  }
+
+  /** README.md, every module's README.md, everything under docs/ and helm-chart/. */
+  static List<Path> userFacingDocs() throws IOException {
+    List<Path> out = new ArrayList<>();
+    out.add(FILES.root().resolve("README.md"));
+    try (Stream<Path> modules = Files.list(FILES.root())) {
+      modules.map(m -> m.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(out::add);
+    }
+    for (String dir : List.of("docs", "helm-chart")) {
+      try (Stream<Path> s = Files.walk(FILES.root().resolve(dir))) {
+        s.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/target/")).sorted().forEach(out::add);
+      }
+    }
+    return out;
   }
 
   private static Set<Path> sources() throws IOException {

@@ -140,7 +140,7 @@ class OperatorUnderChartRbacTest {
     await("a slice of node n1 written by the operator").atMost(wait).untilAsserted(() ->
         assertThat(sliceOf(admin, "n1", "team-a/web-nat")).isNotNull());
     await("VIP Lease").atMost(wait).untilAsserted(() -> assertThat(admin.leases().inNamespace(NS).list().getItems())
-        .extracting(l -> l.getMetadata().getName()).contains("lvs-vip-198-18-0-100"));
+        .extracting(l -> l.getMetadata().getName()).contains("lvs-vip-198-18-0-101"));
     await("finalizer and status on the VirtualService").atMost(wait).untilAsserted(() -> {
       VirtualService vs = admin.resources(VirtualService.class).inNamespace("team-a").withName("web-nat").get();
       assertThat(vs.getMetadata().getFinalizers()).isNotEmpty();

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DemoMain {
   private static final int REQUESTS = 24;
+  private static final Duration COUNTER_FOLD = Duration.ofSeconds(3);
 
   private DemoMain() {}
 
@@ -63,7 +64,7 @@ public final class DemoMain {
           Ipvsadm.service(director, key).filter(s -> s.destinations().size() == lab.realServers().size()).isPresent());
       say("the director's kernel holds the service " + String.format("%.1f s", took.toMillis() / 1000.0) + " after the apply");
       lab.await("real servers hold the VIP on lo", Duration.ofSeconds(120), () -> lab.realServers().stream().allMatch(rs ->
-          Shell.inNs(rs.ns(), "ip", "-o", "addr", "show", "dev", "lo").stdout().contains(" " + vip + "/")));
+          RealServerView.of(rs.name(), Shell.inNs(rs.ns(), "ip", "-o", "addr", "show", "dev", "lo").stdout(), "", "").holds(vip)));
     } catch (AssertionError e) {
       say("FAILED: " + e.getMessage());
       return false;
@@ -74,12 +75,15 @@ public final class DemoMain {
     System.out.println(kubectl(lab, "get", "lvs", "-n", Kube.NAMESPACE, "-o", "wide"));
     section("ip netns exec " + director + " ipvsadm -Ln   (the director's kernel, read by Debian's ipvsadm)");
     System.out.println(Ipvsadm.list(director));
+    section("the real servers: ip -o -4 addr show dev lo, and the ARP sysctls DR needs (set by their agents)");
     for (var rs : lab.realServers()) {
-      System.out.println(rs.name() + ": " + Shell.inNs(rs.ns(), "ip", "-o", "-4", "addr", "show", "dev", "lo").stdout().strip()
-          .replaceAll("\\s+", " ").replaceAll("\\\\.*", "")
-          + "  arp_ignore=" + Shell.inNs(rs.ns(), "cat", "/proc/sys/net/ipv4/conf/all/arp_ignore").stdout().strip()
-          + " arp_announce=" + Shell.inNs(rs.ns(), "cat", "/proc/sys/net/ipv4/conf/all/arp_announce").stdout().strip());
+      System.out.println(RealServerView.of(rs.name(),
+          Shell.inNs(rs.ns(), "ip", "-o", "-4", "addr", "show", "dev", "lo").stdout(),
+          Shell.inNs(rs.ns(), "cat", "/proc/sys/net/ipv4/conf/all/arp_ignore").stdout(),
+          Shell.inNs(rs.ns(), "cat", "/proc/sys/net/ipv4/conf/all/arp_announce").stdout()).line(vip));
     }
+    System.out.println("(" + lab.spare().name() + " also runs a web server but has no " + Lab.WEB_LABEL + "=" + Lab.WEB_VALUE
+        + " label, so the pool leaves it out: no request reaches it; the e2e scale scenario labels it)");
 
     section("GET http://" + vip + "/ from the client namespace (one TCP connection each), " + REQUESTS + " times: who answered");
     Map<String, Integer> counts = new TreeMap<>();
@@ -102,10 +106,18 @@ public final class DemoMain {
     })) {
       loop.awaitAtLeast(REQUESTS, Duration.ofSeconds(180));
     }
-    section("ipvsadm -Ln --stats on " + director + "   (DR: replies bypass the director, OutPkts 0)");
+    // the kernel adds up its per-CPU counters every 2 s (the rate estimator): read after that, or
+    // the last request may be missing from Conns
+    Lab.pause(COUNTER_FOLD);
+    section("ipvsadm -Ln --stats on " + director + "   (read " + COUNTER_FOLD.toSeconds()
+        + " s after the last request: the kernel folds its counters every 2 s. DR: replies bypass the director, OutPkts 0)");
     System.out.println(Shell.inNs(director, "ipvsadm", "-Ln", "--stats").stdout());
     section("kubectl get lvs -n " + Kube.NAMESPACE);
     System.out.println(kubectl(lab, "get", "lvs", "-n", Kube.NAMESPACE));
+    section("kubectl get lvsns   (LvsNodeState: what the operator asked of each node, what its agent reports the kernel holds)");
+    System.out.println(kubectl(lab, "get", "lvsns", "-o", "wide"));
+    section("kubectl describe virtualservice -n " + Kube.NAMESPACE + "   (conditions and Events)");
+    System.out.println(kubectl(lab, "describe", "virtualservice", "-n", Kube.NAMESPACE));
     boolean ok = failed.get() == 0 && counts.size() == lab.realServers().size();
     say(ok ? "demo done: " + REQUESTS + " requests through IPVS that only the operator and agents programmed, " + counts
         : "demo FAILED: " + counts + " failed=" + failed.get());

@@ -149,6 +149,9 @@ public final class JavaLauncher {
         "-Xss512k",
         "-Djava.io.tmpdir=/tmp",
         "-Dlvs.lab.process=" + id,
+        // both product jars carry a logback.xml on this shared classpath: the process finds its own
+        // first, and logback's status report about the other would open every log
+        "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
         "-cp",
         classpath,
         mainClass);

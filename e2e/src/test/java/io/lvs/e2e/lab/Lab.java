@@ -40,6 +40,7 @@ public final class Lab implements AutoCloseable {
   private final Path logs;
   private final Consumer<String> progress;
   private final Instant born = Instant.now();
+  private final Heartbeat heartbeat;
   private final LabNetwork network = new LabNetwork();
   private final List<LabNode> nodes = new ArrayList<>();
   private final Map<String, LabProcess> agents = new LinkedHashMap<>();
@@ -60,6 +61,7 @@ public final class Lab implements AutoCloseable {
     this.work = work;
     this.logs = moduleDir.resolve("target/e2e-logs");
     this.progress = progress;
+    this.heartbeat = Heartbeat.start(Duration.ofSeconds(15), this::emit);
   }
 
   /**
@@ -112,14 +114,15 @@ public final class Lab implements AutoCloseable {
       say("API server and operator run on the host; relaying " + ApiServer.labUrl() + " to it");
       HostControlPlaneClient host = new HostControlPlaneClient(hostControlPlaneDir, binaries, logs);
       apiServer = host;
-      host.start(Duration.ofSeconds(120));
+      heartbeat.during("the host's API server and operator", () -> host.start(Duration.ofSeconds(120)));
       kube = new Kube(apiServer.kubeconfigFile());
       say("API server ready (CRDs installed by the host); registering nodes");
     } else {
       say("starting etcd and kube-apiserver 1.20.2 on " + LabNetwork.GATEWAY + ":" + ApiServer.PORT);
       ApiServer local = new ApiServer(binaries, work.resolve("apiserver"), logs);
       apiServer = local;
-      local.start(Duration.ofSeconds(600));
+      heartbeat.during("etcd and kube-apiserver to answer /readyz (the first start under emulation takes minutes)",
+          () -> local.start(Duration.ofSeconds(600)));
       kube = new Kube(apiServer.kubeconfigFile());
       say("API server ready; installing CRDs and registering nodes");
       kube.installCrds(crdFiles(moduleDir));
@@ -130,10 +133,12 @@ public final class Lab implements AutoCloseable {
     }
 
     web = new WebServers(work.resolve("www"), logs);
-    for (LabNode n : realServers()) {
-      web.start(n);
-    }
-    web.start(spare());
+    heartbeat.during("the web servers on the real servers", () -> {
+      for (LabNode n : realServers()) {
+        web.start(n);
+      }
+      web.start(spare());
+    });
     say("web servers answering on " + String.join(", ", web.nodes()));
     baseline = snapshot();
   }
@@ -169,7 +174,17 @@ public final class Lab implements AutoCloseable {
   }
 
   public void say(String line) {
+    heartbeat.said(Instant.now());
+    emit(line);
+  }
+
+  private void emit(String line) {
     progress.accept(String.format("lab [%6.1fs] %s", Duration.between(born, Instant.now()).toMillis() / 1000.0, line));
+  }
+
+  /** Runs {@code work}, naming {@code what} in a progress line every 15 s meanwhile. */
+  public <T> T waitingFor(String what, Supplier<T> work) {
+    return heartbeat.during(what, work);
   }
 
   public LabNode director() {
@@ -252,6 +267,10 @@ public final class Lab implements AutoCloseable {
 
   /** As {@link #await(String, Duration, BooleanSupplier)}, with what to show when it times out. */
   public Duration await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
+    return heartbeat.during(what, () -> poll(what, timeout, condition, detail));
+  }
+
+  private Duration poll(String what, Duration timeout, BooleanSupplier condition, Supplier<String> detail) {
     Instant start = Instant.now();
     Instant deadline = start.plus(timeout);
     RuntimeException last = null;
@@ -273,6 +292,10 @@ public final class Lab implements AutoCloseable {
   }
 
   private void awaitReady(String name, LabProcess p, String url, Duration timeout) {
+    heartbeat.during(name + " to answer " + url + (p == null ? "" : " (log: " + p.log() + ")"), () -> pollReady(name, p, url, timeout));
+  }
+
+  private void pollReady(String name, LabProcess p, String url, Duration timeout) {
     Instant deadline = Instant.now().plus(timeout);
     while (true) {
       if (p != null && !p.isAlive()) {
@@ -310,6 +333,7 @@ public final class Lab implements AutoCloseable {
 
   @Override
   public void close() {
+    heartbeat.close();
     agents.values().forEach(a -> a.stop(Duration.ofSeconds(5)));
     if (operator != null) {
       operator.stop(Duration.ofSeconds(5));
