@@ -120,11 +120,36 @@ public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
     for (IpvsCommand c : commands) {
       reqs.add(toRequest(c));
     }
-    return conn.batch(reqs);
+    List<Optional<NetlinkException>> results = conn.batch(reqs);
+    List<Optional<NetlinkException>> explained = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      IpvsCommand c = commands.get(i);
+      explained.add(results.get(i).map(e -> explain(c, e)));
+    }
+    return explained;
   }
 
   private synchronized void one(IpvsCommand c) {
-    conn.request(toRequest(c));
+    try {
+      conn.request(toRequest(c));
+    } catch (NetlinkException e) {
+      throw explain(c, e);
+    }
+  }
+
+  /**
+   * ENOENT to adding or changing a service means the kernel has no scheduler of that name: it
+   * looks the scheduler up first and, failing to load module ip_vs_NAME, answers ENOENT (a
+   * persistence engine could too, but none is ever sent). A missing service is ESRCH.
+   */
+  static NetlinkException explain(IpvsCommand c, NetlinkException e) {
+    IpvsService s = c instanceof IpvsCommand.AddService a ? a.service()
+        : c instanceof IpvsCommand.UpdateService u ? u.service() : null;
+    if (s == null || e.errno() != io.lvs.agent.netlink.Errno.ENOENT) {
+      return e;
+    }
+    return e.explained("no scheduler \"" + s.scheduler() + "\" in this kernel (module ip_vs_" + s.scheduler()
+        + " is neither loaded nor loadable)");
   }
 
   /** The request of one command; public so codec tests can pin its bytes. */

@@ -14,12 +14,24 @@ public class NetlinkException extends RuntimeException {
   private final String extack;
 
   public NetlinkException(String operation, String object, int errno, String errnoName, String extack) {
-    super(message(operation, object, errno, errnoName, extack));
+    this(message(operation, object, errno, errnoName, extack), operation, object, errno, errnoName, extack);
+  }
+
+  private NetlinkException(String message, String operation, String object, int errno, String errnoName, String extack) {
+    super(message);
     this.operation = operation;
     this.object = object;
     this.errno = errno;
     this.errnoName = errnoName;
     this.extack = extack;
+  }
+
+  /**
+   * The same refusal with what the errno means for this request appended ("...: ENOENT: no
+   * scheduler ..."): a bare errno name is not enough for a user reading it in status.
+   */
+  public NetlinkException explained(String meaning) {
+    return new NetlinkException(getMessage() + ": " + meaning, operation, object, errno, errnoName, extack);
   }
 
   private static String message(String op, String obj, int errno, String name, String extack) {

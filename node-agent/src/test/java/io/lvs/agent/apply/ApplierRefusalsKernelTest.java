@@ -108,7 +108,8 @@ class ApplierRefusalsKernelTest {
       Map<String, String> problems = problems(report);
       assertThat(problems).as(problems.toString()).hasSize(6);
       assertThat(problems.get("AddService service TCP 198.18.2.2:80"))
-          .startsWith("FAILED: add service TCP 198.18.2.2:80: ENOENT");
+          .isEqualTo("FAILED: add service TCP 198.18.2.2:80: ENOENT: no scheduler \"nosuch\" in this kernel"
+              + " (module ip_vs_nosuch is neither loaded nor loadable)");
       assertThat(problems.get("AddDestination destination TCP 198.18.2.2:80 -> 198.18.2.11:80"))
           .startsWith("SKIPPED: service TCP 198.18.2.2:80 was not created: add service TCP 198.18.2.2:80: ENOENT");
       assertThat(problems.get("AddDestination destination TCP 198.18.2.3:80 -> 198.18.2.12:80"))

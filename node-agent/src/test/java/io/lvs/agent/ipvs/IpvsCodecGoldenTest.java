@@ -203,6 +203,29 @@ class IpvsCodecGoldenTest {
         .hasMessage("add destination 198.18.0.11:80 to TCP 198.18.0.100:80: EEXIST");
   }
 
+  /** ENOENT is how the kernel says it has no such scheduler: the message names it and its module. */
+  @Test
+  void anUnknownSchedulerIsNamedInTheErrorBatchedOrNot() throws Exception {
+    ServiceKey svc = ServiceKey.of(IpProtocol.UDP, ip("198.18.0.100"), 53);
+    NetlinkIpvsClient c = new NetlinkIpvsClient(new NetlinkConnection(kernel(m -> Errno.ENOENT)));
+    String expected = "add service UDP 198.18.0.100:53: ENOENT: no scheduler \"twos\" in this kernel"
+        + " (module ip_vs_twos is neither loaded nor loadable)";
+    assertThatThrownBy(() -> c.addService(new IpvsService(svc, "twos", 0, 0, 32)))
+        .isInstanceOfSatisfying(NetlinkException.class, e -> {
+          assertThat(e).hasMessage(expected);
+          assertThat(e.errnoName()).isEqualTo("ENOENT");
+          assertThat(e.object()).isEqualTo("UDP 198.18.0.100:53");
+        });
+    List<Optional<NetlinkException>> r = c.execute(List.of(
+        new IpvsCommand.UpdateService(new IpvsService(svc, "nosuch", 0, 0, 32)),
+        new IpvsCommand.AddDestination(svc, Destination.of(new DestinationKey(ip("198.18.0.11"), 53), ForwardMethod.MASQ, 1))));
+    assertThat(r.get(0)).get().extracting(Throwable::getMessage).isEqualTo("update service UDP 198.18.0.100:53: ENOENT:"
+        + " no scheduler \"nosuch\" in this kernel (module ip_vs_nosuch is neither loaded nor loadable)");
+    // ENOENT to anything else keeps its plain meaning
+    assertThat(r.get(1)).get().extracting(Throwable::getMessage)
+        .isEqualTo("add destination 198.18.0.11:53 to UDP 198.18.0.100:53: ENOENT");
+  }
+
   @Test
   void batchGoesOutInOneDatagramAndReportsEachResult() throws Exception {
     ServiceKey svc = ServiceKey.of(IpProtocol.TCP, ip("198.18.0.100"), 80);

@@ -213,7 +213,7 @@ class SyncLoopKernelTest {
     }
   }
 
-  private static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
+  static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
       ScheduledExecutorService exec, List<Map<String, LvsNodeStateStatus>> published) {
     Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
         new Differ(new Drainer(Clock.systemUTC())));
