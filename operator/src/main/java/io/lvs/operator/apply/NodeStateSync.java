@@ -109,7 +109,6 @@ public final class NodeStateSync implements AutoCloseable {
   private Map<String, Built> built = new HashMap<>();
   // by identity: the owners of the slice specs the last slicing read (sync thread only)
   private Map<LvsNodeStateSpec, Set<String>> specOwners = new java.util.IdentityHashMap<>();
-  private final Map<String, String> labelValues = new HashMap<>(); // node -> its label value (sync thread only)
   private volatile Map<String, Map<String, String>> sliceOfOwner = Map.of();
   private volatile boolean warm;
   private volatile boolean cachesReady;
@@ -364,7 +363,6 @@ public final class NodeStateSync implements AutoCloseable {
       }
     }
     List<NodeStateChange> changes = new ArrayList<>(NodeStateDiff.diff(desired, existing, deletable));
-    changes.addAll(relabels(objects, allDesired, changes));
     if (awaitingConfirmation) {
       // an extra slice is (being) emptied: look again once its agent may have confirmed, to remove it
       executor.schedule(this::requestRun, SURPLUS_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
@@ -526,30 +524,6 @@ public final class NodeStateSync implements AutoCloseable {
     }
     Long generation = o.getMetadata().getGeneration();
     return generation != null && o.getStatus().observedGeneration() >= generation;
-  }
-
-  /**
-   * Objects without their node label (written before slices existed, or edited by hand) get it,
-   * with their spec as planned: the agents select their slices by that label, and an unlabelled
-   * object would look to its agent like no state at all.
-   */
-  private List<NodeStateChange> relabels(
-      Map<String, LvsNodeState> objects, Map<String, LvsNodeStateSpec> desired, List<NodeStateChange> changes) {
-    Set<String> written = changes.stream().map(NodeStateChange::name).collect(Collectors.toSet());
-    if (labelValues.size() > 2 * objects.size() + 16) {
-      labelValues.clear(); // nodes come and go: keep the memo about the size of the cluster
-    }
-    List<NodeStateChange> out = new ArrayList<>();
-    objects.forEach((name, o) -> {
-      String node = NodeSlices.nodeOf(o);
-      Map<String, String> labels = o.getMetadata().getLabels();
-      boolean labelled = labels != null && labelValues.computeIfAbsent(node, NodeSlices::labelValue)
-          .equals(labels.get(NodeSlices.NODE_LABEL));
-      if (!labelled && !written.contains(name)) {
-        out.add(new NodeStateChange.Update(name, desired.getOrDefault(name, NodeStateDiff.empty(node))));
-      }
-    });
-    return out;
   }
 
   /** Not the slice named after its node (which stays while the node does). */

@@ -46,8 +46,6 @@ public final class NodeStateWriter {
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
       LvsNodeState patch = new LvsNodeState();
-      // the labels ride along (merged, not replaced): an object from before slices gets its node label
-      patch.setMetadata(new ObjectMetaBuilder().withLabels(labels(u.spec().nodeName())).build());
       patch.setSpec(u.spec());
       result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       kind = "update";
