@@ -14,7 +14,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
@@ -22,18 +21,17 @@ import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.apply.EventRecorder;
-import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
-import io.lvs.operator.plan.ServiceInput;
 import io.lvs.api.slices.SpecOwners;
-import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.status.Conditions;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
+import io.lvs.operator.sync.PlanRequests;
+import io.lvs.operator.sync.PlannedState;
 import io.lvs.operator.validate.SpecValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -51,14 +49,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Orchestrates one VirtualService: validate, ask the node-state sync to plan (it plans all of them
- * together, since conflicts and shared nodes are global), and fold the plan's outcome, the pool's
- * members and the agents' reports into status. Deleting waits until the agents report its state
- * gone (finalizer), bounded for nodes that no longer exist.
+ * One VirtualService's status: validate, tell the node-state sync it was read (the sync plans all
+ * of them together, since conflicts and shared nodes are global, and decides itself whether to plan
+ * again), and fold the last plan's outcome, the pool's members and the agents' reports into
+ * status. Deleting waits until the agents report its state gone (finalizer), bounded for nodes that
+ * no longer exist. Makes the caches the sync reads ({@link InformerView}).
  */
 @ControllerConfiguration(name = "virtualservice")
 public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
-  private final SyncFactory syncFactory;
+  private final InformerView view;
+  private final PlanRequests requests;
+  private final PlannedState planned;
+  private final OutcomeEvents outcomes;
   private final ProgrammingLedger ledger;
   private final ResolvedPools resolved;
   private final SpecValidation validation;
@@ -69,17 +71,17 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private InformerEventSource<RealServerPool, VirtualService> pools;
   private InformerEventSource<LvsNodeState, VirtualService> nodeStates;
   private InformerEventSource<Node, VirtualService> nodes;
-  private NodeStateSync sync;
 
-  /** Builds the sync once the caches it reads exist. */
-  public interface SyncFactory {
-    NodeStateSync create(InformerView view, java.util.function.Consumer<Set<String>> outcomesChanged);
-  }
+  /** The node-state sync as this controller sees it: where it signals, what it reads, how it is woken. */
+  public record Sync(InformerView view, PlanRequests requests, PlannedState planned, OutcomeEvents outcomes) {}
 
   public VirtualServiceReconciler(
-      SyncFactory syncFactory, ProgrammingLedger ledger, ResolvedPools resolved, SpecValidation validation,
+      Sync sync, ProgrammingLedger ledger, ResolvedPools resolved, SpecValidation validation,
       EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
-    this.syncFactory = syncFactory;
+    this.view = sync.view();
+    this.requests = sync.requests();
+    this.planned = sync.planned();
+    this.outcomes = sync.outcomes();
     this.ledger = ledger;
     this.resolved = resolved;
     this.validation = validation;
@@ -114,20 +116,18 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             .withSecondaryToPrimaryMapper(VirtualServiceReconciler::owners)
             .build(),
         context);
-    nodes = new InformerEventSource<>(
+    // a Node's labels, addresses and readiness are plan inputs of their own: the sync hears of them
+    // here; the VirtualServices whose outcome that changes hear of it from the sync
+    nodes = new NotifyingInformerEventSource<>(
         InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
             .withName("vs-nodes")
             .withWatchAllNamespaces()
             .withOnUpdateFilter(Relevance::nodeChanged)
-            .withSecondaryToPrimaryMapper(n -> affectedBy(n, primary))
+            .withSecondaryToPrimaryMapper(this::plannedOnto)
             .build(),
-        context);
-    SimpleInboundEventSource<VirtualService> outcomes = new SimpleInboundEventSource<>("plan-outcomes");
-    sync = syncFactory.create(new InformerView(primary, pools, nodeStates, nodes), keys -> keys.forEach(k -> {
-      int slash = k.indexOf('/');
-      outcomes.propagateEvent(new ResourceID(k.substring(slash + 1), k.substring(0, slash)));
-    }));
-    return List.of(pools, nodeStates, nodes, outcomes);
+        context, Relevance::nodeChanged, requests::nodesChanged);
+    view.bind(primary, pools, nodeStates, nodes);
+    return List.of(pools, nodeStates, nodes, outcomes.source());
   }
 
   @Override
@@ -137,7 +137,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   private UpdateControl<VirtualService> doReconcile(VirtualService vs) {
     String key = PlanInputs.key(vs);
-    requestPlanIfChanged(vs, key);
+    requests.virtualServiceChanged(vs);
     long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
     List<String> problems = validation.validate(vs.getSpec());
     VirtualServiceStatus status;
@@ -146,8 +146,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
           new VirtualServiceStatusBuilder.Problem("InvalidSpec", String.join("; ", problems)), null, List.of(), null,
           clock.instant());
     } else {
-      ClusterPlan plan = sync.latest();
-      ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
+      ClusterPlan.Outcome outcome = planned.outcome(key).orElse(null);
       if (outcome == null) {
         return UpdateControl.noUpdate(); // the sync reports back when it has planned this one
       }
@@ -158,7 +157,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         sliceHolding(n, key).ifPresent(s -> states.put(n, s));
       }
       NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states,
-          n -> ledger.since(sync.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
+          n -> ledger.since(planned.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
           clock.instant());
       if (pool.isEmpty()) {
@@ -175,27 +174,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return UpdateControl.patchStatus(patch);
   }
 
-  /**
-   * Plans again only when something this VirtualService is planned from changed (its spec, its
-   * pool's members, its deletion) or a node object it was planned onto is gone. Most reconciles
-   * are the sync's own "your outcome changed" or an agent's report: they need a status, not a
-   * plan of all 2,000 VirtualServices.
-   */
-  private void requestPlanIfChanged(VirtualService vs, String key) {
-    sync.cachesReady();
-    ServiceInput now = sync.inputOf(vs);
-    ClusterPlan plan = sync.latest();
-    ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
-    boolean nodeObjectGone = outcome != null
-        && outcome.nodes().stream().anyMatch(n -> sliceHolding(n, key).isEmpty());
-    if (!Objects.equals(now, sync.plannedInput(key)) || nodeObjectGone) {
-      sync.requestRun();
-    }
-  }
-
   /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */
   private Optional<LvsNodeState> sliceHolding(String node, String key) {
-    return sync.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
+    return planned.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
   }
 
   private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
@@ -232,8 +213,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-    sync.cachesReady();
-    sync.requestRun(); // a VirtualService being deleted is planned out of every node
+    requests.virtualServiceChanged(vs); // one being deleted is planned out of every node
     String key = PlanInputs.key(vs);
     Set<String> live = nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     Set<String> waiting = new HashSet<>();
@@ -287,25 +267,14 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         .collect(Collectors.toSet());
   }
 
-  private Set<ResourceID> affectedBy(Node n, IndexerResourceCache<VirtualService> primary) {
-    String name = n.getMetadata().getName();
-    if (sync != null) {
-      sync.requestRun(); // a node's labels, addresses or readiness are plan inputs of their own
-    }
-    ClusterPlan plan = sync == null ? null : sync.latest();
-    return primary.list()
-        .filter(vs -> vs.getSpec() != null && vs.getSpec().directors() != null
-            && (Labels.matches(vs.getSpec().directors().nodeSelector(), n.getMetadata().getLabels())
-                || plan != null && plan.services().containsKey(PlanInputs.key(vs))
-                    && plan.services().get(PlanInputs.key(vs)).nodes().contains(name)))
-        .map(ResourceID::fromResource)
+  /** The VirtualServices the last plan put on this node (an index the sync keeps; no side effect). */
+  private Set<ResourceID> plannedOnto(Node n) {
+    return planned.ownersOn(n.getMetadata().getName()).stream().map(VirtualServiceReconciler::resourceId)
         .collect(Collectors.toSet());
   }
 
-  /** Stops the sync thread (operator shutdown). */
-  public void close() {
-    if (sync != null) {
-      sync.close();
-    }
+  private static ResourceID resourceId(String key) {
+    int slash = key.indexOf('/');
+    return new ResourceID(key.substring(slash + 1), key.substring(0, slash));
   }
 }
