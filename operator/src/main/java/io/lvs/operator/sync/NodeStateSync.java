@@ -50,7 +50,7 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
   private final PublishedPlan published;
   private final StartupHold hold;
   private final SyncRun run;
-  private final SyncLoop loop;
+  private final CoalescingRunner loop;
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(daemon("node-state-sync"));
   private final ExecutorService writers;
 
@@ -63,7 +63,7 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
     this.run = assemble(sources, targets, tuning.sliceMaxEntries(), true, ParallelWrites.on(writers), inputs, published, metrics);
     this.hold = new StartupHold(tuning.startupHold(), System::nanoTime,
         () -> view.pools().stream().filter(p -> sources.pools().plannable(p).isEmpty()).count());
-    this.loop = new SyncLoop(thread, () -> metrics.run.record(this::runOnce), () -> view.bound() && hold.holding(), tuning.retry());
+    this.loop = new CoalescingRunner(thread, () -> metrics.run.record(this::runOnce), () -> view.bound() && hold.holding(), tuning.retry());
     sources.pools().onChange(loop::request);
   }
 

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * of runs, not 2,000. A run that fails is retried after a pause (the job is idempotent); while the
  * gate is shut the run waits and looks again shortly.
  */
-final class SyncLoop {
-  private static final Logger LOG = LoggerFactory.getLogger(SyncLoop.class);
+final class CoalescingRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(CoalescingRunner.class);
   private static final Duration GATE_RECHECK = Duration.ofMillis(100);
   private final ScheduledExecutorService executor;
   private final Runnable job;
@@ -25,7 +25,7 @@ final class SyncLoop {
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   /** @param gateShut true while the job must not run yet (the start-up hold) */
-  SyncLoop(ScheduledExecutorService executor, Runnable job, BooleanSupplier gateShut, Duration retry) {
+  CoalescingRunner(ScheduledExecutorService executor, Runnable job, BooleanSupplier gateShut, Duration retry) {
     this.executor = executor;
     this.job = job;
     this.gateShut = gateShut;

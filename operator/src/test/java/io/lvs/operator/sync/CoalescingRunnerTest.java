@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class SyncLoopTest {
+class CoalescingRunnerTest {
   private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
 
   @AfterEach
@@ -29,7 +29,7 @@ class SyncLoopTest {
     CountDownLatch running = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    SyncLoop loop = new SyncLoop(thread, () -> {
+    CoalescingRunner loop = new CoalescingRunner(thread, () -> {
       if (runs.incrementAndGet() == 1) {
         running.countDown();
         await(release);
@@ -49,7 +49,7 @@ class SyncLoopTest {
   void aFailedRunIsRetriedAfterThePause() throws Exception {
     AtomicInteger runs = new AtomicInteger();
     CountDownLatch retried = new CountDownLatch(1);
-    SyncLoop loop = new SyncLoop(thread, () -> {
+    CoalescingRunner loop = new CoalescingRunner(thread, () -> {
       if (runs.incrementAndGet() == 1) {
         throw new IllegalStateException("API server unavailable");
       }
@@ -65,7 +65,7 @@ class SyncLoopTest {
     AtomicInteger runs = new AtomicInteger();
     AtomicInteger looks = new AtomicInteger();
     CountDownLatch ran = new CountDownLatch(1);
-    SyncLoop loop = new SyncLoop(thread, () -> {
+    CoalescingRunner loop = new CoalescingRunner(thread, () -> {
       runs.incrementAndGet();
       ran.countDown();
     }, () -> looks.incrementAndGet() < 3, Duration.ofHours(1));
