@@ -267,34 +267,6 @@ class AgentApiServerTest {
   }
 
   @Test
-  void anUnlabelledObjectNamedAfterTheNodeFromAnOlderOperatorIsAppliedNotTakenForNoState(@TempDir Path stateDir)
-      throws Exception {
-    LvsNodeState legacy = new LvsNodeState();
-    legacy.setMetadata(new ObjectMetaBuilder().withName("legacy-a").build());
-    legacy.setSpec(spec("legacy-a", "198.18.9.1", "198.18.9.11"));
-    api.admin.resource(legacy).create();
-    InMemoryKernel kernel = new InMemoryKernel();
-    AgentConfig config = new AgentConfig("legacy-a", stateDir, Duration.ofSeconds(1), 0, Duration.ofSeconds(30));
-    try (Agent agent = new Agent(config, api.admin, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
-        SnatProgrammer.NONE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
-      agent.start();
-      await().atMost(Duration.ofSeconds(20)).until(() -> kernel.destinations(web("198.18.9.1")).size() == 1);
-      await().atMost(Duration.ofSeconds(20)).until(() -> get("legacy-a").getStatus() != null
-          && get("legacy-a").getStatus().observedGeneration() != null);
-      // the operator labels it: from then on it is found by the label, and its state stays
-      api.admin.resources(LvsNodeState.class).withName("legacy-a").edit(o -> {
-        o.getMetadata().setLabels(java.util.Map.of(NodeSlices.NODE_LABEL, "legacy-a"));
-        return o;
-      });
-      Thread.sleep(2500); // two resyncs
-      assertThat(kernel.destinations(web("198.18.9.1"))).hasSize(1);
-      // deleted: now there is really nothing for this node
-      api.admin.resources(LvsNodeState.class).withName("legacy-a").delete();
-      await().atMost(Duration.ofSeconds(20)).until(() -> kernel.destinations(web("198.18.9.1")).isEmpty());
-    }
-  }
-
-  @Test
   void aMissingSliceIsNotAnErrorAndARecreatedOneIsWrittenAgain() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
