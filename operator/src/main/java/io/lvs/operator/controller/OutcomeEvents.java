@@ -1,6 +1,5 @@
 package io.lvs.operator.controller;
 
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.sync.OutcomeListener;
@@ -16,9 +15,6 @@ public final class OutcomeEvents implements OutcomeListener {
 
   @Override
   public void outcomesChanged(Set<String> keys) {
-    keys.forEach(k -> {
-      int slash = k.indexOf('/');
-      source.propagateEvent(new ResourceID(k.substring(slash + 1), k.substring(0, slash)));
-    });
+    keys.forEach(k -> source.propagateEvent(Owners.resourceId(k)));
   }
 }

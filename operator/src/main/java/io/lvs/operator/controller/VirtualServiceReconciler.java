@@ -25,7 +25,6 @@ import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
-import io.lvs.api.slices.SpecOwners;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.status.Conditions;
 import io.lvs.operator.status.NodeReports;
@@ -113,7 +112,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             // objects are created by the sync only: a create without a report is its own.
             .withOnAddFilter(s -> s.getStatus() != null)
             .withOnUpdateFilter((before, after) -> !Objects.equals(before.getStatus(), after.getStatus()))
-            .withSecondaryToPrimaryMapper(VirtualServiceReconciler::owners)
+            .withSecondaryToPrimaryMapper(Owners::named)
             .build(),
         context);
     // a Node's labels, addresses and readiness are plan inputs of their own: the sync hears of them
@@ -219,7 +218,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     Set<String> waiting = new HashSet<>();
     Set<String> gone = new HashSet<>();
     nodeStates.list().forEach(s -> {
-      if (holds(s, key)) {
+      if (Owners.holds(s, key)) {
         String node = NodeSlices.nodeOf(s);
         (live.contains(node) ? waiting : gone).add(node);
       }
@@ -237,44 +236,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);
   }
 
-  /**
-   * Does this node object still carry the owner: in its spec (not yet rewritten), or in what its
-   * agent last reported (not yet removed from the kernel, or not yet seen the new spec)?
-   */
-  static boolean holds(LvsNodeState s, String owner) {
-    if (s.getSpec() != null && specOwners(s).contains(owner)) {
-      return true;
-    }
-    if (s.getStatus() == null) {
-      return false;
-    }
-    boolean reported = NodeReports.ownerReport(s, owner) != null
-        || (s.getStatus().services() != null && s.getStatus().services().stream().anyMatch(r -> owner.equals(r.owner())));
-    return reported;
-  }
-
-  static Set<String> specOwners(LvsNodeState s) {
-    return SpecOwners.of(s.getSpec());
-  }
-
-  private static Set<ResourceID> owners(LvsNodeState s) {
-    Set<String> keys = specOwners(s);
-    if (s.getStatus() != null && s.getStatus().owners() != null) {
-      s.getStatus().owners().forEach(o -> keys.add(o.owner()));
-    }
-    return keys.stream().filter(k -> k != null && k.contains("/"))
-        .map(k -> new ResourceID(k.substring(k.indexOf('/') + 1), k.substring(0, k.indexOf('/'))))
-        .collect(Collectors.toSet());
-  }
-
   /** The VirtualServices the last plan put on this node (an index the sync keeps; no side effect). */
   private Set<ResourceID> plannedOnto(Node n) {
-    return planned.ownersOn(n.getMetadata().getName()).stream().map(VirtualServiceReconciler::resourceId)
+    return planned.ownersOn(n.getMetadata().getName()).stream().map(Owners::resourceId)
         .collect(Collectors.toSet());
-  }
-
-  private static ResourceID resourceId(String key) {
-    int slash = key.indexOf('/');
-    return new ResourceID(key.substring(slash + 1), key.substring(0, slash));
   }
 }
