@@ -89,12 +89,21 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
   @Override
   public void virtualServiceChanged(VirtualService vs) {
     hold.cachesReady();
+    if (needsPlan(vs)) {
+      loop.request();
+    }
+  }
+
+  /**
+   * Most reconciles are the sync's own "your outcome changed" or an agent's report: they need a
+   * status, not a plan of all VirtualServices. A plan is needed when what this one is planned from
+   * changed (spec, pool, members, deletion) or a slice it was planned onto is gone.
+   */
+  boolean needsPlan(VirtualService vs) {
     String key = PlanInputs.key(vs);
     boolean sliceGone = published.outcome(key).stream().flatMap(o -> o.nodes().stream())
         .anyMatch(n -> published.sliceOf(n, key).flatMap(view::nodeState).isEmpty());
-    if (sliceGone || !Objects.equals(inputs.current(vs), inputs.planned(key))) {
-      loop.request();
-    }
+    return sliceGone || !Objects.equals(inputs.current(vs), inputs.planned(key));
   }
 
   @Override
