@@ -5,15 +5,15 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.MemberHealthBook;
-import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.NodeStateWriter;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.apply.VipLeases;
+import io.lvs.operator.controller.InformerView;
+import io.lvs.operator.controller.OutcomeEvents;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
-import io.lvs.operator.plan.NodeSlicer;
-import io.lvs.operator.plan.NodeStatePlanner;
+import io.lvs.operator.sync.NodeStateSync;
 import io.lvs.operator.validate.SchemaAndCelValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
@@ -37,7 +37,7 @@ public final class LvsOperator implements AutoCloseable {
   /** Node-object and Lease writes in flight at once. */
   static final int PARALLEL_WRITES = 6;
   private final Operator operator;
-  private final VirtualServiceReconciler services;
+  private final NodeStateSync sync;
   private final AtomicBoolean started = new AtomicBoolean();
 
   public LvsOperator(KubernetesClient client, Settings settings, Clock clock, MeterRegistry metrics) {
@@ -48,6 +48,13 @@ public final class LvsOperator implements AutoCloseable {
     ProgrammingLedger ledger = new ProgrammingLedger();
     ResolvedPools resolved = new ResolvedPools();
     MemberHealthBook health = new MemberHealthBook();
+    InformerView view = new InformerView();
+    OutcomeEvents outcomes = new OutcomeEvents();
+    this.sync = new NodeStateSync(
+        new NodeStateSync.Sources(view, resolved, validation),
+        new NodeStateSync.Targets(writer, leases, ledger, outcomes),
+        new NodeStateSync.Tuning(Duration.ofSeconds(1), STARTUP_HOLD, PARALLEL_WRITES, settings.sliceMaxEntries()),
+        metrics);
     this.operator =
         new Operator(o -> {
           o.withKubernetesClient(client).withCloseClientOnStop(false)
@@ -60,17 +67,9 @@ public final class LvsOperator implements AutoCloseable {
                     .build());
           }
         });
-    this.services =
-        new VirtualServiceReconciler(
-            (view, changed) -> {
-              leases.load(); // runs once the caches exist, i.e. as leader
-              NodeStateSync sync = new NodeStateSync(view, new NodeStatePlanner(), writer, leases, validation, ledger, resolved,
-                  metrics, changed, Duration.ofSeconds(1), STARTUP_HOLD, PARALLEL_WRITES,
-                  new NodeSlicer(settings.sliceMaxEntries()));
-              resolved.onChange(sync::requestRun);
-              return sync;
-            },
-            ledger, resolved, health, validation, events, clock, settings.goneNodeTimeout(), metrics);
+    VirtualServiceReconciler services = new VirtualServiceReconciler(
+        new VirtualServiceReconciler.Sync(view, sync, sync.planned(), outcomes),
+        ledger, resolved, health, validation, events, clock, settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
     operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health), c -> namespaces(c, settings));
   }
@@ -112,7 +111,7 @@ public final class LvsOperator implements AutoCloseable {
 
   @Override
   public void close() {
-    services.close(); // the sync first: it must not write through a client being shut down
+    sync.close(); // the sync first: it must not write through a client being shut down
     operator.stop();
   }
 }

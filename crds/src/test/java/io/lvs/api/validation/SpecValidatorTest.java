@@ -226,14 +226,22 @@ class SpecValidatorTest {
         .hasMessageContaining("CEL rule does not compile");
   }
 
-  /** The operator validates typed objects: where the types can hold the input, same answer. */
+  /**
+   * The operator validates typed objects: same answer through the Java types. A valid object must
+   * map onto them (else the operator could not read what the API server accepts); only an invalid
+   * one may fail to, when its mistake is a wrong type or an unknown field that only raw YAML can carry.
+   */
   private static void sameAnswerThroughTheJavaTypes(JsonNode object, List<FieldError> expected) {
     Class<?> type = object.path("kind").asText().equals("VirtualService") ? VirtualService.class : RealServerPool.class;
     Object typed;
     try {
       typed = STRICT.treeToValue(object, type);
     } catch (Exception cannotBeTyped) {
-      return; // wrong types or unknown fields: only raw YAML can carry them
+      if (expected.isEmpty()) {
+        throw new AssertionError("a valid " + type.getSimpleName() + " does not map onto the Java types: "
+            + cannotBeTyped.getMessage(), cannotBeTyped);
+      }
+      return;
     }
     List<FieldError> viaTypes =
         typed instanceof VirtualService v ? VALIDATOR.validate(v) : VALIDATOR.validate((RealServerPool) typed);

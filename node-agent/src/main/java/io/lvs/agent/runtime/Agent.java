@@ -71,7 +71,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
     this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, statusWriter, metrics, clock, syncExecutor,
         config.resync());
-    this.lastSpec = new LastSpecStore(config.stateDir(), config.nodeName());
+    this.lastSpec = new LastSpecStore(config.stateDir());
   }
 
   private void triggerSync() {

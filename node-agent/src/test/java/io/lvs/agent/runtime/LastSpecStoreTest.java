@@ -18,33 +18,20 @@ class LastSpecStoreTest {
 
   @Test
   void theSlicesComeBackAsSaved(@TempDir Path dir) {
-    LastSpecStore store = new LastSpecStore(dir, "n1");
+    LastSpecStore store = new LastSpecStore(dir);
     assertThat(store.load()).isEmpty();
     LastSpecStore.Saved saved = new LastSpecStore.Saved(List.of(
         new NodeSlice("n1", 3, spec("ns/web", "198.18.0.100")), new NodeSlice("n1.1", 5, spec("ns/api", "198.18.0.101"))));
     store.save(saved);
 
-    assertThat(new LastSpecStore(dir, "n1").load()).contains(saved);
+    assertThat(new LastSpecStore(dir).load()).contains(saved);
     store.save(new LastSpecStore.Saved(List.of())); // no slices left: resume with nothing, not with the old ones
     assertThat(store.load()).contains(new LastSpecStore.Saved(List.of()));
   }
 
   @Test
-  void aFileFromBeforeSlicesIsTheNodesSliceZero(@TempDir Path dir) throws Exception {
-    Files.writeString(dir.resolve("last-spec.json"), """
-        {"generation":4,"spec":{"nodeName":"n1","services":[{"owner":"ns/web","vip":"198.18.0.100","port":80}]}}""");
-
-    LastSpecStore.Saved saved = new LastSpecStore(dir, "n1").load().orElseThrow();
-    assertThat(saved.slices()).singleElement().satisfies(s -> {
-      assertThat(s.name()).isEqualTo("n1");
-      assertThat(s.generation()).isEqualTo(4);
-      assertThat(s.spec().services()).singleElement().satisfies(e -> assertThat(e.vip()).isEqualTo("198.18.0.100"));
-    });
-  }
-
-  @Test
   void aCorruptFileIsIgnored(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("last-spec.json"), "{not json");
-    assertThat(new LastSpecStore(dir, "n1").load()).isEmpty();
+    assertThat(new LastSpecStore(dir).load()).isEmpty();
   }
 }

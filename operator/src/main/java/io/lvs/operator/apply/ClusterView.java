@@ -10,6 +10,9 @@ import java.util.Set;
 
 /** Read access to the informer caches the node-state sync plans from. */
 public interface ClusterView {
+  /** The caches exist (this process leads and the controllers have made them). */
+  boolean bound();
+
   List<VirtualService> virtualServices();
 
   Optional<RealServerPool> pool(String namespace, String name);

@@ -10,7 +10,6 @@ import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * JSON merge patch of the slice's whole spec: the operator is its only writer, so no read-modify-write cycle
  * (and no 409 storm) is needed, and the agent's status is never touched.
  */
-public final class NodeStateWriter {
+public final class NodeStateWriter implements SliceWriter {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWriter.class);
   private final KubernetesClient client;
   private final MeterRegistry metrics;
@@ -29,11 +28,8 @@ public final class NodeStateWriter {
     this.metrics = metrics;
   }
 
-  /**
-   * Applies one change; {@code written} receives the object the API server returned (null for a
-   * delete) so the caller's cache can know it before the watch does.
-   */
-  public void apply(NodeStateChange change, BiConsumer<String, LvsNodeState> written) {
+  @Override
+  public LvsNodeState write(NodeStateChange change) {
     long t0 = System.nanoTime();
     var op = client.resources(LvsNodeState.class).withName(change.name());
     LvsNodeState result;
@@ -46,8 +42,6 @@ public final class NodeStateWriter {
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
       LvsNodeState patch = new LvsNodeState();
-      // the labels ride along (merged, not replaced): an object from before slices gets its node label
-      patch.setMetadata(new ObjectMetaBuilder().withLabels(labels(u.spec().nodeName())).build());
       patch.setSpec(u.spec());
       result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
       kind = "update";
@@ -60,7 +54,7 @@ public final class NodeStateWriter {
     metrics.timer("lvs_operator_node_state_write", "op", kind).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     LOG.info("node state {} name={} resourceVersion={}", kind, change.name(),
         result == null ? "-" : result.getMetadata().getResourceVersion());
-    written.accept(change.name(), result);
+    return result;
   }
 
   /** The labels every slice carries: who manages it and which node it is for (what the agent selects on). */

@@ -11,7 +11,6 @@ import java.time.ZonedDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * handover (the planner gives a VIP to a new director only once its Lease names it) and a record
  * an operator restart, or a human, can read. Only the leader operator writes these.
  */
-public final class VipLeases {
+public final class VipLeases implements LeaseStore {
   static final String VIP_ANNOTATION = "lvs.io/vip";
   static final String ROLE_LABEL = "lvs.io/role";
   private final KubernetesClient client;
@@ -34,6 +33,7 @@ public final class VipLeases {
   }
 
   /** Reads the existing leases once (at start, and after losing track). */
+  @Override
   public void load() {
     holders.clear();
     for (Lease l : client.leases().inNamespace(namespace).withLabel(ROLE_LABEL, "vip").list().getItems()) {
@@ -44,11 +44,13 @@ public final class VipLeases {
     }
   }
 
+  @Override
   public Map<String, String> holders() {
     return new HashMap<>(holders);
   }
 
   /** Records {@code node} as the VIP's holder (create or move); forced: the operator is the only writer. */
+  @Override
   public void hold(String vip, String node) {
     client.leases().inNamespace(namespace).resource(lease(vip, node))
         .patch(new PatchContext.Builder().withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true).build());
@@ -60,6 +62,7 @@ public final class VipLeases {
    * than an apply (2,000 of them at start); a Lease already there (left by an earlier leader) is
    * taken over by an apply.
    */
+  @Override
   public void create(String vip, String node) {
     try {
       client.leases().inNamespace(namespace).resource(lease(vip, node)).create();
@@ -92,13 +95,10 @@ public final class VipLeases {
   }
 
   /** Drops the lease of a VIP no VirtualService uses any more. */
+  @Override
   public void release(String vip) {
     client.leases().inNamespace(namespace).withName(name(vip)).delete();
     holders.remove(vip);
-  }
-
-  public Set<String> vips() {
-    return Set.copyOf(holders.keySet());
   }
 
   static String name(String vip) {

@@ -13,52 +13,61 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** The VirtualService controller's informer caches, as the node-state sync reads them. */
+/**
+ * The VirtualService controller's informer caches, as the node-state sync reads them. Made by the
+ * operator's wiring before the caches exist; the controller binds them once it has made them (as
+ * leader), and until then the view is unbound and the sync does not run.
+ */
 public final class InformerView implements ClusterView {
-  private final IndexerResourceCache<VirtualService> services;
-  private final InformerEventSource<RealServerPool, VirtualService> pools;
-  private final InformerEventSource<LvsNodeState, VirtualService> nodeStates;
-  private final InformerEventSource<Node, VirtualService> nodes;
+  private record Caches(
+      IndexerResourceCache<VirtualService> services,
+      InformerEventSource<RealServerPool, VirtualService> pools,
+      InformerEventSource<LvsNodeState, VirtualService> nodeStates,
+      InformerEventSource<Node, VirtualService> nodes) {}
 
-  InformerView(
+  private volatile Caches caches;
+
+  void bind(
       IndexerResourceCache<VirtualService> services,
       InformerEventSource<RealServerPool, VirtualService> pools,
       InformerEventSource<LvsNodeState, VirtualService> nodeStates,
       InformerEventSource<Node, VirtualService> nodes) {
-    this.services = services;
-    this.pools = pools;
-    this.nodeStates = nodeStates;
-    this.nodes = nodes;
+    caches = new Caches(services, pools, nodeStates, nodes);
+  }
+
+  @Override
+  public boolean bound() {
+    return caches != null;
   }
 
   @Override
   public List<VirtualService> virtualServices() {
-    return services.list().toList();
+    return caches.services().list().toList();
   }
 
   @Override
   public Optional<RealServerPool> pool(String namespace, String name) {
-    return pools.get(new ResourceID(name, namespace));
+    return caches.pools().get(new ResourceID(name, namespace));
   }
 
   @Override
   public List<RealServerPool> pools() {
-    return pools.list().toList();
+    return caches.pools().list().toList();
   }
 
   @Override
   public List<Node> nodes() {
-    return nodes.list().toList();
+    return caches.nodes().list().toList();
   }
 
   @Override
   public Set<String> nodeStateNames() {
-    return nodeStates.keys().map(ResourceID::getName).collect(Collectors.toSet());
+    return caches.nodeStates().keys().map(ResourceID::getName).collect(Collectors.toSet());
   }
 
   @Override
   public Optional<LvsNodeState> nodeState(String name) {
-    return nodeStates.get(new ResourceID(name));
+    return caches.nodeStates().get(new ResourceID(name));
   }
 
   @Override
@@ -68,9 +77,9 @@ public final class InformerView implements ClusterView {
     }
     ResourceID id = ResourceID.fromResource(after);
     if (before == null) {
-      nodeStates.handleRecentResourceCreate(id, after);
+      caches.nodeStates().handleRecentResourceCreate(id, after);
     } else {
-      nodeStates.handleRecentResourceUpdate(id, after, before);
+      caches.nodeStates().handleRecentResourceUpdate(id, after, before);
     }
   }
 }

@@ -14,7 +14,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.slices.SpecOwners;
@@ -25,19 +24,18 @@ import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.apply.EventRecorder;
 import io.lvs.operator.apply.MemberHealthBook;
-import io.lvs.operator.apply.NodeStateSync;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
-import io.lvs.operator.plan.ServiceInput;
-import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
 import io.lvs.operator.status.Conditions;
 import io.lvs.operator.status.MemberHealthReports;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
+import io.lvs.operator.sync.PlanRequests;
+import io.lvs.operator.sync.PlannedState;
 import io.lvs.operator.validate.SpecValidation;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -55,14 +53,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Orchestrates one VirtualService: validate, ask the node-state sync to plan (it plans all of them
- * together, since conflicts and shared nodes are global), and fold the plan's outcome, the pool's
- * members and the agents' reports into status. Deleting waits until the agents report its state
- * gone (finalizer), bounded for nodes that no longer exist.
+ * One VirtualService's status: validate, tell the node-state sync it was read (the sync plans all
+ * of them together, since conflicts and shared nodes are global, and decides itself whether to plan
+ * again), and fold the last plan's outcome, the pool's members and the agents' reports into
+ * status. Deleting waits until the agents report its state gone (finalizer), bounded for nodes that
+ * no longer exist. Makes the caches the sync reads ({@link InformerView}).
  */
 @ControllerConfiguration(name = "virtualservice")
 public final class VirtualServiceReconciler implements Reconciler<VirtualService>, Cleaner<VirtualService> {
-  private final SyncFactory syncFactory;
+  private final InformerView view;
+  private final PlanRequests requests;
+  private final PlannedState planned;
+  private final OutcomeEvents outcomes;
   private final ProgrammingLedger ledger;
   private final ResolvedPools resolved;
   private final MemberHealthBook health;
@@ -74,17 +76,18 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private InformerEventSource<RealServerPool, VirtualService> pools;
   private InformerEventSource<LvsNodeState, VirtualService> nodeStates;
   private InformerEventSource<Node, VirtualService> nodes;
-  private NodeStateSync sync;
 
-  /** Builds the sync once the caches it reads exist. */
-  public interface SyncFactory {
-    NodeStateSync create(InformerView view, java.util.function.Consumer<Set<String>> outcomesChanged);
-  }
+  /** The node-state sync as this controller sees it: where it signals, what it reads, how it is woken. */
+  public record Sync(InformerView view, PlanRequests requests, PlannedState planned, OutcomeEvents outcomes) {}
 
   public VirtualServiceReconciler(
-      SyncFactory syncFactory, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
-      SpecValidation validation, EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
-    this.syncFactory = syncFactory;
+      Sync sync, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
+      SpecValidation validation,
+      EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+    this.view = sync.view();
+    this.requests = sync.requests();
+    this.planned = sync.planned();
+    this.outcomes = sync.outcomes();
     this.ledger = ledger;
     this.resolved = resolved;
     this.health = health;
@@ -117,23 +120,21 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             // objects are created by the sync only: a create without a report is its own.
             .withOnAddFilter(s -> s.getStatus() != null)
             .withOnUpdateFilter((before, after) -> !Objects.equals(before.getStatus(), after.getStatus()))
-            .withSecondaryToPrimaryMapper(VirtualServiceReconciler::owners)
+            .withSecondaryToPrimaryMapper(Owners::named)
             .build(),
         context);
-    nodes = new InformerEventSource<>(
+    // a Node's labels, addresses and readiness are plan inputs of their own: the sync hears of them
+    // here; the VirtualServices whose outcome that changes hear of it from the sync
+    nodes = new NotifyingInformerEventSource<>(
         InformerEventSourceConfiguration.from(Node.class, VirtualService.class)
             .withName("vs-nodes")
             .withWatchAllNamespaces()
             .withOnUpdateFilter(Relevance::nodeChanged)
-            .withSecondaryToPrimaryMapper(n -> affectedBy(n, primary))
+            .withSecondaryToPrimaryMapper(this::plannedOnto)
             .build(),
-        context);
-    SimpleInboundEventSource<VirtualService> outcomes = new SimpleInboundEventSource<>("plan-outcomes");
-    sync = syncFactory.create(new InformerView(primary, pools, nodeStates, nodes), keys -> keys.forEach(k -> {
-      int slash = k.indexOf('/');
-      outcomes.propagateEvent(new ResourceID(k.substring(slash + 1), k.substring(0, slash)));
-    }));
-    return List.of(pools, nodeStates, nodes, outcomes);
+        context, Relevance::nodeChanged, requests::nodesChanged);
+    view.bind(primary, pools, nodeStates, nodes);
+    return List.of(pools, nodeStates, nodes, outcomes.source());
   }
 
   @Override
@@ -143,7 +144,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   private UpdateControl<VirtualService> doReconcile(VirtualService vs) {
     String key = PlanInputs.key(vs);
-    requestPlanIfChanged(vs, key);
+    requests.virtualServiceChanged(vs);
     long generation = vs.getMetadata().getGeneration() == null ? 0 : vs.getMetadata().getGeneration();
     List<String> problems = validation.validate(vs.getSpec());
     VirtualServiceStatus status;
@@ -153,8 +154,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
           new VirtualServiceStatusBuilder.Problem("InvalidSpec", String.join("; ", problems)), null, List.of(), null,
           clock.instant());
     } else {
-      ClusterPlan plan = sync.latest();
-      ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
+      ClusterPlan.Outcome outcome = planned.outcome(key).orElse(null);
       if (outcome == null) {
         return UpdateControl.noUpdate(); // the sync reports back when it has planned this one
       }
@@ -165,7 +165,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         sliceHolding(n, key).ifPresent(s -> states.put(n, s));
       }
       NodeReports.Tally tally = NodeReports.tally(key, outcome.nodes(), states,
-          n -> ledger.since(sync.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
+          n -> ledger.since(planned.sliceOf(n, key).orElse(NodeSlices.name(n, 0)), key));
       // only the directors' own slices report on the owner's services; real-server nodes add nothing
       Map<MemberKey, List<DirectorHealth>> byMember = MemberHealthReports.of(key, vs.getSpec(), members, states);
       health.publish(key, vs.getMetadata().getNamespace() + "/" + vs.getSpec().realServerPoolRef().name(), byMember);
@@ -185,27 +185,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return UpdateControl.patchStatus(patch);
   }
 
-  /**
-   * Plans again only when something this VirtualService is planned from changed (its spec, its
-   * pool's members, its deletion) or a node object it was planned onto is gone. Most reconciles
-   * are the sync's own "your outcome changed" or an agent's report: they need a status, not a
-   * plan of all 2,000 VirtualServices.
-   */
-  private void requestPlanIfChanged(VirtualService vs, String key) {
-    sync.cachesReady();
-    ServiceInput now = sync.inputOf(vs);
-    ClusterPlan plan = sync.latest();
-    ClusterPlan.Outcome outcome = plan == null ? null : plan.services().get(key);
-    boolean nodeObjectGone = outcome != null
-        && outcome.nodes().stream().anyMatch(n -> sliceHolding(n, key).isEmpty());
-    if (!Objects.equals(now, sync.plannedInput(key)) || nodeObjectGone) {
-      sync.requestRun();
-    }
-  }
-
   /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */
   private Optional<LvsNodeState> sliceHolding(String node, String key) {
-    return sync.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
+    return planned.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
   }
 
   private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
@@ -242,15 +224,14 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
 
   @Override
   public DeleteControl cleanup(VirtualService vs, Context<VirtualService> context) {
-    sync.cachesReady();
-    sync.requestRun(); // a VirtualService being deleted is planned out of every node
+    requests.virtualServiceChanged(vs); // one being deleted is planned out of every node
     String key = PlanInputs.key(vs);
     health.forget(key);
     Set<String> live = nodes.list().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
     Set<String> waiting = new HashSet<>();
     Set<String> gone = new HashSet<>();
     nodeStates.list().forEach(s -> {
-      if (holds(s, key)) {
+      if (Owners.holds(s, key)) {
         String node = NodeSlices.nodeOf(s);
         (live.contains(node) ? waiting : gone).add(node);
       }
@@ -268,55 +249,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(1000);
   }
 
-  /**
-   * Does this node object still carry the owner: in its spec (not yet rewritten), or in what its
-   * agent last reported (not yet removed from the kernel, or not yet seen the new spec)?
-   */
-  static boolean holds(LvsNodeState s, String owner) {
-    if (s.getSpec() != null && specOwners(s).contains(owner)) {
-      return true;
-    }
-    if (s.getStatus() == null) {
-      return false;
-    }
-    boolean reported = NodeReports.ownerReport(s, owner) != null
-        || (s.getStatus().services() != null && s.getStatus().services().stream().anyMatch(r -> owner.equals(r.owner())));
-    return reported;
-  }
-
-  static Set<String> specOwners(LvsNodeState s) {
-    return SpecOwners.of(s.getSpec());
-  }
-
-  private static Set<ResourceID> owners(LvsNodeState s) {
-    Set<String> keys = specOwners(s);
-    if (s.getStatus() != null && s.getStatus().owners() != null) {
-      s.getStatus().owners().forEach(o -> keys.add(o.owner()));
-    }
-    return keys.stream().filter(k -> k != null && k.contains("/"))
-        .map(k -> new ResourceID(k.substring(k.indexOf('/') + 1), k.substring(0, k.indexOf('/'))))
+  /** The VirtualServices the last plan put on this node (an index the sync keeps; no side effect). */
+  private Set<ResourceID> plannedOnto(Node n) {
+    return planned.ownersOn(n.getMetadata().getName()).stream().map(Owners::resourceId)
         .collect(Collectors.toSet());
-  }
-
-  private Set<ResourceID> affectedBy(Node n, IndexerResourceCache<VirtualService> primary) {
-    String name = n.getMetadata().getName();
-    if (sync != null) {
-      sync.requestRun(); // a node's labels, addresses or readiness are plan inputs of their own
-    }
-    ClusterPlan plan = sync == null ? null : sync.latest();
-    return primary.list()
-        .filter(vs -> vs.getSpec() != null && vs.getSpec().directors() != null
-            && (Labels.matches(vs.getSpec().directors().nodeSelector(), n.getMetadata().getLabels())
-                || plan != null && plan.services().containsKey(PlanInputs.key(vs))
-                    && plan.services().get(PlanInputs.key(vs)).nodes().contains(name)))
-        .map(ResourceID::fromResource)
-        .collect(Collectors.toSet());
-  }
-
-  /** Stops the sync thread (operator shutdown). */
-  public void close() {
-    if (sync != null) {
-      sync.close();
-    }
   }
 }

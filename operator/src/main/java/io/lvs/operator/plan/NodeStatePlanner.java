@@ -29,7 +29,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The pure heart of the operator: every VirtualService, its resolved members and the nodes in,
+ * Every VirtualService, its resolved members and the nodes in,
  * one LvsNodeState spec per node out. A node's spec holds exactly what it must program:
  *
  * <ul>
@@ -41,9 +41,12 @@ import java.util.stream.Collectors;
  *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
  * </ul>
  *
- * <p>VIP handover is fenced: when the recorded holder (the VIP's Lease) is no longer the chosen
- * director, this plan gives the VIP to nobody; the caller writes that, moves the Lease, and plans
- * again. So no two node specs ever hold the same VIP.
+ * <p>VIP handover is fenced ({@link VipFence}): while the VIP's Lease names another director
+ * than the chosen one, this plan gives the VIP to nobody.
+ *
+ * <p>Pure in its output: the same inputs give the same plan. It keeps memos of the previous plan
+ * (one caller thread at a time, hence synchronized); {@code NodeStateSyncDifferentialTest} proves
+ * them against a fresh planner on every step.
  */
 public final class NodeStatePlanner {
   static final String DEFAULT_SCHEDULER = "wlc";
@@ -116,8 +119,7 @@ public final class NodeStatePlanner {
       String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
       String holder = null;
       if (vip != null && g.chosen().containsKey(vip)) {
-        String lease = leaseHolders.get(vip);
-        holder = lease == null || lease.equals(g.chosen().get(vip)) ? g.chosen().get(vip) : null;
+        holder = VipFence.granted(g.chosen().get(vip), leaseHolders.get(vip));
       }
       List<NodeView> ds = g.directors().get(s.key());
       // the holder is a director of this VirtualService or, when those sharing its VIP share none,

@@ -15,10 +15,11 @@ import java.util.function.Function;
  * {@link SpecValidator}): an API server without CEL (before 1.25) or with an older CRD lets
  * mistakes through, and they are refused here with the same words instead of reaching a kernel.
  *
- * <p>Results are remembered per spec value (specs are immutable records): the node-state sync
- * validates every VirtualService on every run, and the schema walk + CEL evaluation was the
- * largest share of the operator's CPU at 2,000 VirtualServices. A bounded memo, not state: the
- * answer is the same with or without it.
+ * <p>Results are remembered per spec value (specs are immutable records): each VirtualService
+ * reconcile validates its spec, and the sync validates every VirtualService whose plan input is
+ * built anew (after a restart, all of them); the schema walk + CEL evaluation was the largest share
+ * of the operator's CPU at 2,000 VirtualServices. A bounded memo, not state: the answer is the same
+ * with or without it.
  */
 public final class SchemaAndCelValidation implements SpecValidation {
   static final int REMEMBERED = 20_000;

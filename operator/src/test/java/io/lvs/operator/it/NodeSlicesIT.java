@@ -181,18 +181,5 @@ class NodeSlicesIT {
       await().atMost(WAIT).until(() -> client.resources(VirtualService.class).inNamespace("sliced").withName("web" + i).get() == null);
     }
     assertThat(slices(client)).containsKey(NODE);
-
-    // an object from before slices (no node label) is labelled by the next plan, so its agent finds it
-    client.resources(LvsNodeState.class).withName(NODE).patch(PatchContext.of(PatchType.JSON_MERGE),
-        "{\"metadata\":{\"labels\":{\"" + NodeSlices.NODE_LABEL + "\":null}}}");
-    assertThat(slices(client)).doesNotContainKey(NODE);
-    String spec = io.fabric8.kubernetes.client.utils.Serialization.asJson(client.resources(LvsNodeState.class).withName(NODE).get().getSpec());
-    // a Node change makes the operator plan again; nothing that node must program changes
-    client.nodes().withName(NODE).edit(n -> {
-      n.getMetadata().getLabels().put("noise", "1");
-      return n;
-    });
-    await().atMost(WAIT).until(() -> slices(client).containsKey(NODE));
-    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(slices(client).get(NODE).getSpec())).isEqualTo(spec);
   }
 }

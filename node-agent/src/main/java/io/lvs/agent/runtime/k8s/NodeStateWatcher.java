@@ -1,7 +1,6 @@
 package io.lvs.agent.runtime.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.lvs.api.slices.NodeSlices;
@@ -95,17 +94,6 @@ public final class NodeStateWatcher implements AutoCloseable {
         return;
       }
       List<LvsNodeState> slices = slices();
-      if (slices.isEmpty() && (delivered == null || !delivered.isEmpty())) {
-        // "no slices" removes everything this agent programmed: make sure it is not just an object
-        // from before slices, which an older operator wrote without the node label
-        try {
-          slices = legacyObject().map(List::of).orElse(List.of());
-        } catch (KubernetesClientException e) {
-          LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("error", e.getMessage())
-              .log("no slices listed and the check for an unlabelled node object failed; keeping what is applied");
-          return; // tried again on the next event or resync
-        }
-      }
       List<Key> keys = slices.stream()
           .map(s -> new Key(s.getMetadata().getName(), s.getMetadata().getGeneration(), s.getSpec())).toList();
       if (keys.equals(delivered)) {
@@ -129,20 +117,6 @@ public final class NodeStateWatcher implements AutoCloseable {
         .filter(s -> nodeName.equals(NodeSlices.nodeOf(s)))
         .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
         .toList();
-  }
-
-  /**
-   * The object named after this node when it carries no node label: what an operator from before
-   * slices wrote. The current operator labels it on its first plan; until then it is this node's
-   * one slice, so an agent upgraded first does not remove what is programmed.
-   */
-  private Optional<LvsNodeState> legacyObject() {
-    LvsNodeState o = client.resources(LvsNodeState.class).withName(nodeName).get();
-    if (o == null || !nodeName.equals(NodeSlices.nodeOf(o))) {
-      return Optional.empty();
-    }
-    boolean labelled = o.getMetadata().getLabels() != null && o.getMetadata().getLabels().containsKey(NodeSlices.NODE_LABEL);
-    return labelled ? Optional.empty() : Optional.of(o);
   }
 
   /** One of this node's slices as last seen, by name. */
