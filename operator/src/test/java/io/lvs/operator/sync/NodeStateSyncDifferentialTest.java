@@ -174,7 +174,7 @@ class NodeStateSyncDifferentialTest {
     if (random.nextBoolean()) { // a pool resolved before a restart: members in its status only
       List<MemberStatus> members = new ArrayList<>();
       for (Member m : members(random)) {
-        members.add(new MemberStatus(m.address(), m.port(), m.weight(), "serviceRef", m.node(), m.ready(), null, m.draining()));
+        members.add(new MemberStatus(m.address(), m.port(), m.weight(), "serviceRef", m.node(), m.ready(), null, m.draining(), null));
       }
       p.setStatus(new RealServerPoolStatus(1L, List.of(), null, members));
     }
