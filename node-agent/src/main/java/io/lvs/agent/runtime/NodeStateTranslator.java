@@ -221,8 +221,10 @@ public final class NodeStateTranslator {
       timeout = s.persistenceTimeoutSeconds();
     }
     int netmask = s.netmaskPrefixLength() != null ? s.netmaskPrefixLength() : (v6 ? 128 : 32);
-    if (netmask < 0 || netmask > (v6 ? 128 : 32)) {
-      throw new IllegalArgumentException("netmaskPrefixLength " + netmask + " out of range for " + key.family());
+    // the kernel takes 0-32 for IPv4 (a mask) but 1-128 for IPv6 (a prefix length): 0 is EINVAL there
+    if (netmask < (v6 ? 1 : 0) || netmask > (v6 ? 128 : 32)) {
+      throw new IllegalArgumentException("netmaskPrefixLength " + netmask + " out of range for " + key.family()
+          + " (" + (v6 ? "1-128" : "0-32") + ")");
     }
     String scheduler = s.scheduler() == null || s.scheduler().isBlank() ? DEFAULT_SCHEDULER : s.scheduler();
     IpvsService svc = new IpvsService(key, scheduler, flags, timeout, netmask);

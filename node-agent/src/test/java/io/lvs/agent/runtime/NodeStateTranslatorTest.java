@@ -101,6 +101,21 @@ class NodeStateTranslatorTest {
     assertThat(t.desired().services().get(key).service().netmaskPrefixLength()).isEqualTo(128);
   }
 
+  /** Found in the kernel lab: IPv6 services refuse netmask 0 (EINVAL); say so by field instead. */
+  @Test
+  void ipv6PersistenceNetmaskZeroIsRefusedByFieldWhileIpv4AcceptsIt() {
+    NodeIpvsService v6 = new NodeIpvsService("a/v6", "2001:db8::100", 80, Protocol.TCP, null, null, "rr", null, 60, 0,
+        List.of(new NodeDestination("2001:db8::11", 80, 1, Forwarding.DirectRouting, null, null, null, null)), null);
+    NodeIpvsService v4 = new NodeIpvsService("a/v4", "198.18.0.100", 80, Protocol.TCP, null, null, "rr", null, 60, 0,
+        List.of(new NodeDestination("198.18.0.11", 80, 1, Forwarding.DirectRouting, null, null, null, null)), null);
+    Translation t = translator.translate(new LvsNodeStateSpec("n1", List.of(v6, v4), null, null, null, null));
+
+    assertThat(t.errorsOf("a/v6")).singleElement().asString()
+        .contains("netmaskPrefixLength 0 out of range for INET6 (1-128)");
+    assertThat(t.errorsOf("a/v4")).isEmpty();
+    assertThat(t.desired().services()).hasSize(1);
+  }
+
   @Test
   void aBadEntryIsReportedToItsOwnerWithTheFieldAndTheRestIsKept() {
     LvsNodeStateSpec spec = new LvsNodeStateSpec("n1",
