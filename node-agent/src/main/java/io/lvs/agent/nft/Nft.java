@@ -65,8 +65,12 @@ public final class Nft {
   public static final int NFTA_CMP_OP = 2;
   public static final int NFTA_CMP_DATA = 3;
   public static final int NFT_CMP_EQ = 0;
-  public static final int NFT_CMP_LTE = 3;
-  public static final int NFT_CMP_GTE = 5;
+
+  public static final int NFTA_RANGE_SREG = 1;
+  public static final int NFTA_RANGE_OP = 2;
+  public static final int NFTA_RANGE_FROM_DATA = 3;
+  public static final int NFTA_RANGE_TO_DATA = 4;
+  public static final int NFT_RANGE_EQ = 0;
 
   public static final int NFTA_BITWISE_SREG = 1;
   public static final int NFTA_BITWISE_DREG = 2;

@@ -24,7 +24,7 @@ import java.util.Arrays;
  * [ bitwise reg 1 = (reg 1 &amp; MASK) ^ 0 ]                       (only when LEN is shorter)
  * [ cmp eq reg 1 NET ]
  * [ payload load 2b @ transport header + 2 => reg 1 ]           (only when ports are given)
- * [ cmp eq reg 1 LO ]   or   [ cmp gte reg 1 LO ] [ cmp lte reg 1 HI ]
+ * [ cmp eq reg 1 LO ]   or   [ range eq reg 1 LO HI ]
  * [ immediate reg 1 M ]  [ meta set mark with reg 1 ]
  * </pre>
  * and back. Ports compare big endian (as on the wire, memcmp order); the mark is a host-order u32.
@@ -53,8 +53,11 @@ public final class NftMarkCodec {
       if (r.endPort() == r.port()) {
         cmp(w, NFT_CMP_EQ, be16(r.port()));
       } else {
-        cmp(w, NFT_CMP_GTE, be16(r.port()));
-        cmp(w, NFT_CMP_LTE, be16(r.endPort()));
+        expr(w, "range", x -> {
+          x.putBe32(NFTA_RANGE_SREG, NFT_REG_1).putBe32(NFTA_RANGE_OP, NFT_RANGE_EQ);
+          data(x, NFTA_RANGE_FROM_DATA, be16(r.port()));
+          data(x, NFTA_RANGE_TO_DATA, be16(r.endPort()));
+        });
       }
     }
     byte[] mark = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt((int) r.mark()).array();
@@ -94,7 +97,9 @@ public final class NftMarkCodec {
         case "bitwise" -> prefix = prefixOf(d.nested(NFTA_BITWISE_MASK).bytes(NFTA_DATA_VALUE));
         case "cmp" -> {
           byte[] v = d.nested(NFTA_CMP_DATA).bytes(NFTA_DATA_VALUE);
-          int op = be32(d.bytes(NFTA_CMP_OP));
+          if (be32(d.bytes(NFTA_CMP_OP)) != NFT_CMP_EQ) {
+            throw foreign(handle, "cmp other than eq");
+          }
           switch (loaded) {
             case "l4proto" -> proto = Byte.toUnsignedInt(v[0]);
             case "daddr" -> {
@@ -102,16 +107,15 @@ public final class NftMarkCodec {
               prefix = prefix < 0 ? v.length * 8 : prefix;
             }
             case "dport" -> {
-              int port = (Byte.toUnsignedInt(v[0]) << 8) | Byte.toUnsignedInt(v[1]);
-              if (op == NFT_CMP_LTE) {
-                hi = port;
-              } else {
-                lo = port;
-                hi = op == NFT_CMP_EQ ? port : hi;
-              }
+              lo = port(v);
+              hi = lo;
             }
             default -> throw foreign(handle, "cmp before a load");
           }
+        }
+        case "range" -> {
+          lo = port(d.nested(NFTA_RANGE_FROM_DATA).bytes(NFTA_DATA_VALUE));
+          hi = port(d.nested(NFTA_RANGE_TO_DATA).bytes(NFTA_DATA_VALUE));
         }
         case "immediate" -> mark = Integer.toUnsignedLong(
             ByteBuffer.wrap(d.nested(NFTA_IMMEDIATE_DATA).bytes(NFTA_DATA_VALUE)).order(ByteOrder.nativeOrder()).getInt());
@@ -148,6 +152,10 @@ public final class NftMarkCodec {
       n += Integer.bitCount(Byte.toUnsignedInt(b));
     }
     return n;
+  }
+
+  private static int port(byte[] v) {
+    return (Byte.toUnsignedInt(v[0]) << 8) | Byte.toUnsignedInt(v[1]);
   }
 
   private static int be32(byte[] b) {
