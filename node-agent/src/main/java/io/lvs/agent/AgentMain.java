@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvs.agent.runtime.Agent;
 import io.lvs.agent.runtime.AgentConfig;
 import io.lvs.agent.runtime.ProductionKernel;
+import io.lvs.agent.runtime.MarkProgrammer;
 import io.lvs.agent.runtime.SnatProgrammer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -53,8 +54,15 @@ public final class AgentMain {
         LOG.atWarn().addKeyValue("error", e.getMessage()).log("no nftables: FullNAT SNAT rules will not be programmed");
         snat = SnatProgrammer.NONE;
       }
+      MarkProgrammer marks;
+      try {
+        marks = ProductionKernel.marks();
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("error", e.getMessage()).log("no nftables: fwmark marking rules will not be programmed");
+        marks = MarkProgrammer.NONE;
+      }
       agent = new Agent(config, client, ProductionKernel.open(), ProductionKernel.ownershipStore(config.stateDir()),
-          snat, registry, Clock.systemUTC());
+          snat, marks, registry, Clock.systemUTC());
       agent.start();
     } catch (Exception e) {
       LOG.atError().setCause(e).addKeyValue("node", config.nodeName()).log("agent could not start");

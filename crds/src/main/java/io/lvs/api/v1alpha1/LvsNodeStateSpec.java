@@ -16,4 +16,12 @@ public record LvsNodeStateSpec(
     List<NodeAddress> addresses,
     List<NodeLink> links,
     List<NodeSysctl> sysctls,
-    List<NodeSnat> snat) {}
+    List<NodeSnat> snat,
+    List<NodeMark> marks) {
+
+  /** A spec without fwmark marking rules. */
+  public LvsNodeStateSpec(String nodeName, List<NodeIpvsService> services, List<NodeAddress> addresses,
+      List<NodeLink> links, List<NodeSysctl> sysctls, List<NodeSnat> snat) {
+    this(nodeName, services, addresses, links, sysctls, snat, null);
+  }
+}

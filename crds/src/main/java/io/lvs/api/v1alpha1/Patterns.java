@@ -27,6 +27,9 @@ public final class Patterns {
           + ")";
   /** An IPv4 or IPv6 literal, anchored. */
   public static final String IP = "^(" + IPV4 + "|" + IPV6 + ")$";
+  /** An IPv4 or IPv6 literal, optionally with a prefix length of its family, anchored. */
+  public static final String IP_OR_CIDR =
+      "^(" + IPV4 + "(/(3[0-2]|[12]?[0-9]))?|" + IPV6 + "(/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))?)$";
   /** A DNS-1123 label (Kubernetes object names such as Services). */
   public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 

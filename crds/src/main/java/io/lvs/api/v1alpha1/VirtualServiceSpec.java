@@ -63,6 +63,26 @@ import java.util.List;
     message = "only a fwmark service takes a family (a vip says its own)",
     fieldPath = ".family",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "has(self.fwmark) == has(self.fwmarkMatch)",
+    message = "fwmarkMatch says which traffic carries the fwmark: set both or neither",
+    fieldPath = ".fwmarkMatch",
+    reason = "FieldValueRequired")
+@ValidationRule(
+    value =
+        "!has(self.fwmarkMatch) || self.fwmarkMatch.all(m, m.address.contains(':') == (has(self.family) && self.family == 'IPv6'))",
+    message = "every address must be of the service's family (IPv4 unless family is IPv6)",
+    fieldPath = ".fwmarkMatch",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
+        "!has(self.fwmarkMatch) || self.forwarding == 'NAT' || self.forwarding == 'FullNAT'"
+            + " || self.fwmarkMatch.all(m, !m.address.contains('/') || m.address.endsWith(m.address.contains(':') ? '/128' : '/32'))",
+    message =
+        "DirectRouting and Tunnel need single addresses (no prefix, /32 or /128): each goes on the real"
+            + " servers' lo or tunl0",
+    fieldPath = ".fwmarkMatch",
+    reason = "FieldValueInvalid")
 public record VirtualServiceSpec(
     @JsonPropertyDescription("Virtual IP address clients connect to (IPv4 or IPv6 literal).")
         @Size(max = 45)
@@ -75,6 +95,11 @@ public record VirtualServiceSpec(
         @Min(1)
         @Max(4294967295L)
         Long fwmark,
+    @JsonPropertyDescription(
+            "Which traffic carries the fwmark: the agent marks it on the directors (nftables, its own"
+                + " table). Required with fwmark, refused without.")
+        @Size(min = 1, max = 64)
+        List<FwmarkMatch> fwmarkMatch,
     @JsonPropertyDescription("Address family of a fwmark service. Default IPv4.") AddressFamily family,
     @JsonPropertyDescription("DirectRouting, NAT, Tunnel or FullNAT.") @Required Forwarding forwarding,
     @JsonPropertyDescription("IPVS scheduler. Default wlc, as ipvsadm's.") Scheduler scheduler,
@@ -86,4 +111,13 @@ public record VirtualServiceSpec(
     @JsonPropertyDescription(
             "Tunnel encapsulation for Tunnel mode: ipip (default; gue and gre need kernel 5.3+).")
         @Pattern("^(ipip|gue|gre)$")
-        String tunnelType) {}
+        String tunnelType) {
+
+  /** A spec without fwmarkMatch: every vip/ports service, and callers written before it existed. */
+  public VirtualServiceSpec(String vip, List<ServicePort> ports, Long fwmark, AddressFamily family,
+      Forwarding forwarding, Scheduler scheduler, List<SchedulerFlag> schedulerFlags, Persistence persistence,
+      Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors, String tunnelType) {
+    this(vip, ports, fwmark, null, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
+        realServerPoolRef, directors, tunnelType);
+  }
+}

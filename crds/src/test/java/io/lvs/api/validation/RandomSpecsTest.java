@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lvs.api.v1alpha1.AddressFamily;
 import io.lvs.api.v1alpha1.Directors;
 import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.FwmarkMatch;
+import io.lvs.api.v1alpha1.PortRange;
 import io.lvs.api.v1alpha1.Persistence;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.RealServerPoolRef;
@@ -52,7 +54,7 @@ class RandomSpecsTest {
       ServicePort p = ports.get(i);
       ports.set(i, new ServicePort(p.name(), bad, p.protocol(), null));
       VirtualServiceSpec broken =
-          new VirtualServiceSpec(spec.vip(), ports, spec.fwmark(), spec.family(), spec.forwarding(), spec.scheduler(),
+          new VirtualServiceSpec(spec.vip(), ports, spec.fwmark(), spec.fwmarkMatch(), spec.family(), spec.forwarding(), spec.scheduler(),
               spec.schedulerFlags(), spec.persistence(), spec.onePacket(), spec.realServerPoolRef(), spec.directors(),
               spec.tunnelType());
       assertThat(VALIDATOR.validate(broken))
@@ -105,10 +107,26 @@ class RandomSpecsTest {
     }
     Persistence persistence =
         r.nextBoolean() ? new Persistence(1 + r.nextInt(2678400), r.nextBoolean() ? r.nextInt(v6 ? 129 : 33) : null) : null;
+    List<FwmarkMatch> match = null;
+    if (fwmark) {
+      match = new ArrayList<>();
+      int n = 1 + r.nextInt(3);
+      boolean host = !rewrites || r.nextBoolean();
+      while (match.size() < n) {
+        String a = v6 ? String.format("2001:db8:%x::%x", r.nextInt(0x10000), 1 + r.nextInt(0xfffe))
+            : "198." + (18 + r.nextInt(2)) + "." + r.nextInt(256) + "." + (1 + r.nextInt(254));
+        String addr = host ? (r.nextBoolean() ? a : a + (v6 ? "/128" : "/32")) : a + "/" + r.nextInt(v6 ? 129 : 33);
+        int port = 1 + r.nextInt(65535);
+        List<PortRange> range = r.nextBoolean() ? null
+            : List.of(new PortRange(port, r.nextBoolean() ? null : port + r.nextInt(65536 - port)));
+        match.add(new FwmarkMatch(addr, Protocol.values()[r.nextInt(3)], range));
+      }
+    }
     return new VirtualServiceSpec(
         vip,
         ports,
         fwmark ? 1 + (long) r.nextInt(Integer.MAX_VALUE) : null,
+        match,
         fwmark ? (v6 ? AddressFamily.IPv6 : AddressFamily.IPv4) : null,
         fwd,
         sched,

@@ -64,7 +64,7 @@ import org.junit.jupiter.api.Test;
  * resolution, drain and planner give each node's LvsNodeState spec, the agent's translator turns it
  * into its desired state, and the IPVS services and destinations of that are compared as the
  * netlink attributes the agent's codec sends (IPVS_CMD_NEW_SERVICE / NEW_DEST payloads); addresses,
- * links, sysctls, SNAT rules and health targets as translated. A schema field with neither a case nor an entry fails {@link #everySpecFieldIsCovered}.
+ * links, sysctls, SNAT rules, fwmark marking rules and health targets as translated. A schema field with neither a case nor an entry fails {@link #everySpecFieldIsCovered}.
  */
 class FieldCoverageTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -104,14 +104,24 @@ class FieldCoverageTest {
     return new Case(POOL + "spec." + field, "{pools: {pool: " + base + "}}", "{pools: {pool: " + set + "}}");
   }
 
+  /** The base as a fwmark service marking traffic to its VIP (any port), and to its port 80 only. */
+  private static final String FWMARK = "{vip: null, ports: null, fwmark: 7, fwmarkMatch: [{address: 198.18.10.1}]}";
+  private static final String FWMARK_PORT =
+      "{vip: null, ports: null, fwmark: 7, fwmarkMatch: [{address: 198.18.10.1, ports: [{port: 80}]}]}";
+
   private static final List<Case> REACHES_THE_NODE =
       List.of(
           vs("vip", "{}", "{vip: 198.18.10.2}"),
           vs("ports[].port", "{}", "{ports: [{port: 81}]}"),
           vs("ports[].protocol", "{}", "{ports: [{port: 80, protocol: UDP}]}"),
           vs("ports[].targetPort", "{}", "{ports: [{port: 80, targetPort: 8081}]}"),
-          vs("fwmark", "{}", "{vip: null, ports: null, fwmark: 7}"),
-          vs("family", "{vip: null, ports: null, fwmark: 7}", "{family: IPv6}"),
+          vs("fwmark", "{}", "{vip: null, ports: null, fwmark: 7, fwmarkMatch: [{address: 198.18.10.1}]}"),
+          vs("family", FWMARK, "{family: IPv6, fwmarkMatch: [{address: \"2001:db8::10\"}]}"),
+          vs("fwmarkMatch[].address", FWMARK, "{fwmarkMatch: [{address: 198.18.10.0/24}]}"),
+          vs("fwmarkMatch[].protocol", FWMARK, "{fwmarkMatch: [{address: 198.18.10.1, protocol: UDP}]}"),
+          vs("fwmarkMatch[].ports[].port", FWMARK_PORT, "{fwmarkMatch: [{address: 198.18.10.1, ports: [{port: 81}]}]}"),
+          vs("fwmarkMatch[].ports[].endPort", FWMARK_PORT,
+              "{fwmarkMatch: [{address: 198.18.10.1, ports: [{port: 80, endPort: 90}]}]}"),
           vs("forwarding", "{}", "{forwarding: DirectRouting}"),
           vs("scheduler", "{}", "{scheduler: rr}"),
           vs("schedulerFlags", "{scheduler: sh}", "{schedulerFlags: [sh-port]}"),
@@ -222,6 +232,22 @@ class FieldCoverageTest {
     assertThat(with).singleElement().satisfies(s -> assertThat(s.service().flags() & onePacket).isEqualTo(onePacket));
   }
 
+  @Test
+  void fwmarkMatchReachesTheDirectorAsAMarkingRuleCarryingTheServicesMark() {
+    Case c = REACHES_THE_NODE.stream().filter(x -> x.field().endsWith("spec.fwmarkMatch[].ports[].endPort"))
+        .findFirst().orElseThrow();
+    var d1 = run(c, true).translations().get("d1").desired();
+    assertThat(d1.marks()).singleElement().satisfies(m -> {
+      assertThat(m.mark()).isEqualTo(7);
+      assertThat(m.network().getHostAddress()).isEqualTo("198.18.10.1");
+      assertThat(m.prefixLength()).isEqualTo(32);
+      assertThat(m.port()).isEqualTo(80);
+      assertThat(m.endPort()).isEqualTo(90);
+    });
+    assertThat(d1.services().keySet()).singleElement().asString().contains("7"); // the fwmark service it feeds
+    assertThat(run(new Case("", "{}", "{}"), false).translations().get("d1").desired().marks()).isEmpty();
+  }
+
   /** Per node, the agent's translation of what the operator planned for it, and its IPVS requests. */
   private record Run(Map<String, Translation> translations, Map<String, NodeOutput> nodes) {}
 
@@ -230,7 +256,7 @@ class FieldCoverageTest {
    * the agent sends (so a field the codec dropped counts as dropped), then the other objects.
    */
   private record NodeOutput(List<String> ipvsRequests, Object addresses, Object links, Object sysctls, Object snat,
-      Object healthTargets) {
+      Object marks, Object healthTargets) {
     static NodeOutput of(Translation t) {
       List<String> ipvs = new ArrayList<>();
       t.desired().services().values().forEach(s -> {
@@ -244,7 +270,7 @@ class FieldCoverageTest {
         });
       });
       var d = t.desired();
-      return new NodeOutput(ipvs, d.addresses(), d.links(), d.sysctls(), d.snat(), t.healthTargets());
+      return new NodeOutput(ipvs, d.addresses(), d.links(), d.sysctls(), d.snat(), d.marks(), t.healthTargets());
     }
   }
 

@@ -171,7 +171,7 @@ public final class Applier {
         services.put(k, s);
       }
     }
-    return new DesiredState(services, d.addresses(), d.links(), d.sysctls(), d.snat(), d.conflicts());
+    return new DesiredState(services, d.addresses(), d.links(), d.sysctls(), d.snat(), d.marks(), d.conflicts());
   }
 
   private static OwnedSet scope(OwnedSet o, Set<ServiceKey> keys) {

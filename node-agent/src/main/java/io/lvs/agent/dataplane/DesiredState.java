@@ -22,6 +22,7 @@ public record DesiredState(
     Map<String, DesiredLink> links,
     Map<String, DesiredSysctl> sysctls,
     List<SnatRule> snat,
+    List<MarkRule> marks,
     List<Conflict> conflicts) {
   public static final DesiredState EMPTY = builder().build();
 
@@ -31,7 +32,15 @@ public record DesiredState(
     links = Collections.unmodifiableMap(new LinkedHashMap<>(links));
     sysctls = Collections.unmodifiableMap(new LinkedHashMap<>(sysctls));
     snat = List.copyOf(snat);
+    marks = List.copyOf(marks);
     conflicts = List.copyOf(conflicts);
+  }
+
+  /** A state without fwmark marking rules. */
+  public DesiredState(Map<ServiceKey, DesiredService> services, Map<InterfaceAddress, DesiredAddress> addresses,
+      Map<String, DesiredLink> links, Map<String, DesiredSysctl> sysctls, List<SnatRule> snat,
+      List<Conflict> conflicts) {
+    this(services, addresses, links, sysctls, snat, List.of(), conflicts);
   }
 
   public static Builder builder() {
@@ -45,6 +54,7 @@ public record DesiredState(
     private final Map<String, DesiredLink> links = new LinkedHashMap<>();
     private final Map<String, DesiredSysctl> sysctls = new LinkedHashMap<>();
     private final List<SnatRule> snat = new ArrayList<>();
+    private final List<MarkRule> marks = new ArrayList<>();
     private final List<Conflict> conflicts = new ArrayList<>();
 
     private Builder() {}
@@ -106,8 +116,13 @@ public record DesiredState(
       return this;
     }
 
+    public Builder mark(MarkRule rule) {
+      marks.add(rule);
+      return this;
+    }
+
     public DesiredState build() {
-      return new DesiredState(services, addresses, links, sysctls, snat, conflicts);
+      return new DesiredState(services, addresses, links, sysctls, snat, marks, conflicts);
     }
   }
 }

@@ -37,7 +37,10 @@ public final class Nft {
   public static final int NFTA_CHAIN_TYPE = 7;
   public static final int NFTA_HOOK_HOOKNUM = 1;
   public static final int NFTA_HOOK_PRIORITY = 2;
+  public static final int NF_INET_PRE_ROUTING = 0;
   public static final int NF_INET_POST_ROUTING = 4;
+  /** NF_IP_PRI_MANGLE: `priority mangle`, before IPVS (LOCAL_IN) and before routing. */
+  public static final int NF_IP_PRI_MANGLE = -150;
   public static final int NF_ACCEPT = 1;
 
   public static final int NFTA_RULE_TABLE = 1;
@@ -54,12 +57,26 @@ public final class Nft {
 
   public static final int NFTA_META_DREG = 1;
   public static final int NFTA_META_KEY = 2;
+  public static final int NFTA_META_SREG = 3;
+  public static final int NFT_META_MARK = 3;
   public static final int NFT_META_L4PROTO = 16;
 
   public static final int NFTA_CMP_SREG = 1;
   public static final int NFTA_CMP_OP = 2;
   public static final int NFTA_CMP_DATA = 3;
   public static final int NFT_CMP_EQ = 0;
+
+  public static final int NFTA_RANGE_SREG = 1;
+  public static final int NFTA_RANGE_OP = 2;
+  public static final int NFTA_RANGE_FROM_DATA = 3;
+  public static final int NFTA_RANGE_TO_DATA = 4;
+  public static final int NFT_RANGE_EQ = 0;
+
+  public static final int NFTA_BITWISE_SREG = 1;
+  public static final int NFTA_BITWISE_DREG = 2;
+  public static final int NFTA_BITWISE_LEN = 3;
+  public static final int NFTA_BITWISE_MASK = 4;
+  public static final int NFTA_BITWISE_XOR = 5;
 
   public static final int NFTA_PAYLOAD_DREG = 1;
   public static final int NFTA_PAYLOAD_BASE = 2;

@@ -49,14 +49,19 @@ public final class NftRuleCodec {
     expr(w, "nat", x -> x.putBe32(NFTA_NAT_TYPE, NFT_NAT_SNAT).putBe32(NFTA_NAT_FAMILY, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4)
         .putBe32(NFTA_NAT_REG_ADDR_MIN, NFT_REG_1));
     w.endNested(list);
-    byte[] owner = r.owner().getBytes(StandardCharsets.UTF_8);
-    if (owner.length > 253) {
-      throw new IllegalArgumentException("owner too long for a rule comment: " + r.owner());
+    writeComment(w, r.owner());
+  }
+
+  /** The owner as the rule's comment: libnftnl's userdata TLV, NUL-terminated as nft writes it. */
+  static void writeComment(AttrWriter w, String owner) {
+    byte[] b = owner.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 253) {
+      throw new IllegalArgumentException("owner too long for a rule comment: " + owner);
     }
-    byte[] udata = new byte[owner.length + 3];
+    byte[] udata = new byte[b.length + 3];
     udata[0] = NFTNL_UDATA_RULE_COMMENT;
-    udata[1] = (byte) (owner.length + 1);
-    System.arraycopy(owner, 0, udata, 2, owner.length);
+    udata[1] = (byte) (b.length + 1);
+    System.arraycopy(b, 0, udata, 2, b.length);
     w.putBytes(NFTA_RULE_USERDATA, udata);
   }
 
@@ -86,7 +91,7 @@ public final class NftRuleCodec {
         addr(src));
   }
 
-  private static String owner(AttrReader rule) {
+  static String owner(AttrReader rule) {
     if (!rule.has(NFTA_RULE_USERDATA)) {
       return "";
     }

@@ -54,8 +54,14 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   private final Instant started;
   private AgentHttpServer http;
 
+  /** Without a marking backend: fwmark owners are told their rules are not programmed. */
   public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, PrometheusMeterRegistry registry, Clock clock) {
+    this(config, client, kernel, store, snat, MarkProgrammer.NONE, registry, clock);
+  }
+
+  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+      SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -69,7 +75,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
-    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, statusWriter, metrics, clock, syncExecutor,
+    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, statusWriter, metrics, clock, syncExecutor,
         config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir());
   }

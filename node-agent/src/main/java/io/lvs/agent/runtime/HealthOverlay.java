@@ -32,6 +32,6 @@ public final class HealthOverlay {
       services.put(key, new DesiredService(s.owner(), s.service(), dests, s.drainGracePeriod()));
     });
     return new DesiredState(services, desired.addresses(), desired.links(), desired.sysctls(),
-        desired.snat(), desired.conflicts());
+        desired.snat(), desired.marks(), desired.conflicts());
   }
 }

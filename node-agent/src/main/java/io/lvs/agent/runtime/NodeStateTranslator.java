@@ -3,6 +3,7 @@ package io.lvs.agent.runtime;
 import io.lvs.agent.dataplane.DesiredDestination;
 import io.lvs.agent.dataplane.DesiredService;
 import io.lvs.agent.dataplane.DesiredState;
+import io.lvs.agent.dataplane.MarkRule;
 import io.lvs.agent.dataplane.SnatRule;
 import io.lvs.agent.model.Destination;
 import io.lvs.agent.model.DestinationKey;
@@ -22,6 +23,7 @@ import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
 import io.lvs.api.v1alpha1.Protocol;
@@ -202,6 +204,17 @@ public final class NodeStateTranslator {
         b.snat(snat(s, owner));
       } catch (IllegalArgumentException e) {
         Translation.add(errors, owner, paths.of("snat", i) + ": " + e.getMessage());
+      }
+    }
+    List<NodeMark> marks = orEmpty(spec.marks());
+    for (int i = 0; i < marks.size(); i++) {
+      NodeMark m = marks.get(i);
+      String owner = owner(m.owner());
+      owners.add(owner);
+      try {
+        b.mark(mark(m, owner));
+      } catch (IllegalArgumentException e) {
+        Translation.add(errors, owner, paths.of("marks", i) + ": " + e.getMessage());
       }
     }
     DesiredState desired = b.build();
@@ -388,6 +401,24 @@ public final class NodeStateTranslator {
       throw new IllegalArgumentException("toSource: " + e.getMessage(), e);
     }
     return new SnatRule(owner, protocol(s.protocol()), servers, s.port(), to);
+  }
+
+  static MarkRule mark(NodeMark m, String owner) {
+    if (m.mark() == null) {
+      throw new IllegalArgumentException("mark missing");
+    }
+    InetAddress net = IpLiterals.parse(m.address());
+    int bits = net.getAddress().length * 8;
+    int prefix = m.prefixLength() == null ? bits : m.prefixLength();
+    int port = m.port() == null ? 0 : m.port();
+    int end = m.endPort() == null ? port : m.endPort();
+    if (m.port() == null && m.endPort() != null) {
+      throw new IllegalArgumentException("endPort " + m.endPort() + " without port");
+    }
+    if (m.port() != null && m.port() < 1) {
+      throw new IllegalArgumentException("port " + m.port() + " out of range");
+    }
+    return new MarkRule(owner, m.mark(), net, prefix, protocol(m.protocol()), port, end);
   }
 
   static IpProtocol protocol(Protocol p) {

@@ -28,6 +28,11 @@ public final class ProductionKernel {
     return new NftSnatProgrammer(NetlinkNftClient.open(null));
   }
 
+  /** fwmark marking rules through nftables (the agent's own table, not the SNAT one). */
+  public static MarkProgrammer marks() {
+    return new NftMarkProgrammer(io.lvs.agent.nft.NetlinkMarkClient.open(null));
+  }
+
   /** LVS_STATE_DIR/owned.json: what this agent created, so a restarted agent knows its own objects. */
   public static OwnershipStore ownershipStore(Path stateDir) {
     return new FileOwnershipStore(stateDir);

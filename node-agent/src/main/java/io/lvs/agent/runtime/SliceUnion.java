@@ -50,7 +50,8 @@ public record SliceUnion(List<NodeSlice> slices, LvsNodeStateSpec spec, Map<Stri
         concat(sorted, "addresses", LvsNodeStateSpec::addresses, origins),
         concat(sorted, "links", LvsNodeStateSpec::links, origins),
         concat(sorted, "sysctls", LvsNodeStateSpec::sysctls, origins),
-        concat(sorted, "snat", LvsNodeStateSpec::snat, origins));
+        concat(sorted, "snat", LvsNodeStateSpec::snat, origins),
+        concat(sorted, "marks", LvsNodeStateSpec::marks, origins));
     return new SliceUnion(sorted, spec, owners, origins);
   }
 

@@ -48,6 +48,7 @@ public final class SyncLoop implements AutoCloseable {
   private final StatusBuilder statusBuilder = new StatusBuilder();
   private final HealthChecker health;
   private final SnatProgrammer snat;
+  private final MarkProgrammer marks;
   private final StatusSink sink;
   private final AgentMetrics metrics;
   private final Clock clock;
@@ -61,12 +62,19 @@ public final class SyncLoop implements AutoCloseable {
   private volatile SyncOutcome lastOutcome;
   private ScheduledFuture<?> timer;
 
+  /** Without a marking backend: fwmark owners are told their rules are not programmed. */
+  public SyncLoop(Applier applier, IpvsClient ipvs, RtnlClient rtnl, HealthChecker health, SnatProgrammer snat,
+      StatusSink sink, AgentMetrics metrics, Clock clock, ScheduledExecutorService executor, Duration resync) {
+    this(applier, ipvs, rtnl, health, snat, MarkProgrammer.NONE, sink, metrics, clock, executor, resync);
+  }
+
   public SyncLoop(
       Applier applier,
       IpvsClient ipvs,
       RtnlClient rtnl,
       HealthChecker health,
       SnatProgrammer snat,
+      MarkProgrammer marks,
       StatusSink sink,
       AgentMetrics metrics,
       Clock clock,
@@ -77,6 +85,7 @@ public final class SyncLoop implements AutoCloseable {
     this.rtnl = Objects.requireNonNull(rtnl, "rtnl");
     this.health = Objects.requireNonNull(health, "health");
     this.snat = Objects.requireNonNull(snat, "snat");
+    this.marks = Objects.requireNonNull(marks, "marks");
     this.sink = Objects.requireNonNull(sink, "sink");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -145,7 +154,7 @@ public final class SyncLoop implements AutoCloseable {
       report = applier.apply(desired);
       metrics.applied(report);
       observed = ipvs.dump();
-      snatErrors = snat.apply(desired.snat());
+      snatErrors = merge(snat.apply(desired.snat()), marks.apply(desired.marks()));
     } catch (RuntimeException e) {
       failure = "sync: " + (e.getMessage() == null ? e.toString() : e.getMessage());
       metrics.netlinkError(report == null ? "apply" : "dump");
@@ -193,5 +202,16 @@ public final class SyncLoop implements AutoCloseable {
     if (timer != null) {
       timer.cancel(false);
     }
+  }
+
+  /** SNAT and marking problems by owner, in one map: both are nftables rules of that owner. */
+  private static Map<String, List<String>> merge(Map<String, List<String>> a, Map<String, List<String>> b) {
+    if (b.isEmpty()) {
+      return a;
+    }
+    Map<String, List<String>> out = new java.util.TreeMap<>();
+    a.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).addAll(v));
+    b.forEach((k, v) -> out.computeIfAbsent(k, x -> new java.util.ArrayList<>()).addAll(v));
+    return out;
   }
 }

@@ -15,7 +15,7 @@ import java.util.Objects;
  * with each slice's generation and owners), the translation, the desired state as applied (health
  * overlay included), the applier's report (null when the sync failed before applying), a
  * whole-sync failure (null when it got through), the IPVS services read back afterwards, the
- * health of probed members, SNAT problems by owner, and the probed members' health details.
+ * health of probed members, nftables (SNAT and marking) problems by owner, and the probed members' health details.
  */
 public record SyncOutcome(
     SliceUnion slices,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs.agent.dataplane.DesiredService;
 import io.lvs.agent.dataplane.DesiredState;
+import io.lvs.agent.dataplane.MarkRule;
 import io.lvs.agent.model.Destination;
 import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.Family;
@@ -21,6 +22,7 @@ import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
 import io.lvs.api.v1alpha1.Protocol;
@@ -165,6 +167,24 @@ class NodeStateTranslatorTest {
       assertThat(r.toSource()).isEqualTo(ip("198.18.0.2"));
       assertThat(r.realServers()).containsExactly(ip("198.18.0.11"));
     });
+  }
+
+  @Test
+  void marksBecomeMarkingRulesAndABadOneFailsOnlyItsEntryNamingIt() {
+    LvsNodeStateSpec spec = new LvsNodeStateSpec("n1", null, null, null, null, null, List.of(
+        new NodeMark("a/mark", 9L, "198.18.0.100", 32, Protocol.TCP, 80, null),
+        new NodeMark("a/mark", 9L, "198.18.4.0", 24, Protocol.UDP, 8000, 8100),
+        new NodeMark("a/any", 10L, "2001:db8::10", null, null, null, null),
+        new NodeMark("a/bad", 11L, "198.18.0.300", 32, Protocol.TCP, 80, null),
+        new NodeMark("a/bad2", 12L, "198.18.0.1", 40, Protocol.TCP, 80, null)));
+    Translation t = translator.translate(spec);
+    assertThat(t.desired().marks()).containsExactly(
+        new MarkRule("a/mark", 9, ip("198.18.0.100"), 32, IpProtocol.TCP, 80, 80),
+        new MarkRule("a/mark", 9, ip("198.18.4.0"), 24, IpProtocol.UDP, 8000, 8100),
+        new MarkRule("a/any", 10, ip("2001:db8::10"), 128, IpProtocol.TCP, 0, 0));
+    assertThat(t.errors()).containsOnlyKeys("a/bad", "a/bad2");
+    assertThat(t.errors().get("a/bad")).singleElement().asString().contains("marks[3]").contains("198.18.0.300");
+    assertThat(t.errors().get("a/bad2")).singleElement().asString().contains("marks[4]").contains("prefix length 40");
   }
 
   @Test

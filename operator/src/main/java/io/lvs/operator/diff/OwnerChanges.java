@@ -21,6 +21,7 @@ public final class OwnerChanges {
     compare(a.links(), b.links(), s -> s.owner(), out);
     compare(a.sysctls(), b.sysctls(), s -> s.owner(), out);
     compare(a.snat(), b.snat(), s -> s.owner(), out);
+    compare(a.marks(), b.marks(), s -> s.owner(), out);
     return out;
   }
 

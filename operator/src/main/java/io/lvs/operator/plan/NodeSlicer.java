@@ -6,6 +6,7 @@ import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
 import java.util.ArrayList;
@@ -124,9 +125,10 @@ public final class NodeSlicer {
     }
   }
 
-  /** Entries a part holds: every service, destination, address, link, sysctl and SNAT rule. */
+  /** Entries a part holds: every service, destination, address, link, sysctl, SNAT and marking rule. */
   static int cost(LvsNodeStateSpec p) {
-    int c = size(p.addresses()) + size(p.links()) + size(p.sysctls()) + size(p.snat());
+    int c = size(p.addresses()) + size(p.links()) + size(p.sysctls()) + size(p.snat())
+        + size(p.marks());
     if (p.services() != null) {
       for (NodeIpvsService s : p.services()) {
         c += 1 + size(s.destinations());
@@ -168,15 +170,17 @@ public final class NodeSlicer {
     List<NodeLink> links = new ArrayList<>();
     List<NodeSysctl> sysctls = new ArrayList<>();
     List<NodeSnat> snat = new ArrayList<>();
+    List<NodeMark> marks = new ArrayList<>();
     for (LvsNodeStateSpec p : parts) {
       addAll(services, p.services());
       addAll(addresses, p.addresses());
       addAll(links, p.links());
       addAll(sysctls, p.sysctls());
       addAll(snat, p.snat());
+      addAll(marks, p.marks());
     }
     return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
-        List.copyOf(sysctls), List.copyOf(snat));
+        List.copyOf(sysctls), List.copyOf(snat), marks.isEmpty() ? null : List.copyOf(marks));
   }
 
   private static <T> void addAll(List<T> to, List<T> from) {

@@ -4,6 +4,7 @@ import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ final class NodeSpecBuilder {
   private final Set<NodeLink> links = new LinkedHashSet<>();
   private final Set<NodeSysctl> sysctls = new LinkedHashSet<>();
   private final List<NodeSnat> snat = new ArrayList<>();
+  private final Set<NodeMark> marks = new LinkedHashSet<>();
 
   NodeSpecBuilder(String node) {
     this.node = node;
@@ -50,6 +52,10 @@ final class NodeSpecBuilder {
     snat.add(s);
   }
 
+  void mark(NodeMark m) {
+    marks.add(m);
+  }
+
   LvsNodeStateSpec build() {
     List<NodeIpvsService> svc = new ArrayList<>(services);
     svc.sort(
@@ -72,6 +78,13 @@ final class NodeSpecBuilder {
         Comparator.comparing(NodeSnat::owner)
             .thenComparing(s -> Objects.toString(s.protocol(), ""))
             .thenComparing(s -> s.port() == null ? 0 : s.port()));
-    return new LvsNodeStateSpec(node, svc, addr, lnk, sys, sn);
+    List<NodeMark> mk = new ArrayList<>(marks);
+    mk.sort(
+        Comparator.comparing(NodeMark::owner)
+            .thenComparing(NodeMark::address)
+            .thenComparing(m -> Objects.toString(m.protocol(), ""))
+            .thenComparing(m -> m.port() == null ? 0 : m.port()));
+    // no marks: null, as before marks existed, so specs of other services stay equal to theirs
+    return new LvsNodeStateSpec(node, svc, addr, lnk, sys, sn, mk.isEmpty() ? null : List.copyOf(mk));
   }
 }

@@ -2,13 +2,16 @@ package io.lvs.operator.plan;
 
 import io.lvs.api.v1alpha1.AddressFamily;
 import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.FwmarkMatch;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.PortRange;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.SchedulerFlag;
 import io.lvs.api.v1alpha1.ServicePort;
@@ -39,6 +42,9 @@ import java.util.stream.Collectors;
  *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced;
  *   <li>DR real-server nodes: the VIP on lo, arp_ignore=1 / arp_announce=2 on all and lo;
  *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
+ *   <li>fwmark services: directors get the marking rules of {@code fwmarkMatch}; DR/TUN real
+ *       servers get each of its (single) addresses as they would a VIP. Nobody holds or announces
+ *       those addresses on the directors: the network routes them there (see docs/modes.md).
  * </ul>
  *
  * <p>VIP handover is fenced ({@link VipFence}): while the VIP's Lease names another director
@@ -332,10 +338,12 @@ public final class NodeStatePlanner {
     boolean nat = fwd == Forwarding.NAT || fwd == Forwarding.FullNAT;
     Set<String> touched = new LinkedHashSet<>();
     List<NodeIpvsService> ipvs = ipvsServices(s, members, family);
+    List<NodeMark> marks = marks(owner, spec);
     for (NodeView d : directors) {
       NodeSpecBuilder b = builders.computeIfAbsent(d.name(), NodeSpecBuilder::new);
       touched.add(d.name());
       ipvs.forEach(b::service);
+      marks.forEach(b::mark);
       if (nat) {
         b.sysctl(owner, v6 ? Sysctls.IPV6_FORWARDING : Sysctls.IP_FORWARD, "1");
       }
@@ -362,13 +370,17 @@ public final class NodeStatePlanner {
         }
       }
     }
-    if (spec.vip() == null) {
-      return touched; // fwmark services: the VIP lives in the netfilter rules that mark packets
-    }
     int prefix = v6 ? 128 : 32;
-    if (holder != null) {
-      builders.computeIfAbsent(holder, NodeSpecBuilder::new).address(holderAddress(owner, spec, prefix, holderIp));
-      touched.add(holder);
+    List<String> vips;
+    if (spec.vip() == null) {
+      // fwmark: the VIPs are fwmarkMatch's addresses; validation allows only single ones with DR/TUN
+      vips = marks.stream().filter(m -> m.prefixLength() == prefix).map(NodeMark::address).distinct().toList();
+    } else {
+      vips = List.of(spec.vip());
+      if (holder != null) {
+        builders.computeIfAbsent(holder, NodeSpecBuilder::new).address(holderAddress(owner, spec, prefix, holderIp));
+        touched.add(holder);
+      }
     }
     if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {
       Set<String> rsNodes = new LinkedHashSet<>();
@@ -378,7 +390,9 @@ public final class NodeStatePlanner {
         }
       }
       for (String n : rsNodes) {
-        realServer(builders.computeIfAbsent(n, NodeSpecBuilder::new), owner, spec.vip(), prefix, fwd, v6);
+        for (String vip : vips) {
+          realServer(builders.computeIfAbsent(n, NodeSpecBuilder::new), owner, vip, prefix, fwd, v6);
+        }
         touched.add(n);
       }
     }
@@ -419,6 +433,34 @@ public final class NodeStatePlanner {
         b.sysctl(owner, Sysctls.arpAnnounce(i), "2");
       }
     }
+  }
+
+  /**
+   * The marking rules of a fwmark service: one per address, protocol and port range of
+   * {@code fwmarkMatch} (no ports: one rule for every port). Addresses are canonical, host bits of a
+   * CIDR cleared, so "198.18.4.7/24" and "198.18.4.0/24" are one rule.
+   */
+  static List<NodeMark> marks(String owner, VirtualServiceSpec spec) {
+    if (spec.fwmark() == null || spec.fwmarkMatch() == null) {
+      return List.of();
+    }
+    Set<NodeMark> out = new LinkedHashSet<>();
+    for (FwmarkMatch m : spec.fwmarkMatch()) {
+      String[] parts = m.address().split("/", 2);
+      boolean v6 = parts[0].contains(":");
+      int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : (v6 ? 128 : 32);
+      String network = ServiceClaims.network(parts[0], prefix);
+      Protocol proto = m.protocol() == null ? Protocol.TCP : m.protocol();
+      if (m.ports() == null) {
+        out.add(new NodeMark(owner, spec.fwmark(), network, prefix, proto, null, null));
+        continue;
+      }
+      for (PortRange r : m.ports()) {
+        Integer end = r.endPort() == null || r.endPort().equals(r.port()) ? null : r.endPort();
+        out.add(new NodeMark(owner, spec.fwmark(), network, prefix, proto, r.port(), end));
+      }
+    }
+    return List.copyOf(out);
   }
 
   private static List<NodeIpvsService> ipvsServices(ServiceInput s, List<Member> members, AddressFamily family) {

@@ -10,13 +10,16 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import io.lvs.api.v1alpha1.Directors;
 import io.lvs.api.v1alpha1.Forwarding;
+import io.lvs.api.v1alpha1.FwmarkMatch;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeLink;
+import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.PortRange;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
@@ -207,6 +210,61 @@ class NodeStatePlannerTest {
     assertThat(plan.nodes().get("d1").services()).extracting(NodeIpvsService::fwmark, NodeIpvsService::scheduler)
         .containsExactly(tuple(7L, "wlc"));
     assertThat(plan.nodes().get("d1").addresses()).isEmpty();
+  }
+
+  private VirtualServiceSpec fwmark(Forwarding fwd, List<FwmarkMatch> match) {
+    VirtualServiceSpec base = vs("10.0.0.100", 80, fwd, "p");
+    return new VirtualServiceSpec(null, null, 9L, match, null, fwd, null, null, null, null, base.realServerPoolRef(),
+        base.directors(), null);
+  }
+
+  @Test
+  void fwmarkDirectorsGetTheMarkingRulesAndDrRealServersEachVipOnLoWithArpSysctls() {
+    var spec = fwmark(Forwarding.DirectRouting, List.of(
+        new FwmarkMatch("10.0.0.100", null, List.of(new PortRange(80, null), new PortRange(8000, 8100))),
+        new FwmarkMatch("10.0.0.101/32", Protocol.UDP, null)));
+    var plan = planner.plan(List.of(input("ns/mark", spec, 1, List.of(member("192.168.0.11", 0, "w1")))), nodes,
+        Map.of());
+    for (String d : List.of("d1", "d2")) {
+      assertThat(plan.nodes().get(d).marks()).containsExactly(
+          new NodeMark("ns/mark", 9L, "10.0.0.100", 32, Protocol.TCP, 80, null),
+          new NodeMark("ns/mark", 9L, "10.0.0.100", 32, Protocol.TCP, 8000, 8100),
+          new NodeMark("ns/mark", 9L, "10.0.0.101", 32, Protocol.UDP, null, null));
+      assertThat(plan.nodes().get(d).addresses()).isEmpty(); // the network routes fwmark VIPs to directors
+    }
+    LvsNodeStateSpec w1 = plan.nodes().get("w1");
+    assertThat(w1.marks()).isNull();
+    assertThat(w1.addresses()).containsExactly(new NodeAddress("ns/mark", "10.0.0.100", 32, "lo", false),
+        new NodeAddress("ns/mark", "10.0.0.101", 32, "lo", false));
+    assertThat(sysctls(w1)).containsExactlyInAnyOrder(
+        "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
+        "net.ipv4.conf.lo.arp_ignore=1", "net.ipv4.conf.lo.arp_announce=2");
+    assertThat(plan.nodes()).doesNotContainKey("w2");
+  }
+
+  @Test
+  void fwmarkTunnelRealServersGetTheVipsOnTunl0AndNatOnesNothingWhileCidrsAreNormalised() {
+    var tun = fwmark(Forwarding.Tunnel, List.of(new FwmarkMatch("10.0.0.100", Protocol.TCP, null)));
+    var plan = planner.plan(List.of(input("ns/tun", tun, 1, List.of(member("192.168.0.12", 0, "w2")))), nodes,
+        Map.of());
+    assertThat(plan.nodes().get("w2").addresses()).containsExactly(new NodeAddress("ns/tun", "10.0.0.100", 32, "tunl0", false));
+    assertThat(plan.nodes().get("w2").links()).extracting(NodeLink::name).containsExactly("tunl0");
+
+    var nat = fwmark(Forwarding.NAT, List.of(new FwmarkMatch("10.0.7.9/24", Protocol.SCTP, null),
+        new FwmarkMatch("10.0.7.0/24", Protocol.SCTP, null)));
+    var p = new NodeStatePlanner().plan(List.of(input("ns/nat", nat, 1, List.of(member("192.168.0.12", 80, "w2")))),
+        nodes, Map.of());
+    assertThat(p.nodes().get("d1").marks())
+        .containsExactly(new NodeMark("ns/nat", 9L, "10.0.7.0", 24, Protocol.SCTP, null, null));
+    assertThat(p.nodes()).doesNotContainKey("w2");
+  }
+
+  @Test
+  void fwmarkIpv6AddressesAreCanonicalAndHostBitsCleared() {
+    assertThat(ServiceClaims.network("2001:DB8::1:2", 112)).isEqualTo("2001:db8:0:0:0:0:1:0");
+    assertThat(ServiceClaims.network("::ffff:10.0.0.1", 128)).isEqualTo("0:0:0:0:0:ffff:a00:1");
+    assertThat(ServiceClaims.network("10.0.255.77", 17)).isEqualTo("10.0.128.0");
+    assertThat(ServiceClaims.network("10.0.255.77", 0)).isEqualTo("0.0.0.0");
   }
 
   @Test
