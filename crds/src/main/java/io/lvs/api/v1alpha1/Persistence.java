@@ -15,8 +15,8 @@ public record Persistence(
         @Max(2678400)
         Integer timeoutSeconds,
     @JsonPropertyDescription(
-            "Prefix length grouping clients that share a real server (ipvsadm -M): 0-32 for IPv4, 0-128"
-                + " for IPv6. Default: 32 / 128 (each client on its own).")
+            "Prefix length grouping clients that share a real server (ipvsadm -M): 0-32 for IPv4, 1-128"
+                + " for IPv6 (the kernel refuses 0). Default: 32 / 128 (each client on its own).")
         @Min(0)
         @Max(128)
         Integer netmaskPrefixLength) {}

@@ -49,6 +49,12 @@ import java.util.List;
     reason = "FieldValueInvalid")
 @ValidationRule(
     value =
+        "!has(self.persistence) || !has(self.persistence.netmaskPrefixLength) || self.persistence.netmaskPrefixLength >= 1 || !((has(self.vip) && self.vip.contains(':')) || (has(self.family) && self.family == 'IPv6'))",
+    message = "at least 1 for an IPv6 service (the kernel refuses 0)",
+    fieldPath = ".persistence.netmaskPrefixLength",
+    reason = "FieldValueInvalid")
+@ValidationRule(
+    value =
         "!has(self.ports) || self.ports.all(p, self.ports.exists_one(q, q.port == p.port && (has(q.protocol) ? q.protocol : 'TCP') == (has(p.protocol) ? p.protocol : 'TCP')))",
     message = "each port and protocol pair may appear only once",
     fieldPath = ".ports",

@@ -89,6 +89,7 @@ class SpecValidatorTest {
         vs("sh flag with rr", "schedulerFlags: [sh-port]", "spec.schedulerFlags", "sh-* flags need scheduler sh"),
         vs("mh flag with sh", "scheduler: sh\nschedulerFlags: [mh-fallback]", "spec.schedulerFlags", "mh-* flags need scheduler mh"),
         vs("IPv4 netmask /33", "persistence: {timeoutSeconds: 300, netmaskPrefixLength: 33}", "spec.persistence.netmaskPrefixLength", "33 is invalid: at most 32 for an IPv4 vip"),
+        vs("IPv6 netmask /0", "vip: \"2001:db8::10\"\npersistence: {timeoutSeconds: 60, netmaskPrefixLength: 0}", "spec.persistence.netmaskPrefixLength", "0 is invalid: at least 1 for an IPv6 service"),
         vs("same port twice", "ports: [{port: 80}, {port: 80, protocol: TCP}]", "spec.ports", "each port and protocol pair may appear only once"),
         vs("tunnel type without Tunnel", "forwarding: NAT\ntunnelType: ipip", "spec.tunnelType", "only Tunnel forwarding has a tunnelType"),
         vs("family with a vip", "family: IPv6", "spec.family", "only a fwmark service takes a family"),
