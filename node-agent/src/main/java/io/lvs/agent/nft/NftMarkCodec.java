@@ -1,6 +1,7 @@
 package io.lvs.agent.nft;
 
 import static io.lvs.agent.nft.Nft.*;
+import static io.lvs.agent.nft.NftExpr.*;
 
 import io.lvs.agent.dataplane.MarkRule;
 import io.lvs.agent.model.IpProtocol;
@@ -177,33 +178,6 @@ public final class NftMarkCodec {
     } catch (UnknownHostException e) {
       throw new MalformedMessageException("address bytes " + Arrays.toString(b));
     }
-  }
-
-  private static void cmp(AttrWriter w, int op, byte[] value) {
-    expr(w, "cmp", x -> {
-      x.putBe32(NFTA_CMP_SREG, NFT_REG_1).putBe32(NFTA_CMP_OP, op);
-      data(x, NFTA_CMP_DATA, value);
-    });
-  }
-
-  private static void data(AttrWriter x, int type, byte[] value) {
-    int d = x.beginNested(type);
-    x.putBytes(NFTA_DATA_VALUE, value);
-    x.endNested(d);
-  }
-
-  private static void payload(AttrWriter w, int base, int offset, int len) {
-    expr(w, "payload", x -> x.putBe32(NFTA_PAYLOAD_DREG, NFT_REG_1).putBe32(NFTA_PAYLOAD_BASE, base)
-        .putBe32(NFTA_PAYLOAD_OFFSET, offset).putBe32(NFTA_PAYLOAD_LEN, len));
-  }
-
-  private static void expr(AttrWriter w, String name, java.util.function.Consumer<AttrWriter> data) {
-    int e = w.beginNested(NFTA_LIST_ELEM);
-    w.putString(NFTA_EXPR_NAME, name);
-    int d = w.beginNested(NFTA_EXPR_DATA);
-    data.accept(w);
-    w.endNested(d);
-    w.endNested(e);
   }
 
   /** What `nft` would print, for error messages. */

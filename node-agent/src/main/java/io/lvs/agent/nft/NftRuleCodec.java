@@ -1,6 +1,7 @@
 package io.lvs.agent.nft;
 
 import static io.lvs.agent.nft.Nft.*;
+import static io.lvs.agent.nft.NftExpr.*;
 
 import io.lvs.agent.model.IpProtocol;
 import io.lvs.agent.netlink.AttrReader;
@@ -35,16 +36,14 @@ public final class NftRuleCodec {
     boolean v6 = r.toSource() instanceof Inet6Address;
     int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
     expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_L4PROTO));
-    cmp(w, new byte[] {(byte) r.protocol().number()});
+    cmp(w, NFT_CMP_EQ, new byte[] {(byte) r.protocol().number()});
     payload(w, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 24 : 16, v6 ? 16 : 4);
-    cmp(w, r.realServer().getAddress());
+    cmp(w, NFT_CMP_EQ, r.realServer().getAddress());
     payload(w, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
-    cmp(w, new byte[] {(byte) (r.port() >>> 8), (byte) r.port()});
+    cmp(w, NFT_CMP_EQ, new byte[] {(byte) (r.port() >>> 8), (byte) r.port()});
     expr(w, "immediate", x -> {
       x.putBe32(NFTA_IMMEDIATE_DREG, NFT_REG_1);
-      int d = x.beginNested(NFTA_IMMEDIATE_DATA);
-      x.putBytes(NFTA_DATA_VALUE, r.toSource().getAddress());
-      x.endNested(d);
+      data(x, NFTA_IMMEDIATE_DATA, r.toSource().getAddress());
     });
     expr(w, "nat", x -> x.putBe32(NFTA_NAT_TYPE, NFT_NAT_SNAT).putBe32(NFTA_NAT_FAMILY, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4)
         .putBe32(NFTA_NAT_REG_ADDR_MIN, NFT_REG_1));
@@ -126,28 +125,5 @@ public final class NftRuleCodec {
     } catch (UnknownHostException e) {
       throw new MalformedMessageException("address bytes " + Arrays.toString(b));
     }
-  }
-
-  private static void cmp(AttrWriter w, byte[] value) {
-    expr(w, "cmp", x -> {
-      x.putBe32(NFTA_CMP_SREG, NFT_REG_1).putBe32(NFTA_CMP_OP, NFT_CMP_EQ);
-      int d = x.beginNested(NFTA_CMP_DATA);
-      x.putBytes(NFTA_DATA_VALUE, value);
-      x.endNested(d);
-    });
-  }
-
-  private static void payload(AttrWriter w, int base, int offset, int len) {
-    expr(w, "payload", x -> x.putBe32(NFTA_PAYLOAD_DREG, NFT_REG_1).putBe32(NFTA_PAYLOAD_BASE, base)
-        .putBe32(NFTA_PAYLOAD_OFFSET, offset).putBe32(NFTA_PAYLOAD_LEN, len));
-  }
-
-  private static void expr(AttrWriter w, String name, java.util.function.Consumer<AttrWriter> data) {
-    int e = w.beginNested(NFTA_LIST_ELEM);
-    w.putString(NFTA_EXPR_NAME, name);
-    int d = w.beginNested(NFTA_EXPR_DATA);
-    data.accept(w);
-    w.endNested(d);
-    w.endNested(e);
   }
 }
