@@ -62,7 +62,7 @@ public final class AgentMain {
         marks = MarkProgrammer.NONE;
       }
       agent = new Agent(config, client, ProductionKernel.open(), ProductionKernel.ownershipStore(config.stateDir()),
-          snat, marks, registry, Clock.systemUTC());
+          snat, marks, ProductionKernel.pods(config.stateDir()), registry, Clock.systemUTC());
       agent.start();
     } catch (Exception e) {
       LOG.atError().setCause(e).addKeyValue("node", config.nodeName()).log("agent could not start");

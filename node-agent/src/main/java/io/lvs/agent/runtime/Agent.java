@@ -6,6 +6,7 @@ import io.lvs.agent.apply.Applier;
 import io.lvs.agent.apply.Drainer;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.ownership.OwnershipStore;
+import io.lvs.agent.podnet.PodNamespaces;
 import io.lvs.agent.runtime.health.HealthChecker;
 import io.lvs.agent.runtime.health.Probes;
 import io.lvs.agent.runtime.http.AgentHttpServer;
@@ -60,8 +61,14 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this(config, client, kernel, store, snat, MarkProgrammer.NONE, registry, clock);
   }
 
+  /** Without pod real servers: wanted ones are reported not configured. */
   public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock) {
+    this(config, client, kernel, store, snat, marks, PodNamespaces.NONE, registry, clock);
+  }
+
+  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+      SnatProgrammer snat, MarkProgrammer marks, PodNamespaces pods, PrometheusMeterRegistry registry, Clock clock) {
     this.config = config;
     this.clock = clock;
     this.registry = registry;
@@ -75,8 +82,8 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
-    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, statusWriter, metrics, clock, syncExecutor,
-        config.resync());
+    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, pods, statusWriter, metrics, clock,
+        syncExecutor, config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir());
   }
 

@@ -165,6 +165,9 @@ public final class NodeStateTranslator {
       NodeAddress a = addresses.get(i);
       String owner = owner(a.owner());
       owners.add(owner);
+      if (io.lvs.agent.podnet.PodRealServers.inPod(a)) {
+        continue; // inside a pod, not on this node: podnet.PodRealServers reads it
+      }
       try {
         b.address(interfaceAddress(a, holders), owner, Boolean.TRUE.equals(a.announce()));
       } catch (FieldException e) {

@@ -33,6 +33,14 @@ public final class ProductionKernel {
     return new NftMarkProgrammer(io.lvs.agent.nft.NetlinkMarkClient.open(null));
   }
 
+  /**
+   * Pod real servers' namespaces, found among /proc/PID/ns/net and /run/netns, with one owned set
+   * per pod namespace under LVS_STATE_DIR/pods.
+   */
+  public static io.lvs.agent.podnet.PodNamespaces pods(Path stateDir) {
+    return new io.lvs.agent.podnet.PodNetnsSync(io.lvs.agent.podnet.NetnsScanner.host(), stateDir.resolve("pods"));
+  }
+
   /** LVS_STATE_DIR/owned.json: what this agent created, so a restarted agent knows its own objects. */
   public static OwnershipStore ownershipStore(Path stateDir) {
     return new FileOwnershipStore(stateDir);

@@ -82,7 +82,11 @@ public final class StatusBuilder {
       }
     });
     List<OwnerReport> owners = new ArrayList<>();
-    errors.forEach((owner, list) -> owners.add(new OwnerReport(owner, list.isEmpty(), list.isEmpty() ? null : List.copyOf(list))));
+    o.podNamespaces().forEach((owner, pods) -> pods.stream().filter(p -> !Boolean.TRUE.equals(p.configured()))
+        .forEach(p -> errors.computeIfAbsent(owner, k -> new ArrayList<>())
+            .add("pod " + p.podIp() + " namespace not configured: " + p.reason())));
+    errors.forEach((owner, list) -> owners.add(new OwnerReport(owner, list.isEmpty(), list.isEmpty() ? null : List.copyOf(list),
+        o.podNamespaces().get(owner))));
     return new NodeReport(owners, services, unhealthy, o.failure());
   }
 

@@ -7,9 +7,12 @@ import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.ipvs.IpvsClient;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
+import io.lvs.agent.podnet.PodNamespaces;
+import io.lvs.agent.podnet.PodRealServers;
 import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.runtime.health.HealthChecker;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.api.v1alpha1.PodNamespaceReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,6 +52,7 @@ public final class SyncLoop implements AutoCloseable {
   private final HealthChecker health;
   private final SnatProgrammer snat;
   private final MarkProgrammer marks;
+  private final PodNamespaces pods;
   private final StatusSink sink;
   private final AgentMetrics metrics;
   private final Clock clock;
@@ -80,6 +84,24 @@ public final class SyncLoop implements AutoCloseable {
       Clock clock,
       ScheduledExecutorService executor,
       Duration resync) {
+    this(applier, ipvs, rtnl, health, snat, marks, PodNamespaces.NONE, sink, metrics, clock, executor, resync);
+  }
+
+  /** With pod real servers' namespaces programmed by {@code pods}. */
+  public SyncLoop(
+      Applier applier,
+      IpvsClient ipvs,
+      RtnlClient rtnl,
+      HealthChecker health,
+      SnatProgrammer snat,
+      MarkProgrammer marks,
+      PodNamespaces pods,
+      StatusSink sink,
+      AgentMetrics metrics,
+      Clock clock,
+      ScheduledExecutorService executor,
+      Duration resync) {
+    this.pods = Objects.requireNonNull(pods, "pods");
     this.applier = Objects.requireNonNull(applier, "applier");
     this.ipvs = Objects.requireNonNull(ipvs, "ipvs");
     this.rtnl = Objects.requireNonNull(rtnl, "rtnl");
@@ -150,18 +172,22 @@ public final class SyncLoop implements AutoCloseable {
     String failure = null;
     List<ObservedService> observed = List.of();
     Map<String, List<String>> snatErrors = Map.of();
+    Map<String, List<PodNamespaceReport>> podReports = Map.of();
     try {
       report = applier.apply(desired);
       metrics.applied(report);
       observed = ipvs.dump();
       snatErrors = merge(snat.apply(desired.snat()), marks.apply(desired.marks()));
+      PodRealServers podWant = PodRealServers.of(slices.spec().addresses());
+      snatErrors = merge(snatErrors, podWant.errors());
+      podReports = pods.apply(podWant);
     } catch (RuntimeException e) {
       failure = "sync: " + (e.getMessage() == null ? e.toString() : e.getMessage());
       metrics.netlinkError(report == null ? "apply" : "dump");
       LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
     SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors,
-        healthDetails);
+        healthDetails, podReports);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     metrics.syncDone(took, failure == null && report != null && report.fullySucceeded());
     metrics.unhealthyMembers(health.down().size());

@@ -6,6 +6,7 @@ import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.runtime.health.Health;
 import io.lvs.agent.runtime.health.MemberHealth;
 import io.lvs.agent.runtime.health.MemberKey;
+import io.lvs.api.v1alpha1.PodNamespaceReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * with each slice's generation and owners), the translation, the desired state as applied (health
  * overlay included), the applier's report (null when the sync failed before applying), a
  * whole-sync failure (null when it got through), the IPVS services read back afterwards, the
- * health of probed members, nftables (SNAT and marking) problems by owner, and the probed members' health details.
+ * health of probed members, nftables (SNAT and marking) problems by owner, the probed members' health details,
+ * and per owner the pod real servers' namespaces (configured or why not).
  */
 public record SyncOutcome(
     SliceUnion slices,
@@ -26,8 +28,10 @@ public record SyncOutcome(
     List<ObservedService> observed,
     Map<MemberKey, Health> health,
     Map<String, List<String>> snatErrors,
-    Map<MemberKey, MemberHealth> healthDetails) {
+    Map<MemberKey, MemberHealth> healthDetails,
+    Map<String, List<PodNamespaceReport>> podNamespaces) {
   public SyncOutcome {
+    podNamespaces = Map.copyOf(podNamespaces);
     Objects.requireNonNull(slices, "slices");
     observed = List.copyOf(observed);
     health = Map.copyOf(health);
@@ -40,5 +44,12 @@ public record SyncOutcome(
       String failure, List<ObservedService> observed, Map<MemberKey, Health> health,
       Map<String, List<String>> snatErrors) {
     this(slices, translation, applied, report, failure, observed, health, snatErrors, Map.of());
+  }
+
+  /** Without pod real servers. */
+  public SyncOutcome(SliceUnion slices, Translation translation, DesiredState applied, ApplyReport report,
+      String failure, List<ObservedService> observed, Map<MemberKey, Health> health,
+      Map<String, List<String>> snatErrors, Map<MemberKey, MemberHealth> healthDetails) {
+    this(slices, translation, applied, report, failure, observed, health, snatErrors, healthDetails, Map.of());
   }
 }

@@ -68,6 +68,23 @@ public final class Netns {
     }
   }
 
+  /**
+   * Moves the calling thread into the namespace at {@code path} and leaves it there. setns(2) with
+   * CLONE_NEWNET changes only the calling thread (the JVM's other threads stay in the node's
+   * namespace); a thread that never comes back must therefore end with its task and never serve a
+   * pool: only {@code podnet.NetnsThread} calls this, on a thread of its own.
+   */
+  public static void enterForGood(String path) {
+    int target = open(path, "entering");
+    try {
+      if (LIBC.setns(target, CLONE_NEWNET) != 0) {
+        throw Errno.exception("enter netns", path, LastError.getLastError(RUNTIME), null);
+      }
+    } finally {
+      LIBC.close(target);
+    }
+  }
+
   private static int open(String path, String what) {
     int f = LIBC.open(path, O_RDONLY | O_CLOEXEC);
     if (f < 0) {
