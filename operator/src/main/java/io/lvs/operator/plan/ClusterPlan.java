@@ -17,7 +17,18 @@ public record ClusterPlan(
 
   /**
    * What happened to one VirtualService: a conflict message (or null), its directors, the node that
-   * holds its VIP now (null while none or during a handover), and every node it programs.
+   * holds its VIP now (null while none or during a handover), every node it programs, and the DR
+   * members that cannot be L2 neighbours of the VIP holder (address to reason).
    */
-  public record Outcome(String conflict, List<String> directors, String vipHolder, Set<String> nodes) {}
+  public record Outcome(String conflict, List<String> directors, String vipHolder, Set<String> nodes,
+      Map<String, String> notL2Neighbours) {
+    public Outcome {
+      notL2Neighbours = notL2Neighbours == null ? Map.of() : Map.copyOf(notL2Neighbours);
+    }
+
+    /** Without unreachable members. */
+    public Outcome(String conflict, List<String> directors, String vipHolder, Set<String> nodes) {
+      this(conflict, directors, vipHolder, nodes, Map.of());
+    }
+  }
 }

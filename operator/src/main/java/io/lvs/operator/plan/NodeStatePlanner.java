@@ -42,6 +42,8 @@ import java.util.stream.Collectors;
  *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced;
  *   <li>DR real-server nodes: the VIP on lo, arp_ignore=1 / arp_announce=2 on all and lo;
  *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
+ *   <li>DR / Tunnel members that are pods: the VIP inside the pod, by its node's agent
+ *       ({@link PodRealServers}); DR pods not on the VIP holder are named in the outcome.
  *   <li>fwmark services: directors get the marking rules of {@code fwmarkMatch}; DR/TUN real
  *       servers get each of its (single) addresses as they would a VIP. Nobody holds or announces
  *       those addresses on the directors: the network routes them there (see docs/modes.md).
@@ -256,8 +258,11 @@ public final class NodeStatePlanner {
 
   private static Known known(FragmentKey k) {
     Fragment f = fragment(k);
+    Map<String, NodeView> present = new HashMap<>();
+    k.memberNodes().forEach(n -> present.put(n.name(), n));
     return new Known(k, f, new ClusterPlan.Outcome(null, k.directors().stream().map(NodeView::name).toList(), k.holder(),
-        f.nodes().keySet()));
+        f.nodes().keySet(), PodRealServers.notL2Neighbours(k.service().spec().forwarding(), k.service().members(), present,
+            k.holder())));
   }
 
   /** The nodes that exist among the members' nodes, by name. */
@@ -385,7 +390,16 @@ public final class NodeStatePlanner {
     if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {
       Set<String> rsNodes = new LinkedHashSet<>();
       for (Member m : members) {
-        if (m.node() != null && nodes.containsKey(m.node()) && !m.node().equals(holder)) {
+        if (PodRealServers.isPod(m, nodes.get(m.node()))) {
+          // the VIP goes into the pod's own namespace, found by its agent (docs/in-cluster.md)
+          NodeSpecBuilder b = builders.computeIfAbsent(m.node(), NodeSpecBuilder::new);
+          vips.forEach(vip -> b.address(PodRealServers.entry(owner, vip, prefix, fwd, m)));
+          touched.add(m.node());
+          if (fwd == Forwarding.DirectRouting && !v6 && m.node().equals(holder)) {
+            // the pod answers with the VIP as source, an address of this very node: accepted only so
+            builders.computeIfAbsent(holder, NodeSpecBuilder::new).sysctl(owner, PodRealServers.ACCEPT_LOCAL, "1");
+          }
+        } else if (m.node() != null && nodes.containsKey(m.node()) && !m.node().equals(holder)) {
           rsNodes.add(m.node());
         }
       }

@@ -19,6 +19,9 @@ import java.util.stream.Collectors;
  * it programmed, and none reported an error.
  */
 public final class VirtualServiceStatusBuilder {
+  /** Reason of Degraded / Ready when DR members cannot be reached on one L2 segment. */
+  public static final String NOT_L2_NEIGHBOUR = "NotL2Neighbour";
+
   private VirtualServiceStatusBuilder() {}
 
   /** Why a VirtualService is not planned at all: invalid spec or missing pool. */
@@ -90,18 +93,27 @@ public final class VirtualServiceStatusBuilder {
         allProgrammed ? "AllNodesProgrammed" : directors.isEmpty() ? "NoDirectors" : "NodesPending",
         directors.isEmpty() ? "no ready node matches spec.directors.nodeSelector" : tally.summary());
     boolean degraded = !tally.errors().isEmpty();
+    Map<String, String> unreachable = outcome == null ? Map.of() : outcome.notL2Neighbours();
     if (degraded) {
       c.set(Conditions.DEGRADED, true, "NodeError",
           tally.errors().stream().map(e -> e.node() + ": " + e.message()).collect(Collectors.joining("; ")));
     } else if (!failing.isEmpty()) {
       c.set(Conditions.DEGRADED, true, "MembersUnhealthy",
           "excluded by health checks (weight 0 on those directors): " + String.join("; ", failing));
+    } else if (!unreachable.isEmpty()) {
+      c.set(Conditions.DEGRADED, true, NOT_L2_NEIGHBOUR, describe(unreachable));
     } else {
       c.set(Conditions.DEGRADED, false, "NoErrors", "no node reported an error");
     }
     c.set(Conditions.CONFLICT, false, "NoConflict", "no other VirtualService claims these addresses");
+    long reachable = rs.stream().filter(r -> r.ready() && r.draining() == null && !unreachable.containsKey(r.address()))
+        .count();
     if (directors.isEmpty()) {
       c.set(Conditions.READY, false, "NoDirectors", "no ready node matches spec.directors.nodeSelector");
+    } else if (ready > 0 && reachable == 0) {
+      // traffic would be sent where it cannot arrive: not Ready, whatever the nodes programmed
+      c.set(Conditions.READY, false, NOT_L2_NEIGHBOUR, "no ready real server is an L2 neighbour of the director: "
+          + describe(unreachable));
     } else if (degraded) {
       c.set(Conditions.READY, false, "Degraded", "see condition Degraded");
     } else if (ready == 0) {
@@ -112,6 +124,10 @@ public final class VirtualServiceStatusBuilder {
       c.set(Conditions.READY, true, "Ready", readyText + " real servers ready on " + tally.summary());
     }
     return new VirtualServiceStatus(generation, c.build(), ports, readyText, rs, nodes);
+  }
+
+  private static String describe(Map<String, String> unreachable) {
+    return unreachable.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
   }
 
   static String ports(VirtualServiceSpec spec) {
