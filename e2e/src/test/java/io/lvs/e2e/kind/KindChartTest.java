@@ -104,6 +104,31 @@ class KindChartTest {
     }
     List<GenericKubernetesResource> nodes = client.genericKubernetesResources(NODE_STATE).list().getItems();
     assertThat(nodes).isNotEmpty().allSatisfy(n -> assertThat(condition(n, "Programmed")).isTrue());
+    // DR Ready means something only if the pods (one node: the director's) hold the VIP themselves
+    List<String> podIps = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+        .map(p -> p.getStatus().getPodIP()).toList();
+    assertThat(configuredPods(nodes, "default/web-dr")).containsExactlyInAnyOrderElementsOf(podIps);
+  }
+
+  /** The pod IPs whose namespaces the agents report configured for this owner. */
+  @SuppressWarnings("unchecked")
+  private static List<String> configuredPods(List<GenericKubernetesResource> nodes, String owner) {
+    List<String> out = new java.util.ArrayList<>();
+    for (GenericKubernetesResource n : nodes) {
+      if (n.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+          && status.get("owners") instanceof List<?> owners) {
+        for (Map<String, Object> o : (List<Map<String, Object>>) owners) {
+          if (owner.equals(o.get("owner")) && o.get("podNamespaces") instanceof List<?> pods) {
+            for (Map<String, Object> p : (List<Map<String, Object>>) pods) {
+              if (Boolean.TRUE.equals(p.get("configured"))) {
+                out.add((String) p.get("podIp"));
+              }
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 
   @Test
