@@ -3,6 +3,7 @@ package io.lvs.operator.status;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.NodeError;
 import io.lvs.api.v1alpha1.OwnerReport;
+import io.lvs.api.v1alpha1.PodNamespaceReport;
 import io.lvs.api.v1alpha1.ServiceReport;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,8 +20,20 @@ import java.util.function.ToLongFunction;
 public final class NodeReports {
   private NodeReports() {}
 
-  /** Programmed nodes, nodes expected, and per-node errors (sorted by node). */
-  public record Tally(int programmed, int total, List<NodeError> errors) {
+  /**
+   * Programmed nodes, nodes expected, per-node errors (sorted by node), and the pod real servers'
+   * namespaces as their agents reported them, by pod IP.
+   */
+  public record Tally(int programmed, int total, List<NodeError> errors, Map<String, PodNamespaceReport> pods) {
+    public Tally {
+      pods = pods == null ? Map.of() : Map.copyOf(pods);
+    }
+
+    /** Without pod real servers. */
+    public Tally(int programmed, int total, List<NodeError> errors) {
+      this(programmed, total, errors, Map.of());
+    }
+
     public String summary() {
       return programmed + "/" + total + " nodes";
     }
@@ -31,6 +44,7 @@ public final class NodeReports {
       String owner, Collection<String> nodes, Map<String, LvsNodeState> states, ToLongFunction<String> since) {
     int programmed = 0;
     List<NodeError> errors = new ArrayList<>();
+    Map<String, PodNamespaceReport> pods = new java.util.TreeMap<>();
     for (String n : nodes.stream().sorted().toList()) {
       LvsNodeState st = states.get(n);
       if (st == null || st.getStatus() == null) {
@@ -43,6 +57,9 @@ public final class NodeReports {
       OwnerReport report = ownerReport(st, owner);
       if (report == null) {
         continue;
+      }
+      if (report.podNamespaces() != null) {
+        report.podNamespaces().forEach(p -> pods.put(p.podIp(), p));
       }
       List<String> errs = new ArrayList<>(report.errors() == null ? List.of() : report.errors());
       if (st.getStatus().services() != null) {
@@ -58,7 +75,7 @@ public final class NodeReports {
         programmed++;
       }
     }
-    return new Tally(programmed, nodes.size(), errors);
+    return new Tally(programmed, nodes.size(), errors, pods);
   }
 
   /** The agent's report for this owner, or null when it reports nothing about it. */

@@ -2,6 +2,7 @@ package io.lvs.operator.status;
 
 import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.NodeSummary;
+import io.lvs.api.v1alpha1.PodNamespaceReport;
 import io.lvs.api.v1alpha1.ResolvedRealServer;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
@@ -62,7 +63,8 @@ public final class VirtualServiceStatusBuilder {
           .set(Conditions.CONFLICT, false, "NoConflict", "no other VirtualService claims these addresses");
       return new VirtualServiceStatus(generation, c.build(), ports, null, List.of(), null);
     }
-    List<ResolvedRealServer> rs = realServers(members, health);
+    List<ResolvedRealServer> rs = realServers(members, health, tally == null ? Map.of() : tally.pods(),
+        outcome == null ? Map.of() : outcome.notL2Neighbours());
     long ready = rs.stream().filter(r -> r.ready() && r.draining() == null).count();
     List<String> failing = MemberHealthReports.failing(health);
     String readyText = ready + "/" + members.size();
@@ -111,16 +113,30 @@ public final class VirtualServiceStatusBuilder {
     return unreachable.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
   }
 
-  /** The members as status shows them: a member failing its health check on any director is not ready. */
-  private static List<ResolvedRealServer> realServers(List<Member> members, Map<MemberKey, List<DirectorHealth>> health) {
+  /**
+   * The members as status shows them: a member failing its health check on any director is not
+   * ready; a pod real server says whether its namespace is configured, or why not.
+   */
+  private static List<ResolvedRealServer> realServers(List<Member> members, Map<MemberKey, List<DirectorHealth>> health,
+      Map<String, PodNamespaceReport> pods, Map<String, String> unreachable) {
     return members.stream()
         .map(m -> {
           String h = MemberHealthReports.overall(health.get(m.key()));
           boolean failing = MemberHealthReports.UNHEALTHY.equals(h);
           return new ResolvedRealServer(m.address(), m.port(), m.effectiveWeight(), m.node(), m.ready() && !failing,
-              m.draining() ? Boolean.TRUE : null, h);
+              m.draining() ? Boolean.TRUE : null, h, podNamespace(pods.get(m.address()), unreachable.get(m.address())));
         })
         .toList();
+  }
+
+  private static String podNamespace(PodNamespaceReport pod, String unreachable) {
+    if (unreachable != null) {
+      return NOT_L2_NEIGHBOUR + ": " + unreachable;
+    }
+    if (pod == null) {
+      return null;
+    }
+    return Boolean.TRUE.equals(pod.configured()) ? "Configured" : "NotConfigured: " + pod.reason();
   }
 
   /**
