@@ -59,7 +59,15 @@ public final class PodNetnsSync implements PodNamespaces {
     if (want.pods().isEmpty() && recorded.isEmpty()) {
       return out;
     }
-    List<NetnsRef> namespaces = scanner.scan();
+    List<NetnsRef> namespaces;
+    try {
+      namespaces = scanner.scan();
+    } catch (RuntimeException e) {
+      // the node's own part was applied already; only the pods are reported, not the whole sync
+      want.pods().forEach((ip, w) -> report(out, w, ip, new PodNamespaceReport(ip.getHostAddress(), false, null,
+          "cannot list this node's network namespaces: " + e.getMessage())));
+      return out;
+    }
     Map<InetAddress, List<NetnsRef>> holders = holders(namespaces);
     for (Action a : PodNetnsDecisions.decide(want.pods().keySet(), recorded, holders, namespaces)) {
       if (a instanceof Configure c) {
