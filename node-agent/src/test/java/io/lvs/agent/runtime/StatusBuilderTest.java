@@ -78,6 +78,23 @@ class StatusBuilderTest {
   }
 
   @Test
+  void podNamespacesAreReportedPerOwnerAndOneNotConfiguredMakesItsOwnerUnprogrammed() {
+    var ok = new io.lvs.api.v1alpha1.PodNamespaceReport("10.244.1.5", true, "/run/netns/cni-1 (inode 9)", null);
+    var missing = new io.lvs.api.v1alpha1.PodNamespaceReport("10.244.1.6", false, null,
+        "no network namespace on this node holds 10.244.1.6 (pod not started, or on another node)");
+    SyncOutcome o = new SyncOutcome(one(7), translation, translation.desired(), clean(), null, kernelAsWanted(), Map.of(),
+        Map.of(), Map.of(), Map.of("ns/web", List.of(ok, missing), "ns/api", List.of(ok)));
+    LvsNodeStateStatus s = build(o, null, T0);
+    OwnerReport web = s.owners().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
+    OwnerReport api = s.owners().stream().filter(r -> r.owner().equals("ns/api")).findFirst().orElseThrow();
+    assertThat(web.podNamespaces()).containsExactly(ok, missing);
+    assertThat(web.programmed()).isFalse();
+    assertThat(web.errors()).containsExactly("pod 10.244.1.6 namespace not configured: " + missing.reason());
+    assertThat(api.programmed()).isTrue();
+    assertThat(api.podNamespaces()).containsExactly(ok);
+  }
+
+  @Test
   void everythingReadBackMeansProgrammedWithCounters() {
     LvsNodeStateStatus s = build(outcome(clean(), kernelAsWanted(), Map.of()), null, T0);
 
