@@ -17,9 +17,13 @@ import java.util.stream.Collectors;
  *   <li>a wanted pod IP held by exactly one namespace: configure it there;
  *   <li>held by none: not configured ("no namespace ... holds"); by several: refused, never guessed;
  *   <li>a record whose pod is no longer wanted, or whose IP moved to a new namespace (sandbox
- *       recreated): undo it in its namespace if that still exists, else just forget it (the kernel
- *       freed everything with the namespace).
+ *       recreated): undo it in its namespace if that still exists and still holds the pod IP, else
+ *       just forget it (the kernel freed everything with the namespace; a new namespace may carry
+ *       the freed inode, the kernel reuses them at once, and is not the pod's).
  * </ul>
+ *
+ * <p>A sandbox recreated with the same IP may get the same inode: its record is then kept and the
+ * Applier re-adds what the fresh namespace lacks (it diffs against the kernel, not the record).
  */
 public final class PodNetnsDecisions {
   private PodNetnsDecisions() {}
@@ -76,7 +80,10 @@ public final class PodNetnsDecisions {
       if (kept.contains(r)) {
         continue;
       }
-      NetnsRef ns = namespaces.stream().filter(n -> n.inode() == r.inode()).findFirst().orElse(null);
+      // the kernel reuses a freed namespace's inode at once: only the namespace that still holds
+      // the record's pod IP is that pod's; another one with the inode is someone else's now
+      NetnsRef ns = holders.entrySet().stream().filter(e -> e.getKey().getHostAddress().equals(r.podIp()))
+          .flatMap(e -> e.getValue().stream()).filter(n -> n.inode() == r.inode()).findFirst().orElse(null);
       out.add(ns == null ? new Forget(r) : new Undo(r, ns));
     }
     return out;

@@ -51,6 +51,13 @@ class PodNetnsDecisionsTest {
   }
 
   @Test
+  void aFreedInodeReusedByAnotherPodIsForgottenNotUndone() {
+    Recorded gone = new Recorded("10.244.1.6", NS1.inode()); // its pod is gone; NS1's inode now holds A
+    assertThat(PodNetnsDecisions.decide(List.of(A), List.of(gone), Map.of(A, List.of(NS1)), List.of(NS1)))
+        .containsExactly(new Configure(A, NS1), new Forget(gone));
+  }
+
+  @Test
   void recordNamesRoundTripAndStrangersAreIgnored() {
     Recorded r = new Recorded("fd00::5", 4026532001L);
     assertThat(Recorded.parse(r.dirName())).isEqualTo(r);
