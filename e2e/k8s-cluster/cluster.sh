@@ -50,7 +50,7 @@ API_PORT=$API_PORT
 NODES="$nodes"
 ENV
   cp "$HERE/vm-cluster.sh" "$HERE/node-start.sh" "$RUN/"   # the VM reads them from the RW dir
-  LAB_CACHE=${LANE_CACHE:-$HOME/.cache/lvs-k8s-cluster}/lab LAB_MEM=${LAB_MEM:-8192} LAB_TIMEOUT=${LAB_TIMEOUT:-3600} \
+  LAB_CACHE=${LANE_CACHE:-$HOME/.cache/lvs-k8s-cluster}/lab LAB_MEM=${LAB_MEM:-8192} LAB_TIMEOUT=${LAB_TIMEOUT:-7200} \
     LAB_HOST_PORTS="$API_PORT" LAB_MODULE_AUTOLOAD=1 \
     setsid nice -n "${NICE:-10}" bash "$REPO/e2e/kernel-lab/lab.sh" "$RUN/vm-cluster.sh" "$RUN" > "$RUN/vm/console.log" 2>&1 < /dev/null &
   echo $! > "$RUN/vm.pid"; local vmpid=$!
