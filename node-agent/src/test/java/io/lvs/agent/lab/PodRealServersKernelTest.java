@@ -20,7 +20,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -212,16 +211,9 @@ class PodRealServersKernelTest {
     }
   }
 
-  /**
-   * Runs on the first test's state. Disabled until it has run in the VM: its first version failed
-   * only on asserting a new inode (the kernel reused the freed one, see PodNetnsDecisions); the
-   * corrected version waits for a kernel-lab slot. Run: LAB_TEST_SELECT="--select-class
-   * io.lvs.agent.lab.PodRealServersKernelTest"
-   * LAB_JAVA_OPTS=-Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition.
-   */
+  /** On the first test's state: a sandbox recreated with its IP, then pods leaving the pool. */
   @Test
   @Order(2)
-  @Disabled("not yet run in the kernel-lab VM since the inode-reuse correction")
   void aRecreatedSandboxIsConfiguredAgainAndLeaversAreUndone() throws Exception {
     Map<String, List<PodNamespaceReport>> r = syncPods("198.18.11.11", "198.18.11.12", "198.18.12.21", "198.18.12.22");
     // p11's sandbox recreated: a new namespace, same IP (the kernel may hand it the freed inode)
