@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.lvs.agent.ha.LeaseView;
+import io.lvs.agent.runtime.ha.ElectionPorts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,7 +21,7 @@ import java.util.Optional;
  * not a failure: the caller re-reads. Any other error is the API server being unreachable for the
  * election's purposes, and is thrown.
  */
-public final class VipLeaseClient {
+public final class VipLeaseClient implements ElectionPorts.Leases {
   static final String ROLE_LABEL = "lvs.io/role";
   static final String VIP_ANNOTATION = "lvs.io/vip";
   private final KubernetesClient client;
@@ -31,6 +32,7 @@ public final class VipLeaseClient {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
   }
 
+  @Override
   public LeaseView read(String vip) {
     Lease l = client.leases().inNamespace(namespace).withName(name(vip)).get();
     return l == null ? LeaseView.ABSENT : view(l);
@@ -40,6 +42,7 @@ public final class VipLeaseClient {
    * Writes the Lease naming {@code holder} (null: released) on the version of {@code basis};
    * empty when another writer got there first.
    */
+  @Override
   public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now) {
     Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder));
     try {
