@@ -28,6 +28,7 @@ import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
+import io.lvs.operator.publish.ServicePublisher;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
 import io.lvs.operator.status.Conditions;
@@ -73,6 +74,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final Clock clock;
   private final Duration goneNodeTimeout;
   private final Timer timer;
+  private final ServicePublisher publisher;
   private InformerEventSource<RealServerPool, VirtualService> pools;
   private InformerEventSource<LvsNodeState, VirtualService> nodeStates;
   private InformerEventSource<Node, VirtualService> nodes;
@@ -83,7 +85,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   public VirtualServiceReconciler(
       Sync sync, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
       SpecValidation validation,
-      EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+      EventRecorder events, ServicePublisher publisher, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+    this.publisher = publisher;
     this.view = sync.view();
     this.requests = sync.requests();
     this.planned = sync.planned();
@@ -153,6 +156,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(),
           new VirtualServiceStatusBuilder.Problem("InvalidSpec", String.join("; ", problems)), null, List.of(), null,
           clock.instant());
+      status = publisher.keep(vs, status);
     } else {
       ClusterPlan.Outcome outcome = planned.outcome(key).orElse(null);
       if (outcome == null) {
@@ -172,8 +176,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
           byMember, clock.instant());
       if (pool.isEmpty()) {
-        status = poolMissing(status, vs);
+        status = VirtualServiceStatusBuilder.poolMissing(status, vs);
       }
+      status = publisher.publish(vs, status); // the DNS name, when asked for
     }
     recordTransitions(vs, status);
     if (status.equals(vs.getStatus())) {
@@ -190,17 +195,6 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     return planned.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
   }
 
-  private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
-    String msg = "spec.realServerPoolRef: RealServerPool " + vs.getMetadata().getNamespace() + "/"
-        + vs.getSpec().realServerPoolRef().name() + " not found";
-    List<Condition> conds = s.conditions().stream()
-        .map(c -> Conditions.READY.equals(c.getType())
-            ? new io.fabric8.kubernetes.api.model.ConditionBuilder(c).withReason("PoolNotFound").withMessage(msg).build()
-            : c)
-        .toList();
-    return new VirtualServiceStatus(s.observedGeneration(), conds, s.ports(), s.readyRealServers(), s.realServers(), s.nodes());
-  }
-
   private void recordTransitions(VirtualService vs, VirtualServiceStatus next) {
     List<Condition> before = vs.getStatus() == null ? List.of() : vs.getStatus().conditions();
     for (Condition c : next.conditions()) {
@@ -209,8 +203,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
           && Objects.equals(was.get().getReason(), c.getReason())) {
         continue;
       }
-      boolean bad = (Conditions.READY.equals(c.getType()) || Conditions.PROGRAMMED.equals(c.getType()))
-          ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
+      boolean bad = Conditions.positive(c.getType()) ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
       if (was.isEmpty() && !bad) {
         continue; // a first healthy condition is not news
       }
