@@ -85,30 +85,8 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     pools.addIndexer(Indexes.POOL_WITH_NODES, Indexes::poolWithNodes);
 
     slices = EndpointSliceInformer.create(sliceApi, context, key -> ids(pools.byIndex(Indexes.POOL_BY_SERVICE, key)));
-    pods = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Pod.class, RealServerPool.class)
-            .withName("pods")
-            .withNamespacesInheritedFromController()
-            .withOnUpdateFilter(Relevance::podChanged)
-            .withSecondaryToPrimaryMapper(p -> ids(
-                pools.byIndex(Indexes.POOL_BY_POD_NAMESPACE, p.getMetadata().getNamespace()).stream()
-                    .filter(pool -> Labels.matches(pool.getSpec().podSelector().matchLabels(), p.getMetadata().getLabels())
-                        || hasMemberOnPod(pool, p))
-                    .toList()))
-            .build(),
-        context);
-    nodes = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Node.class, RealServerPool.class)
-            .withName("pool-nodes")
-            .withWatchAllNamespaces()
-            .withOnUpdateFilter(Relevance::nodeChanged)
-            .withSecondaryToPrimaryMapper(n -> ids(
-                pools.byIndex(Indexes.POOL_WITH_NODES, Indexes.ALL).stream()
-                    .filter(pool -> Labels.matches(pool.getSpec().nodeSelector().matchLabels(), n.getMetadata().getLabels())
-                        || PlanInputs.members(pool).stream().anyMatch(m -> n.getMetadata().getName().equals(m.node())))
-                    .toList()))
-            .build(),
-        context);
+    pods = podSource(pools, context);
+    nodes = nodeSource(pools, context);
     services = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Service.class, RealServerPool.class)
             .withName("services")
@@ -125,6 +103,40 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
       healthChanges.propagateEvent(new ResourceID(pool.substring(slash + 1), pool.substring(0, slash)));
     });
     return List.of(slices.source(), pods, nodes, services, healthChanges);
+  }
+
+  /** A Pod wakes the pools in its namespace that select it or list it as a member. */
+  private static InformerEventSource<Pod, RealServerPool> podSource(
+      IndexerResourceCache<RealServerPool> pools, EventSourceContext<RealServerPool> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, RealServerPool.class)
+            .withName("pods")
+            .withNamespacesInheritedFromController()
+            .withOnUpdateFilter(Relevance::podChanged)
+            .withSecondaryToPrimaryMapper(p -> ids(
+                pools.byIndex(Indexes.POOL_BY_POD_NAMESPACE, p.getMetadata().getNamespace()).stream()
+                    .filter(pool -> Labels.matches(pool.getSpec().podSelector().matchLabels(), p.getMetadata().getLabels())
+                        || hasMemberOnPod(pool, p))
+                    .toList()))
+            .build(),
+        context);
+  }
+
+  /** A Node wakes the pools with a nodeSelector it matches or a member on it. */
+  private static InformerEventSource<Node, RealServerPool> nodeSource(
+      IndexerResourceCache<RealServerPool> pools, EventSourceContext<RealServerPool> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, RealServerPool.class)
+            .withName("pool-nodes")
+            .withWatchAllNamespaces()
+            .withOnUpdateFilter(Relevance::nodeChanged)
+            .withSecondaryToPrimaryMapper(n -> ids(
+                pools.byIndex(Indexes.POOL_WITH_NODES, Indexes.ALL).stream()
+                    .filter(pool -> Labels.matches(pool.getSpec().nodeSelector().matchLabels(), n.getMetadata().getLabels())
+                        || PlanInputs.members(pool).stream().anyMatch(m -> n.getMetadata().getName().equals(m.node())))
+                    .toList()))
+            .build(),
+        context);
   }
 
   @Override

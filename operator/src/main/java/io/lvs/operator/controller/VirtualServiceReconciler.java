@@ -1,6 +1,5 @@
 package io.lvs.operator.controller;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -16,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.slices.NodeSlices;
-import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
@@ -31,7 +29,6 @@ import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.publish.ServicePublisher;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
-import io.lvs.operator.status.Conditions;
 import io.lvs.operator.status.MemberHealthReports;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
@@ -51,7 +48,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * One VirtualService's status: validate, tell the node-state sync it was read (the sync plans all
@@ -71,6 +67,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final MemberHealthBook health;
   private final SpecValidation validation;
   private final EventRecorder events;
+  private final ConditionEvents transitions;
   private final Clock clock;
   private final Duration goneNodeTimeout;
   private final Timer timer;
@@ -96,6 +93,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     this.health = health;
     this.validation = validation;
     this.events = events;
+    this.transitions = new ConditionEvents(events);
     this.clock = clock;
     this.goneNodeTimeout = goneNodeTimeout;
     this.timer = Timer.builder("lvs_operator_reconcile").tag("controller", "virtualservice").register(metrics);
@@ -180,7 +178,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       }
       status = publisher.publish(vs, status); // the DNS name, when asked for
     }
-    recordTransitions(vs, status);
+    transitions.record(vs, status);
     if (status.equals(vs.getStatus())) {
       return UpdateControl.noUpdate();
     }
@@ -193,26 +191,6 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */
   private Optional<LvsNodeState> sliceHolding(String node, String key) {
     return planned.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
-  }
-
-  private void recordTransitions(VirtualService vs, VirtualServiceStatus next) {
-    List<Condition> before = vs.getStatus() == null ? List.of() : vs.getStatus().conditions();
-    for (Condition c : next.conditions()) {
-      Optional<Condition> was = Conditions.find(before, c.getType());
-      if (was.isPresent() && Objects.equals(was.get().getStatus(), c.getStatus())
-          && Objects.equals(was.get().getReason(), c.getReason())) {
-        continue;
-      }
-      boolean bad = Conditions.positive(c.getType()) ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
-      if (was.isEmpty() && !bad) {
-        continue; // a first healthy condition is not news
-      }
-      if (bad && !"NodesPending".equals(c.getReason()) && !"Programming".equals(c.getReason())) {
-        events.warning(vs, c.getReason(), c.getType() + ": " + c.getMessage());
-      } else if (!bad) {
-        events.normal(vs, c.getReason(), c.getType() + ": " + c.getMessage());
-      }
-    }
   }
 
   @Override
