@@ -61,24 +61,24 @@ class PublishServiceIT {
 
   @Test
   void theServiceAndSliceCarryTheVipFollowChangesAreOwnedAndGoWhenSwitchedOff() {
-    fx.namespace("dns");
-    fx.node("p-d1", "198.18.60.1", true, Map.of("lvs/p-director", "true"));
-    fx.pool("dns", "web", new io.lvs.api.v1alpha1.RealServerPoolSpec(null, null, null,
+    fx.namespace("pub-dns");
+    fx.node("pub-d1", "198.18.60.1", true, Map.of("lvs/pub-director", "true"));
+    fx.pool("pub-dns", "web", new io.lvs.api.v1alpha1.RealServerPoolSpec(null, null, null,
         List.of(new StaticMember("198.18.61.1", 80, null)), null, null, null, null, null));
-    VirtualServiceSpec base = spec("198.18.60.100", 80, Forwarding.DirectRouting, "web", "lvs/p-director");
-    VirtualService vs = fx.virtualService("dns", "web", published(base, true, List.of(
+    VirtualServiceSpec base = spec("198.18.60.100", 80, Forwarding.DirectRouting, "web", "lvs/pub-director");
+    VirtualService vs = fx.virtualService("pub-dns", "web", published(base, true, List.of(
         new io.lvs.api.v1alpha1.ServicePort("http", 80, Protocol.TCP, null),
         new io.lvs.api.v1alpha1.ServicePort(null, 53, Protocol.UDP, null))));
     String uid = vs.getMetadata().getUid();
 
     await().atMost(WAIT).untilAsserted(() -> {
-      Service svc = client.services().inNamespace("dns").withName("web").get();
+      Service svc = client.services().inNamespace("pub-dns").withName("web").get();
       assertThat(svc).isNotNull();
       assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
       assertThat(svc.getSpec().getSelector()).isNullOrEmpty();
       assertThat(svc.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort, ServicePort::getProtocol)
           .containsExactly(Tuple.tuple("http", 80, "TCP"), Tuple.tuple("udp-53", 53, "UDP"));
-      EndpointSlice s = slice("dns", "web");
+      EndpointSlice s = slice("pub-dns", "web");
       assertThat(s).isNotNull();
       assertThat(s.getMetadata().getLabels()).containsEntry("kubernetes.io/service-name", "web")
           .containsEntry("endpointslice.kubernetes.io/managed-by", "lvs-operator.lvs.io");
@@ -92,62 +92,62 @@ class PublishServiceIT {
           assertThat(r.getController()).isTrue();
         });
       }
-      assertThat(published("dns", "web")).extracting(Condition::getStatus, Condition::getReason).containsExactly("True", "Published");
+      assertThat(published("pub-dns", "web")).extracting(Condition::getStatus, Condition::getReason).containsExactly("True", "Published");
     });
 
     // a new VIP and port: both objects follow
-    client.resources(VirtualService.class).inNamespace("dns").withName("web").edit(v -> {
+    client.resources(VirtualService.class).inNamespace("pub-dns").withName("web").edit(v -> {
       VirtualServiceSpec s = v.getSpec();
       v.setSpec(new VirtualServiceSpec("198.18.60.101", List.of(new io.lvs.api.v1alpha1.ServicePort(null, 8443, Protocol.TCP, null)),
           null, null, null, s.forwarding(), s.scheduler(), null, null, null, s.realServerPoolRef(), s.directors(), null, true));
       return v;
     });
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(client.services().inNamespace("dns").withName("web").get().getSpec().getPorts())
+      assertThat(client.services().inNamespace("pub-dns").withName("web").get().getSpec().getPorts())
           .extracting(ServicePort::getName, ServicePort::getPort).containsExactly(Tuple.tuple("tcp-8443", 8443));
-      EndpointSlice s = slice("dns", "web");
+      EndpointSlice s = slice("pub-dns", "web");
       assertThat(s.getEndpoints().get(0).getAddresses()).containsExactly("198.18.60.101");
       assertThat(s.getPorts()).extracting(p -> p.getPort()).containsExactly(8443);
     });
 
     // switched off: the operator deletes both (GC would do it for a deleted VirtualService)
-    client.resources(VirtualService.class).inNamespace("dns").withName("web").edit(v -> {
+    client.resources(VirtualService.class).inNamespace("pub-dns").withName("web").edit(v -> {
       VirtualServiceSpec s = v.getSpec();
       v.setSpec(published(s, null, s.ports()));
       return v;
     });
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(client.services().inNamespace("dns").withName("web").get()).isNull();
-      assertThat(slice("dns", "web")).isNull();
-      assertThat(published("dns", "web")).isNull();
+      assertThat(client.services().inNamespace("pub-dns").withName("web").get()).isNull();
+      assertThat(slice("pub-dns", "web")).isNull();
+      assertThat(published("pub-dns", "web")).isNull();
     });
   }
 
   @Test
   void aServiceOfTheSameNameThatIsNotTheOperatorsIsReportedAndLeftUntouched() {
-    fx.namespace("clash");
-    fx.node("c-d1", "198.18.62.1", true, Map.of("lvs/c-director", "true"));
-    fx.pool("clash", "web", new io.lvs.api.v1alpha1.RealServerPoolSpec(null, null, null,
+    fx.namespace("pub-clash");
+    fx.node("pubc-d1", "198.18.62.1", true, Map.of("lvs/pubc-director", "true"));
+    fx.pool("pub-clash", "web", new io.lvs.api.v1alpha1.RealServerPoolSpec(null, null, null,
         List.of(new StaticMember("198.18.63.1", 80, null)), null, null, null, null, null));
-    Service mine = client.resource(new ServiceBuilder().withNewMetadata().withNamespace("clash").withName("web")
+    Service mine = client.resource(new ServiceBuilder().withNewMetadata().withNamespace("pub-clash").withName("web")
         .addToLabels("team", "web").endMetadata()
         .withNewSpec().addToSelector("app", "web").addNewPort().withPort(80).endPort().endSpec().build()).create();
-    fx.virtualService("clash", "web",
-        published(spec("198.18.62.100", 80, Forwarding.DirectRouting, "web", "lvs/c-director"), true,
+    fx.virtualService("pub-clash", "web",
+        published(spec("198.18.62.100", 80, Forwarding.DirectRouting, "web", "lvs/pubc-director"), true,
             List.of(new io.lvs.api.v1alpha1.ServicePort(null, 80, Protocol.TCP, null))));
 
     await().atMost(WAIT).untilAsserted(() -> {
-      Condition c = published("clash", "web");
+      Condition c = published("pub-clash", "web");
       assertThat(c).isNotNull();
       assertThat(c.getStatus()).isEqualTo("False");
       assertThat(c.getReason()).isEqualTo("ServiceNameConflict");
-      assertThat(c.getMessage()).contains("spec.publishService").contains("Service clash/web");
+      assertThat(c.getMessage()).contains("spec.publishService").contains("Service pub-clash/web");
     });
-    Service after = client.services().inNamespace("clash").withName("web").get();
+    Service after = client.services().inNamespace("pub-clash").withName("web").get();
     assertThat(after.getMetadata().getResourceVersion()).isEqualTo(mine.getMetadata().getResourceVersion());
     assertThat(after.getMetadata().getOwnerReferences()).isNullOrEmpty();
-    assertThat(slice("clash", "web")).isNull();
-    assertThat(client.v1().events().inNamespace("clash").list().getItems())
+    assertThat(slice("pub-clash", "web")).isNull();
+    assertThat(client.v1().events().inNamespace("pub-clash").list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("ServiceNameConflict"));
   }
 }
