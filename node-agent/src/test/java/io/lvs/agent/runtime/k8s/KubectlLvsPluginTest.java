@@ -135,8 +135,8 @@ class KubectlLvsPluginTest {
         .addNewSubject().withKind("ServiceAccount").withName(sa).withNamespace(NS).endSubject().build()).create();
   }
 
-  static void installVirtualServiceCrd() throws Exception {
-    try (InputStream in = KubectlLvsPluginTest.class.getResourceAsStream("/io/lvs/api/crds/virtualservices.lvs.io-v1.yml")) {
+  static void installCrd(String file) throws Exception {
+    try (InputStream in = KubectlLvsPluginTest.class.getResourceAsStream("/io/lvs/api/crds/" + file)) {
       CustomResourceDefinition d = api.admin.apiextensions().v1().customResourceDefinitions().load(in).item();
       api.admin.apiextensions().v1().customResourceDefinitions().resource(d).createOr(x -> x.update());
       api.admin.apiextensions().v1().customResourceDefinitions().withName(d.getMetadata().getName())
@@ -144,6 +144,28 @@ class KubectlLvsPluginTest {
               && c.getStatus().getConditions().stream()
                   .anyMatch(x -> x.getType().equals("Established") && x.getStatus().equals("True")), 30, TimeUnit.SECONDS);
     }
+  }
+
+  static void installVirtualServiceCrd() throws Exception {
+    installCrd("virtualservices.lvs.io-v1.yml");
+    installCrd("realserverpools.lvs.io-v1.yml");
+    HasMetadata pool = new GenericKubernetesResourceBuilder().withApiVersion("lvs.io/v1alpha1").withKind("RealServerPool")
+        .withNewMetadata().withName("web").withNamespace("ns").endMetadata()
+        .withAdditionalProperties(Map.of("spec", Map.of("static", List.of(Map.of("address", "198.18.6.11", "port", 80),
+            Map.of("address", "198.18.6.12", "port", 80)))))
+        .build();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> api.admin.resource(pool).createOr(x -> x.update()) != null);
+    // the status the operator would write: one member failing on one director
+    api.admin.genericKubernetesResources("lvs.io/v1alpha1", "RealServerPool").inNamespace("ns").withName("web")
+        .editStatus(x -> {
+          x.setAdditionalProperty("status", Map.of("members", List.of(
+              Map.of("address", "198.18.6.11", "port", 80, "health", "Healthy", "directors", List.of(
+                  Map.of("node", "plugin-a", "health", "Healthy", "since", "2026-12-03T10:00:00Z"))),
+              Map.of("address", "198.18.6.12", "port", 80, "health", "Unhealthy", "directors", List.of(
+                  Map.of("node", "plugin-a", "health", "Unhealthy", "since", "2026-12-03T10:05:00Z",
+                      "lastError", "connect timed out"))))));
+          return x;
+        });
     HasMetadata vs = new GenericKubernetesResourceBuilder().withApiVersion("lvs.io/v1alpha1").withKind("VirtualService")
         .withNewMetadata().withName("web").withNamespace("ns").endMetadata()
         .withAdditionalProperties(Map.of("spec", Map.of("vip", "198.18.6.1", "ports", List.of(Map.of("port", 80)),
@@ -228,6 +250,21 @@ class KubectlLvsPluginTest {
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.err().strip()).isEqualTo(
         "kubectl-lvs: cannot read VirtualService ns/nothing: virtualservices.lvs.io \"nothing\" not found").doesNotContain("\n");
+  }
+
+  @Test
+  void aViewerSeesEachMembersHealthPerDirector() throws Exception {
+    Run r = plugin(VIEWER, "health", "ns/web");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).isEqualTo("""
+        MEMBER                       HEALTH     DIRECTOR: HEALTH SINCE LAST-ERROR
+        198.18.6.11:80               Healthy    plugin-a=Healthy since 2026-12-03T10:00:00Z ;
+        198.18.6.12:80               Unhealthy  plugin-a=Unhealthy since 2026-12-03T10:05:00Z connect timed out;
+        """);
+    Run stranger = plugin(STRANGER, "health", "ns/web");
+    assertThat(stranger.exit()).isEqualTo(1);
+    assertThat(stranger.err().strip()).startsWith("kubectl-lvs: no permission to read RealServerPool ns/web: User")
+        .doesNotContain("\n");
   }
 
   @Test
