@@ -41,9 +41,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The agent's connection listing (/proc/net/ip_vs_conn read by ProcConnections, our entries picked
@@ -59,6 +62,7 @@ import org.junit.jupiter.api.TestInstance;
  */
 @Tag("kernel")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConnectionTableKernelTest {
   static final String VIP = "198.18.4.100";
   static final String FOREIGN_VIP = "198.18.4.101";
@@ -213,6 +217,7 @@ class ConnectionTableKernelTest {
   }
 
   @Test
+  @Order(1)
   void theAgentsListingIsIpvsadmsEntryByEntryOfOurServicesOnly() throws Exception {
     DesiredState desired = DesiredState.builder().service(service()).build();
     assertThat(director.apply(desired).problems()).isEmpty();
@@ -241,6 +246,7 @@ class ConnectionTableKernelTest {
   }
 
   @Test
+  @Order(2)
   void underTrafficTheKernelsRatesReachTheAgentsGauges() throws Exception {
     DesiredState desired = DesiredState.builder().service(service()).build();
     assertThat(director.apply(desired).problems()).isEmpty();
