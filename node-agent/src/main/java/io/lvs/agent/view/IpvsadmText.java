@@ -22,8 +22,8 @@ public final class IpvsadmText {
     StringBuilder out = new StringBuilder("Prot LocalAddress:Port ");
     out.append(switch (view) {
       case PLAIN -> "Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n";
-      case STATS -> "               Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\n";
-      case RATE -> "                 CPS    InPPS   OutPPS    InBPS   OutBPS\n  -> RemoteAddress:Port\n";
+      case STATS -> "              Conns   InPkts  OutPkts  InBytes OutBytes\n  -> RemoteAddress:Port\n";
+      case RATE -> "                CPS    InPPS   OutPPS    InBPS   OutBPS\n  -> RemoteAddress:Port\n";
       case PERSISTENT_CONN -> "Weight    PersistConn ActiveConn InActConn\n  -> RemoteAddress:Port\n";
     });
     for (ObservedService s : services) {

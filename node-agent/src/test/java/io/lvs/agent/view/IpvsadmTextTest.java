@@ -41,6 +41,9 @@ class IpvsadmTextTest {
   void statsRateAndPersistentConnColumns() throws Exception {
     assertThat(IpvsadmText.services(services(), ServiceView.STATS)).contains(
         "TCP  198.18.0.10:80                      7       70        0  123456M        0\n");
+    // the header as ipvsadm 1.31 prints it (kernel lab): column titles right-aligned over the numbers
+    assertThat(IpvsadmText.services(services(), ServiceView.RATE)).startsWith(
+        "Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS\n");
     assertThat(IpvsadmText.services(services(), ServiceView.RATE)).contains(
         "  -> 198.18.0.11:80                      1       12        0      960        0\n");
     assertThat(IpvsadmText.services(services(), ServiceView.PERSISTENT_CONN)).contains(
