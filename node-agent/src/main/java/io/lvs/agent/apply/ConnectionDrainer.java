@@ -20,14 +20,14 @@ import java.util.Set;
  * get here: the differ deletes those at once.) The sync loop should re-sync by
  * {@link #nextDeadline()} so an expired grace period is acted on without another event.
  */
-public final class Drainer implements DrainPolicy {
+public final class ConnectionDrainer implements DrainPolicy {
   private record Key(ServiceKey service, DestinationKey destination) {}
 
   private final Clock clock;
   private final Map<Key, Instant> deadlines = new HashMap<>();
   private final Set<Key> consulted = new HashSet<>();
 
-  public Drainer(Clock clock) {
+  public ConnectionDrainer(Clock clock) {
     this.clock = clock;
   }
 

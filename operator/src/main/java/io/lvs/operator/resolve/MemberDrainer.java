@@ -15,7 +15,7 @@ import java.util.Optional;
  * the grace period, so its open connections finish, and is removed after. A member that never
  * served is not added just to be drained. Pure: the caller supplies the time and keeps the state.
  */
-public final class Drainer {
+public final class MemberDrainer {
   /** Default drain.gracePeriodSeconds. */
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(30);
 

@@ -8,10 +8,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-class DrainerTest {
+class MemberDrainerTest {
   private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
   private static final Duration GRACE = Duration.ofSeconds(30);
-  private final Drainer drainer = new Drainer();
+  private final MemberDrainer drainer = new MemberDrainer();
 
   private static Map<MemberKey, Member> members(Member... ms) {
     Map<MemberKey, Member> out = new TreeMap<>();
