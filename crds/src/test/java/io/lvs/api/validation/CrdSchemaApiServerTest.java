@@ -5,24 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.lvs.testsupport.Crds;
+import io.lvs.testsupport.RealApiServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,8 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The checked-in CRDs on a real kube-apiserver 1.20.2 (kube-api-test, offline, binaries built by
- * e2e/kube-apiserver): they install and become Established, and every case of
+ * The checked-in CRDs on a real kube-apiserver 1.20.2 (test-support's {@link RealApiServer}): they install and become Established, and every case of
  * {@link SpecValidatorTest#invalidSpecs()} that SpecValidator refuses through the schema is also
  * refused by the server, with its own message naming the same field.
  *
@@ -44,50 +39,26 @@ import org.junit.jupiter.params.provider.MethodSource;
  * prunes unknown fields instead of refusing them (kubectl 1.25+ refuses them client-side with
  * strict field validation). The CRDs are installed unmodified: 1.20 accepts them as they are.
  */
-class KubeApiServerSchemaTest {
+class CrdSchemaApiServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String NS = "default";
   private static final SpecValidator VALIDATOR = new SpecValidator();
-  private static KubeAPIServer server;
+  private static RealApiServer server;
   private static KubernetesClient client;
-  private static String kubeConfigYaml;
 
   @BeforeAll
-  static void installCrds() throws IOException {
-    // built directly: @EnableKubeAPIServer fails to cast KUBE_API_TEST_OFFLINE_MODE (7.5.2)
-    server =
-        new KubeAPIServer(
-            KubeAPIServerConfigBuilder.anAPIServerConfig()
-                .withOfflineMode(true)
-                .withApiServerVersion("1.20.2")
-                .withUpdateKubeConfig(false)
-                .build());
-    server.start();
-    kubeConfigYaml = server.getKubeConfigYaml();
-    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml)).build();
-    for (String file : List.of("virtualservices.lvs.io-v1.yml", "realserverpools.lvs.io-v1.yml", "lvsnodestates.lvs.io-v1.yml")) {
-      try (InputStream in = KubeApiServerSchemaTest.class.getClassLoader().getResourceAsStream(CrdSchema.RESOURCE_DIR + file)) {
-        CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream()
-                    .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())),
-                30, TimeUnit.SECONDS);
-      }
-    }
+  static void installCrds() {
+    server = RealApiServer.start(false);
+    client = server.admin();
+    Crds.install(client, Crds.PROJECT); // they install and become Established
     // discovery is refreshed asynchronously after Established
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("lvs-test").endMetadata().build()).create();
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 
@@ -157,7 +128,7 @@ class KubeApiServerSchemaTest {
     client.resource(pool).inNamespace("lvs-test").create();
 
     Path kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, kubeConfigYaml);
+    Files.writeString(kubeconfig, server.kubeconfigYaml());
     String out = kubectl(kubeconfig, "get", "lvs", "-n", "lvs-test");
     assertThat(out).contains("virtualservice.lvs.io/web").contains("realserverpool.lvs.io/web");
     String header = kubectl(kubeconfig, "get", "lvsvs", "-n", "lvs-test").lines().findFirst().orElseThrow();

@@ -3,8 +3,6 @@ package io.lvs.e2e.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
@@ -27,6 +25,8 @@ import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.operator.LvsOperator;
 import io.lvs.operator.Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.lvs.testsupport.Crds;
+import io.lvs.testsupport.RealApiServer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +48,10 @@ import org.junit.jupiter.api.Test;
  * VirtualService's finalizer and status, and Events. A permission missing from the chart makes
  * one of these never happen.
  */
-class OperatorUnderChartRbacTest {
+class OperatorUnderChartRbacApiServerTest {
   private static final String NS = "lvs-system";
   private static final ProjectFiles FILES = ProjectFiles.locate();
-  private static KubeAPIServer server;
+  private static RealApiServer server;
   private static KubernetesClient admin;
   private static KubernetesClient asOperator;
   private static LvsOperator operator;
@@ -66,12 +66,8 @@ class OperatorUnderChartRbacTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig().withOfflineMode(true)
-        .withApiServerVersion("1.20.2").withUpdateKubeConfig(false)
-        // discovery.k8s.io/v1 EndpointSlices from the test-only CRD (1.20 serves only v1beta1)
-        .withApiServerFlag("--runtime-config", "discovery.k8s.io/v1beta1=false").build());
-    server.start();
-    String kubeconfig = server.getKubeConfigYaml();
+    server = RealApiServer.start(true); // with the discovery.k8s.io/v1 EndpointSlice stand-in
+    String kubeconfig = server.kubeconfigYaml();
     admin = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
     for (String ns : List.of(NS, "team-a")) {
       admin.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
@@ -80,17 +76,13 @@ class OperatorUnderChartRbacTest {
     try (var files = Files.list(FILES.chart().resolve("crds"))) {
       files.sorted().forEach(crds::add);
     }
-    crds.add(FILES.root().resolve("e2e/kube-apiserver/endpointslice-v1-crd.yaml"));
+    List<CustomResourceDefinition> defined = new ArrayList<>();
     for (Path p : crds) {
       try (InputStream in = Files.newInputStream(p)) {
-        CustomResourceDefinition crd = admin.apiextensions().v1().customResourceDefinitions().load(in).item();
-        admin.resource(crd).create();
-        admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-            .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
-                && c.getStatus().getConditions().stream()
-                    .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 30, TimeUnit.SECONDS);
+        defined.add(admin.apiextensions().v1().customResourceDefinitions().load(in).item());
       }
     }
+    Crds.create(admin, defined);
     RenderedChart chart = new ChartRenderer(FILES.chart()).render("lvs", NS, null, Map.of());
     for (HasMetadata o : chart.objects()) {
       if (o instanceof ServiceAccount || o instanceof ClusterRole || o instanceof ClusterRoleBinding
@@ -107,7 +99,7 @@ class OperatorUnderChartRbacTest {
     kubeConfigYaml = kubeconfig;
     asOperator = impersonating("lvs-lvs-operator-operator");
     // leader election off: JOSDK exits the JVM when a leader stops (exitOnStopLeading), which would
-    // end the test fork at close(); its Lease calls (get, create, update) are RbacImpersonationTest's
+    // end the test fork at close(); its Lease calls (get, create, update) are RbacImpersonationApiServerTest's
     operator = new LvsOperator(asOperator, new Settings(0, false, NS, Set.of(), Duration.ofSeconds(30)),
         Clock.systemUTC(), new SimpleMeterRegistry());
     operator.start();
@@ -124,7 +116,7 @@ class OperatorUnderChartRbacTest {
       }
     }
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 

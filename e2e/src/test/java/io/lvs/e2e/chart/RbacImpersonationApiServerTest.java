@@ -2,8 +2,6 @@ package io.lvs.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -22,6 +20,8 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.lvs.api.slices.NodeSlices;
+import io.lvs.testsupport.Crds;
+import io.lvs.testsupport.RealApiServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -44,11 +44,9 @@ import org.junit.jupiter.api.Test;
  * module (VirtualService, RealServerPool) an allowed call on a missing object answers 404 and a
  * refused one 403: that distinguishes them without building valid specs here.
  *
- * <p>The server is started directly rather than with {@code @EnableKubeAPIServer}: the annotation
- * path reads KUBE_API_TEST_OFFLINE_MODE from the environment as a String and fails to cast it to
- * Boolean (kube-api-test 7.5.2); an explicit builder value is used as is.
+ * <p>The server is test-support's {@link RealApiServer}.
  */
-class RbacImpersonationTest {
+class RbacImpersonationApiServerTest {
   private static final String NS = "lvs-system";
   private static final String OPERATOR_SA = "system:serviceaccount:" + NS + ":lvs-lvs-operator-operator";
   private static final String AGENT_SA = "system:serviceaccount:" + NS + ":lvs-lvs-operator-node-agent";
@@ -56,7 +54,7 @@ class RbacImpersonationTest {
   private static final ResourceDefinitionContext RSP = crd("realserverpools", "RealServerPool", true);
   private static final ResourceDefinitionContext NODE_STATE = crd("lvsnodestates", "LvsNodeState", false);
 
-  private static KubeAPIServer server;
+  private static RealApiServer server;
   private static String kubeConfigYaml;
 
   private static KubernetesClient admin;
@@ -65,20 +63,13 @@ class RbacImpersonationTest {
 
   @BeforeAll
   static void installCrdsAndChart() {
-    server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withOfflineMode(true).withApiServerVersion("1.20.2").withUpdateKubeConfig(false).build());
-    server.start();
-    kubeConfigYaml = server.getKubeConfigYaml();
+    server = RealApiServer.start(false); // v1beta1 EndpointSlices: what the chart's rule is proven on
+    kubeConfigYaml = server.kubeconfigYaml();
     admin = client(null);
     for (String ns : List.of(NS, "team-a")) {
       admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
     }
-    for (CustomResourceDefinition crd : crds()) {
-      admin.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-      admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
-              .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())), 30, TimeUnit.SECONDS);
-    }
+    Crds.create(admin, crds());
     RenderedChart chart = new ChartRenderer(ProjectFiles.locate().chart()).render("lvs", NS, null, Map.of());
     for (HasMetadata o : chart.objects()) {
       if (o instanceof PodDisruptionBudget) {
@@ -102,7 +93,7 @@ class RbacImpersonationTest {
       }
     }
     if (server != null) {
-      server.stop();
+      server.close();
     }
   }
 
@@ -288,7 +279,7 @@ class RbacImpersonationTest {
     List<String> texts = new ArrayList<>(chart.values());
     if (texts.isEmpty()) {
       for (String plural : List.of("virtualservices", "realserverpools", "lvsnodestates")) {
-        try (InputStream in = RbacImpersonationTest.class.getResourceAsStream("/META-INF/fabric8/" + plural + ".lvs.io-v1.yml")) {
+        try (InputStream in = RbacImpersonationApiServerTest.class.getResourceAsStream("/META-INF/fabric8/" + plural + ".lvs.io-v1.yml")) {
           if (in == null) {
             throw new AssertionError("generated CRD " + plural + ".lvs.io not on the classpath (crds module)");
           }

@@ -35,9 +35,9 @@ import org.testcontainers.utility.MountableFile;
  *
  * <p>Needs a Docker engine. Where there is none (this project's CI), it is skipped with the reason
  * printed: the only skipped test of the build. Run: {@code mvn -B verify -pl e2e -am
- * -Dtest=KindChartTest -Dsurefire.failIfNoSpecifiedTests=false} (docs/operations.md).
+ * -Dtest=KindChartE2eTest -Dsurefire.failIfNoSpecifiedTests=false} (docs/operations.md).
  */
-class KindChartTest {
+class KindChartE2eTest {
   private static final String SKIP_REASON = "no Docker engine reachable (DOCKER_HOST or /var/run/docker.sock):"
       + " the kind suite needs one; see docs/operations.md#kind-suite";
   private static final ProjectFiles FILES = ProjectFiles.locate();
@@ -54,7 +54,7 @@ class KindChartTest {
   static void cluster() throws Exception {
     docker = dockerAvailable();
     if (!docker) {
-      System.out.println("KindChartTest skipped: " + SKIP_REASON);
+      System.out.println("KindChartE2eTest skipped: " + SKIP_REASON);
       return;
     }
     kind = new KindContainer<>(KindContainerVersion.VERSION_1_34_0);
@@ -137,7 +137,7 @@ class KindChartTest {
   }
 
   private static void apply(String resource) {
-    client.load(KindChartTest.class.getResourceAsStream(resource)).serverSideApply();
+    client.load(KindChartE2eTest.class.getResourceAsStream(resource)).serverSideApply();
   }
 
   @SuppressWarnings("unchecked")

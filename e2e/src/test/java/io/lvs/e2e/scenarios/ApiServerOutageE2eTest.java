@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * is back, agents and operator catch up with a change made right after.
  */
 @Order(9)
-class ApiServerOutageTest extends Scenario {
+class ApiServerOutageE2eTest extends Scenario {
   static final String VIP = "198.18.0.209";
   static final Duration OUTAGE = Duration.ofSeconds(30);
 
@@ -61,8 +61,8 @@ class ApiServerOutageTest extends Scenario {
               .flatMap(s -> s.destination(rs.address() + ":80")).filter(d -> d.weight() == 5).isPresent());
       lab.results().sample("recovery: API server back → change in kernel", caughtUp);
       lab.results().figure(tally.total() + " requests, 0 failed, " + watch.checks() + " kernel checks unchanged during "
-          + OUTAGE.toSeconds() + "s outage (API back after " + DirectRoutingTest.seconds(apiBack) + "); change applied "
-          + DirectRoutingTest.seconds(Duration.between(changed, Instant.now())) + " after restart");
+          + OUTAGE.toSeconds() + "s outage (API back after " + DirectRoutingE2eTest.seconds(apiBack) + "); change applied "
+          + DirectRoutingE2eTest.seconds(Duration.between(changed, Instant.now())) + " after restart");
     }
   }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * serving a request loop without a single failure.
  */
 @Order(11)
-class BadInputTest extends Scenario {
+class BadInputE2eTest extends Scenario {
   static final String VIP = "198.18.0.211";
 
   /** One bad resource and the field its rejection or condition must name. */

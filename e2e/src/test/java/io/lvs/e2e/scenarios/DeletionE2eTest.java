@@ -20,20 +20,20 @@ import org.junit.jupiter.api.Test;
  * before any agent ran.
  */
 @Order(3)
-class DeletionTest extends Scenario {
+class DeletionE2eTest extends Scenario {
   @Test
   @DisplayName("deletion: DR + NAT services deleted leave every kernel as before (snapshot diff empty)")
   void deletionRestoresKernel(Lab lab) {
     KernelSnapshot before = lab.baseline();
     lab.kube().apply(Manifests.pair(
         Manifests.nodePool("web", List.of()),
-        Manifests.virtualService("dr-web", DirectRoutingTest.VIP, "DirectRouting", "rr", "web", List.of())));
-    lab.kube().apply(Manifests.virtualService("nat-web", NatTest.VIP, "NAT", "rr", "web", List.of()));
+        Manifests.virtualService("dr-web", DirectRoutingE2eTest.VIP, "DirectRouting", "rr", "web", List.of())));
+    lab.kube().apply(Manifests.virtualService("nat-web", NatE2eTest.VIP, "NAT", "rr", "web", List.of()));
     lab.await("both services programmed", CONVERGE, () -> {
       List<Ipvsadm.Service> t = Ipvsadm.table(lab.director().ns());
       return t.size() == 2 && t.stream().allMatch(s -> s.destinations().size() == 2);
     });
-    Client.Tally tally = Client.Tally.of(Client.requests(DirectRoutingTest.VIP, WebServers.PORT, 4));
+    Client.Tally tally = Client.Tally.of(Client.requests(DirectRoutingE2eTest.VIP, WebServers.PORT, 4));
     assertThat(tally.failed()).isZero();
     List<String> changed = before.diff(lab.snapshot());
     assertThat(changed).as("programming changed the kernel").isNotEmpty();
@@ -45,6 +45,6 @@ class DeletionTest extends Scenario {
         () -> before.diff(lab.snapshot()).isEmpty(), () -> String.join("\n", before.diff(lab.snapshot())));
     lab.results().sample("deletion: delete → kernel as before", restored);
     lab.results().figure(changed.size() + " kernel lines added while programmed, 0 left "
-        + DirectRoutingTest.seconds(restored) + " after delete");
+        + DirectRoutingE2eTest.seconds(restored) + " after delete");
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** Seeds 001, 002, 004: LVS-DR with round robin, as two resources instead of a shell session. */
 @Order(1)
-class DirectRoutingTest extends Scenario {
+class DirectRoutingE2eTest extends Scenario {
   static final String VIP = "198.18.0.201";
 
   @Test

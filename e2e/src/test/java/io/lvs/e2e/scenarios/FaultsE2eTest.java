@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The faults a user fears: a crashed agent, hand-made damage to the kernel state. */
 @Order(4)
-class FaultsTest extends Scenario {
+class FaultsE2eTest extends Scenario {
   static final String VIP = "198.18.0.203";
   /** Resync interval plus room for JVM pauses and a slow emulated CPU. */
   static final Duration REPAIR_BOUND = Duration.ofSeconds(Lab.RESYNC_SECONDS + 15L);
@@ -56,7 +56,7 @@ class FaultsTest extends Scenario {
       assertThat(watch.violations()).as("kernel state lost while agents were down/restarting (%d checks)", watch.checks()).isEmpty();
       assertThat(Ipvsadm.save(director.ns())).as("IPVS table after restart").isEqualTo(tableBefore);
       lab.results().figure(tally.total() + " requests (" + (tally.total() - atKill) + " after the kill), 0 failed; "
-          + watch.checks() + " kernel checks, 0 violations; agents ready " + DirectRoutingTest.seconds(back) + " after kill -9");
+          + watch.checks() + " kernel checks, 0 violations; agents ready " + DirectRoutingE2eTest.seconds(back) + " after kill -9");
     }
   }
 
@@ -82,8 +82,8 @@ class FaultsTest extends Scenario {
 
     Client.Tally tally = Client.Tally.of(Client.requests(VIP, WebServers.PORT, 6));
     assertThat(tally.failed()).as("requests after the repairs").isZero();
-    lab.results().figure("ipvsadm -C repaired in " + DirectRoutingTest.seconds(flushRepaired) + ", RS VIP in "
-        + DirectRoutingTest.seconds(vipRepaired) + ", director VIP in " + DirectRoutingTest.seconds(directorVip)
+    lab.results().figure("ipvsadm -C repaired in " + DirectRoutingE2eTest.seconds(flushRepaired) + ", RS VIP in "
+        + DirectRoutingE2eTest.seconds(vipRepaired) + ", director VIP in " + DirectRoutingE2eTest.seconds(directorVip)
         + " (resync " + Lab.RESYNC_SECONDS + "s)");
   }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * because the director also rewrites the source to its own address (SNAT).
  */
 @Order(7)
-class FullNatTest extends Scenario {
+class FullNatE2eTest extends Scenario {
   static final String VIP = "198.18.0.207";
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** A real server's web server dies (the node and its agent live on): health checks take it out. */
 @Order(10)
-class HealthCheckTest extends Scenario {
+class HealthCheckE2eTest extends Scenario {
   static final String VIP = "198.18.0.210";
   static final int INTERVAL = 1;
   static final int FALL = 2;
@@ -54,7 +54,7 @@ class HealthCheckTest extends Scenario {
     lab.results().sample("recovery: RS httpd back → weight restored", back);
     Client.Tally after = Client.Tally.of(Client.requests(VIP, WebServers.PORT, 6));
     assertThat(after.byServer()).containsOnlyKeys(survivor.name(), victim.name());
-    lab.results().figure("out " + DirectRoutingTest.seconds(out) + " after kill (bound " + BOUND.toSeconds() + "s), back " + DirectRoutingTest.seconds(back) + " after restart; "
+    lab.results().figure("out " + DirectRoutingE2eTest.seconds(out) + " after kill (bound " + BOUND.toSeconds() + "s), back " + DirectRoutingE2eTest.seconds(back) + " after restart; "
         + "during outage " + during.byServer() + " 0 failed");
   }
 

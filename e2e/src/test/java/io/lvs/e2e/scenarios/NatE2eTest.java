@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * rewrites addresses both ways and needs ip_forward, which goes back to what it was on deletion.
  */
 @Order(2)
-class NatTest extends Scenario {
+class NatE2eTest extends Scenario {
   static final String VIP = "198.18.0.202";
   static final int REQUESTS = 200;
 
@@ -68,7 +68,7 @@ class NatTest extends Scenario {
       lab.kube().delete("VirtualService", "nat-web", CONVERGE);
       Duration restored = lab.await("ip_forward restored to " + forwardBefore + " after delete", CONVERGE,
           () -> Kernel.sysctl(director.ns(), "net.ipv4.ip_forward").equals(forwardBefore));
-      lab.results().figure("ip_forward " + forwardBefore + "→1→" + forwardBefore + " (" + DirectRoutingTest.seconds(restored) + " after delete)");
+      lab.results().figure("ip_forward " + forwardBefore + "→1→" + forwardBefore + " (" + DirectRoutingE2eTest.seconds(restored) + " after delete)");
     } finally {
       Client.sourceFromLocalAddress(VIP);
       lab.realServers().forEach(rs -> lab.network().removeRemoteClientRoute(rs.ns()));

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** ipvsadm -p: with persistence one client stays on one real server although the scheduler is rr. */
 @Order(8)
-class PersistenceTest extends Scenario {
+class PersistenceE2eTest extends Scenario {
   static final String VIP = "198.18.0.208";
 
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * fails meanwhile. Weight changes give the convergence series (change written → kernel).
  */
 @Order(5)
-class ScaleTest extends Scenario {
+class ScaleE2eTest extends Scenario {
   static final String VIP = "198.18.0.205";
   static final int GRACE_SECONDS = 6;
   static final int WEIGHT_CHANGES = 8;
@@ -72,8 +72,8 @@ class ScaleTest extends Scenario {
         assertThat(tally.failed()).as("failed requests during the graceful removal: %s", tally).isZero();
         assertThat(total).as("removal waits for the grace period").isGreaterThanOrEqualTo(Duration.ofSeconds(GRACE_SECONDS - 1L));
         lab.results().sample("convergence: apply → rules in kernel", drained);
-        lab.results().figure("added in " + DirectRoutingTest.seconds(up) + "; weight 0 " + DirectRoutingTest.seconds(drained)
-            + " after unlabel, deleted " + DirectRoutingTest.seconds(total) + " after (grace " + GRACE_SECONDS + "s); "
+        lab.results().figure("added in " + DirectRoutingE2eTest.seconds(up) + "; weight 0 " + DirectRoutingE2eTest.seconds(drained)
+            + " after unlabel, deleted " + DirectRoutingE2eTest.seconds(total) + " after (grace " + GRACE_SECONDS + "s); "
             + tally.total() + " requests during removal, 0 failed");
       }
     } finally {
@@ -139,8 +139,8 @@ class ScaleTest extends Scenario {
       lab.results().sample("convergence: EndpointSlice change → kernel", returned);
       Client.Tally tally = Client.Tally.of(Client.requests(VIP, WebServers.PORT, 4));
       assertThat(tally.failed()).isZero();
-      lab.results().figure("not-ready → weight 0 in " + DirectRoutingTest.seconds(drained) + ", removed "
-          + DirectRoutingTest.seconds(removed) + " (grace " + GRACE_SECONDS + "s); ready → back in " + DirectRoutingTest.seconds(returned));
+      lab.results().figure("not-ready → weight 0 in " + DirectRoutingE2eTest.seconds(drained) + ", removed "
+          + DirectRoutingE2eTest.seconds(removed) + " (grace " + GRACE_SECONDS + "s); ready → back in " + DirectRoutingE2eTest.seconds(returned));
     } finally {
       lab.kube().client().genericKubernetesResources("discovery.k8s.io/v1", "EndpointSlice").inNamespace(Kube.NAMESPACE)
           .withName("web-svc-lab").delete();

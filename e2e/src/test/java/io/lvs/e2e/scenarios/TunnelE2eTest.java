@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** LVS-TUN: the director wraps requests in IPIP; real servers hold the VIP on tunl0 and answer directly. */
 @Order(6)
-class TunnelTest extends Scenario {
+class TunnelE2eTest extends Scenario {
   static final String VIP = "198.18.0.206";
 
   @Test

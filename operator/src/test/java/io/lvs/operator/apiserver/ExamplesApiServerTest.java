@@ -1,4 +1,4 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * generation, no InvalidSpec) and hold its addresses (Conflict=False): the examples once shared a
  * VIP and the second one reported AddressInUse.
  */
-class ExamplesIT {
+class ExamplesApiServerTest {
   @RegisterExtension static final OperatorRun RUN = new OperatorRun();
   private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).getParent().resolve("docs/examples");
   private static final String NS = "examples";

@@ -1,4 +1,4 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;

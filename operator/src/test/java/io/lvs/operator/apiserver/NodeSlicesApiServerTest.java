@@ -1,4 +1,4 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * tally follows each slice's own report and generation, and an emptied extra slice is removed once
  * its agent has seen it empty.
  */
-class NodeSlicesIT {
+class NodeSlicesApiServerTest {
   /** Small slices: a VirtualService here is 1 service + 3 destinations (+ the VIP on its holder). */
   @RegisterExtension static final OperatorRun RUN = new OperatorRun(10);
   private static final Duration WAIT = Duration.ofSeconds(30);

@@ -1,6 +1,6 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
-import static io.lvs.operator.it.Fixtures.spec;
+import static io.lvs.operator.apiserver.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operator against a real kube-apiserver 1.20.2: each member source, drain, nodes, conflict, finalizer, status. */
-class OperatorIT {
+class OperatorApiServerTest {
   @RegisterExtension static final OperatorRun RUN = new OperatorRun();
   private static final Duration WAIT = Duration.ofSeconds(30);
   private KubernetesClient client;

@@ -1,4 +1,4 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.testsupport.RealApiServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -26,16 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  * io.lvs.operator.OperatorMain as e2e and the chart launch it: its own JVM, KUBECONFIG, the
  * contract's environment, leader election on. It becomes leader, turns ready, serves metrics.
  */
-class OperatorMainIT {
+class OperatorMainApiServerTest {
   @RegisterExtension static final Server SERVER = new Server();
   private final HttpClient http = HttpClient.newHttpClient();
 
   static final class Server implements BeforeAllCallback {
-    private ApiServer server;
+    private RealApiServer server;
 
     @Override
     public void beforeAll(ExtensionContext context) {
-      server = ApiServer.get(context);
+      server = RealApiServer.shared();
     }
   }
 

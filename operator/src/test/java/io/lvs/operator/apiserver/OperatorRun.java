@@ -1,7 +1,8 @@
-package io.lvs.operator.it;
+package io.lvs.operator.apiserver;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.testsupport.RealApiServer;
 import io.lvs.operator.LvsOperator;
 import io.lvs.operator.Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,7 +34,7 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    ApiServer server = ApiServer.get(context);
+    RealApiServer server = RealApiServer.shared();
     client = server.newClient();
     if (client.namespaces().withName(NAMESPACE).get() == null) {
       client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the agent's own calls (list/watch its slices by label, write their status) succeed and changing
  * node objects' specs is refused (403).
  */
-class AgentRbacTest {
+class AgentRbacApiServerTest {
   static final String NS = "lvs-system";
   static final String SA = "lvs-node-agent";
   static final String PINNED_SA = "lvs-node-agent-pinned";
@@ -70,7 +70,7 @@ class AgentRbacTest {
   }
 
   static List<PolicyRule> agentRules() throws Exception {
-    try (InputStream in = AgentRbacTest.class.getResourceAsStream("/rbac/agent-rules.yaml")) {
+    try (InputStream in = AgentRbacApiServerTest.class.getResourceAsStream("/rbac/agent-rules.yaml")) {
       return new KubernetesSerialization().unmarshal(in, new TypeReference<Map<String, List<PolicyRule>>>() {})
           .get("clusterRules");
     }
