@@ -1,6 +1,6 @@
 package io.lvs.operator.apiserver;
 
-import static io.lvs.operator.it.Fixtures.spec;
+import static io.lvs.operator.apiserver.Fixtures.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
