@@ -169,6 +169,20 @@ class RbacImpersonationApiServerTest {
   }
 
   @Test
+  void operatorPublishesDnsNamesAsServicesAndEndpointSlices() {
+    // publishService: get (ownership check), server-side apply (patch, create), delete
+    for (String path : List.of("/api/v1/namespaces/team-a/services/s",
+        "/apis/discovery.k8s.io/v1beta1/namespaces/team-a/endpointslices/s")) {
+      allowed(operator, "GET", path, null);
+      allowed(operator, "PATCH", path, "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
+      allowed(operator, "DELETE", path, null);
+    }
+    allowed(operator, "POST", "/api/v1/namespaces/team-a/services",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"},"
+            + "\"spec\":{\"clusterIP\":\"None\",\"ports\":[{\"port\":80}]}}");
+  }
+
+  @Test
   void operatorIsRefusedEverythingElse() {
     forbidden(operator, "GET", "/api/v1/namespaces/team-a/secrets/db", null);
     forbidden(operator, "GET", "/api/v1/secrets", null);
@@ -181,10 +195,10 @@ class RbacImpersonationApiServerTest {
         "{\"apiVersion\":\"lvs.io/v1alpha1\",\"kind\":\"VirtualService\",\"metadata\":{\"name\":\"x\"}}");
     forbidden(operator, "DELETE", "/api/v1/namespaces/team-a/pods/p", null);
     forbidden(operator, "PATCH", "/api/v1/nodes/node-a", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
-    forbidden(operator, "PATCH", "/api/v1/namespaces/team-a/services/s", "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}");
-    forbidden(operator, "PATCH", "/apis/discovery.k8s.io/v1beta1/namespaces/team-a/endpointslices/s", "{}");
+    forbidden(operator, "PUT", "/api/v1/namespaces/team-a/services/s",
+        "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"s\"}}");
+    forbidden(operator, "PUT", "/apis/discovery.k8s.io/v1beta1/namespaces/team-a/endpointslices/s", "{}");
     forbidden(operator, "GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles", null);
-    forbidden(operator, "GET", "/api/v1/namespaces/team-a/services/web", null); // list/watch only: existence
     forbidden(operator, "GET", "/api/v1/namespaces/team-a/pods/web-0", null); // informers list, they do not get
     forbidden(operator, "DELETE", "/api/v1/namespaces/team-a/events/vs.1", null);
   }

@@ -171,7 +171,11 @@ class FieldCoverageTest {
       List.of(
           new NoEffect(
               vs("ports[].name", "{}", "{ports: [{port: 80, name: http}]}"),
-              "a label for people and tools; IPVS services have no names (ipvsadm has no such option)"));
+              "a label for people and tools; IPVS services have no names (ipvsadm has no such option)"),
+          new NoEffect(
+              vs("publishService", "{}", "{publishService: true}"),
+              "a DNS name for the VIP: the operator keeps a headless Service and an EndpointSlice in the"
+                  + " VirtualService's namespace (ServicePublisher, PublishServiceApiServerTest); no node's state changes"));
 
   @Test
   void everySpecFieldIsCovered() {

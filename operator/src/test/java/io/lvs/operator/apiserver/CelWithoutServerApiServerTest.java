@@ -67,6 +67,9 @@ class CelWithoutServerApiServerTest {
         vs("end-port-below-port",
             "{vip: null, ports: null, fwmark: 10, fwmarkMatch: [{address: 198.18.51.1, ports: [{port: 90, endPort: 80}]}]}",
             "spec.fwmarkMatch[0].ports[0].endPort: 80 is invalid"),
+        vs("publish-without-a-vip",
+            "{vip: null, ports: null, fwmark: 11, fwmarkMatch: [{address: 198.18.51.2}], publishService: true}",
+            "spec.publishService: true is invalid"),
         rsp("no-member-source", "{static: null, defaultWeight: 1}", "spec: {"),
         rsp("same-static-twice", "{static: [{address: 198.18.52.1, port: 80}, {address: 198.18.52.1, port: 80, weight: 3}]}",
             "spec.static: [{\"address\":\"198.18.52.1\""),
@@ -114,7 +117,7 @@ class CelWithoutServerApiServerTest {
     // every rule of both CRDs was broken by some case and the operator said its message
     Set<String> rules = celMessages("virtualservices.lvs.io-v1.yml");
     rules.addAll(celMessages("realserverpools.lvs.io-v1.yml"));
-    assertThat(rules).hasSize(21);
+    assertThat(rules).hasSize(22);
     for (String rule : rules) {
       assertThat(said.values()).as("a case breaking the rule \"%s\"", rule).anyMatch(m -> m.contains(rule));
     }

@@ -81,7 +81,8 @@ class Kubernetes120ApiServerTest {
     client.resource(slice("beta", "other-x1", "other", List.of("10.40.9.9"), List.of())).create();
     fx.pool("beta", "web", new RealServerPoolSpec(new ServiceMembers("web-svc", null, "http"), null, null, null, null, null,
         null, null, new io.lvs.api.v1alpha1.Drain(30)));
-    fx.virtualService("beta", "web", spec("198.18.40.100", 80, Forwarding.NAT, "web", "lvs/b-director"));
+    fx.virtualService("beta", "web", PublishServiceApiServerTest.published(spec("198.18.40.100", 80, Forwarding.NAT, "web", "lvs/b-director"),
+        true, List.of(new io.lvs.api.v1alpha1.ServicePort(null, 80, io.lvs.api.v1alpha1.Protocol.TCP, null))));
 
     await().atMost(WAIT).untilAsserted(() -> assertThat(destinations("b-d1", "beta/web"))
         .extracting(NodeDestination::address, NodeDestination::port)
@@ -90,6 +91,14 @@ class Kubernetes120ApiServerTest {
     await().atMost(WAIT).untilAsserted(() -> assertThat(client.resources(io.lvs.api.v1alpha1.RealServerPool.class)
         .inNamespace("beta").withName("web").get().getStatus().members())
         .extracting(m -> m.address(), m -> m.node()).containsExactly(Tuple.tuple("10.40.0.1", "b-w1"), Tuple.tuple("10.40.0.2", "b-w1")));
+
+    // publishService writes its EndpointSlice in the served version, v1beta1 here
+    await().atMost(WAIT).untilAsserted(() -> {
+      EndpointSlice published = client.discovery().v1beta1().endpointSlices().inNamespace("beta").withName("web-lvs").get();
+      assertThat(published).isNotNull();
+      assertThat(published.getEndpoints()).singleElement().satisfies(e -> assertThat(e.getAddresses()).containsExactly("198.18.40.100"));
+      assertThat(published.getPorts()).extracting(p -> p.getName(), p -> p.getPort()).containsExactly(Tuple.tuple("tcp-80", 80));
+    });
 
     client.resource(slice("beta", "web-x1", "web-svc", List.of("10.40.0.1"), List.of("10.40.0.2"))).update();
     await().atMost(WAIT).untilAsserted(() -> assertThat(destinations("b-d1", "beta/web"))
