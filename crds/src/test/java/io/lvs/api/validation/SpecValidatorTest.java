@@ -43,7 +43,7 @@ class SpecValidatorTest {
       static: [{address: 198.18.1.1, port: 80}]
       """;
 
-  /** name, object, expected path, expected message part; shared with KubeApiServerSchemaTest. */
+  /** name, object, expected path, expected message part; shared with CrdSchemaApiServerTest. */
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
         // --- VirtualService: schema

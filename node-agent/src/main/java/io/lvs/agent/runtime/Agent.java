@@ -3,7 +3,7 @@ package io.lvs.agent.runtime;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.agent.apply.Applier;
-import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.ownership.OwnershipStore;
 import io.lvs.agent.runtime.health.HealthChecker;
@@ -88,7 +88,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
-    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)));
     this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, statusWriter, metrics, clock, syncExecutor,
         config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir());
