@@ -20,7 +20,8 @@ import java.util.function.ToLongFunction;
 /**
  * The agent's Prometheus metrics: sync durations and results, netlink (kernel) errors by operation,
  * status writes by result, unhealthy members, and per-service / per-destination IPVS counters as
- * read from the last stats dump (gauges: the kernel owns the counting, we only mirror it).
+ * read from the last stats dump, with the kernel's rates beside them (gauges: the kernel owns the
+ * counting and the rate estimation, we only mirror them).
  */
 public final class AgentMetrics {
   private final MeterRegistry registry;
@@ -45,13 +46,19 @@ public final class AgentMetrics {
     stat("out.packets", Stats::outPackets);
     stat("in.bytes", Stats::inBytes);
     stat("out.bytes", Stats::outBytes);
+    // the kernel's own rate estimator (2 s samples averaged): what ipvsadm -Ln --rate shows
+    stat("connections.per.second", Stats::cps);
+    stat("in.packets.per.second", Stats::inPps);
+    stat("out.packets.per.second", Stats::outPps);
+    stat("in.bytes.per.second", Stats::inBps);
+    stat("out.bytes.per.second", Stats::outBps);
   }
 
   private void stat(String name, ToLongFunction<Stats> value) {
     stats.add(new Stat(
-        MultiGauge.builder("lvs.ipvs.service." + name).description("IPVS service counter " + name + " (kernel stats)")
+        MultiGauge.builder("lvs.ipvs.service." + name).description("IPVS service " + name + " (kernel stats)")
             .register(registry),
-        MultiGauge.builder("lvs.ipvs.destination." + name).description("IPVS destination counter " + name + " (kernel stats)")
+        MultiGauge.builder("lvs.ipvs.destination." + name).description("IPVS destination " + name + " (kernel stats)")
             .register(registry),
         value));
   }
