@@ -102,15 +102,9 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
-<<<<<<< HEAD
-    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)));
     this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, pods, statusWriter, metrics, clock,
         syncExecutor, config.resync());
-=======
-    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)));
-    this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, statusWriter, metrics, clock, syncExecutor,
-        config.resync());
->>>>>>> main
     this.lastSpec = new LastSpecStore(config.stateDir());
   }
 
