@@ -111,7 +111,7 @@ class KubectlLvsPluginApiServerTest {
     agentPod("lvs-agent-a", "plugin-a", agentPort);
     agentPod("lvs-agent-b", "plugin-b", freePort()); // nothing listens there
     kubeconfig = dir.resolve("kubeconfig");
-    Files.writeString(kubeconfig, api.server.getKubeConfigYaml());
+    Files.writeString(kubeconfig, api.server.kubeconfigYaml());
   }
 
   @AfterAll
