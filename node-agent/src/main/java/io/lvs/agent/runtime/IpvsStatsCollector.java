@@ -20,6 +20,10 @@ import java.util.function.ToLongFunction;
  * {@code lvs_ipvs_destination_*}), built at scrape time from the last table read. A sync only
  * swaps one reference: at 10,000 services x 10 destinations a meter per series (five counters
  * each, 550,000 series) held hundreds of MiB and cost a re-registration of all of them per sync.
+ * Destination series are published only while the owned destinations number at most
+ * {@link #DESTINATION_LIMIT} (all or none, so a partial set never reads as the table): beyond it a
+ * scrape would build half a million series and a 60 MB text, more than the agent's memory limit;
+ * {@code lvs_agent_destination_metrics_suppressed} says 1 then, and the per-service series remain.
  */
 final class IpvsStatsCollector implements MultiCollector {
   private record Counter(String name, ToLongFunction<Stats> value) {}
@@ -31,7 +35,17 @@ final class IpvsStatsCollector implements MultiCollector {
   /** The last read and the owner of each service; only owned services are published. */
   private record Table(List<ObservedService> services, Map<ServiceKey, String> owners) {}
 
+  static final int DESTINATION_LIMIT = 10_000;
+  private final int destinationLimit;
   private volatile Table table = new Table(List.of(), Map.of());
+
+  IpvsStatsCollector() {
+    this(DESTINATION_LIMIT);
+  }
+
+  IpvsStatsCollector(int destinationLimit) {
+    this.destinationLimit = destinationLimit;
+  }
 
   void observed(List<ObservedService> services, Map<ServiceKey, String> owners) {
     table = new Table(services, owners);
@@ -40,7 +54,12 @@ final class IpvsStatsCollector implements MultiCollector {
   @Override
   public MetricSnapshots collect() {
     Table t = table;
-    List<MetricSnapshot> out = new ArrayList<>(2 * COUNTERS.size());
+    boolean perDestination = ownedDestinations(t) <= destinationLimit;
+    List<MetricSnapshot> out = new ArrayList<>(2 * COUNTERS.size() + 1);
+    out.add(GaugeSnapshot.builder().name("lvs_agent_destination_metrics_suppressed")
+        .help("1 when the lvs_ipvs_destination_* series are left out: more owned destinations than "
+            + destinationLimit)
+        .dataPoint(GaugeDataPointSnapshot.builder().value(perDestination ? 0 : 1).build()).build());
     for (Counter c : COUNTERS) {
       GaugeSnapshot.Builder svc = GaugeSnapshot.builder().name("lvs_ipvs_service_" + c.name())
           .help("IPVS service counter " + c.name().replace('_', '.') + " (kernel stats)");
@@ -53,7 +72,7 @@ final class IpvsStatsCollector implements MultiCollector {
         }
         String key = s.service().key().toString();
         svc.dataPoint(point(Labels.of("owner", owner, "service", key), c, s.stats()));
-        for (ObservedDestination d : s.destinations()) {
+        for (ObservedDestination d : perDestination ? s.destinations() : List.<ObservedDestination>of()) {
           dst.dataPoint(point(Labels.of("destination", d.destination().key().toString(), "owner", owner, "service", key), c,
               d.stats()));
         }
@@ -66,12 +85,22 @@ final class IpvsStatsCollector implements MultiCollector {
 
   @Override
   public List<String> getPrometheusNames() {
-    List<String> names = new ArrayList<>();
+    List<String> names = new ArrayList<>(List.of("lvs_agent_destination_metrics_suppressed"));
     for (Counter c : COUNTERS) {
       names.add("lvs_ipvs_service_" + c.name());
       names.add("lvs_ipvs_destination_" + c.name());
     }
     return names;
+  }
+
+  private static int ownedDestinations(Table t) {
+    int n = 0;
+    for (ObservedService s : t.services()) {
+      if (t.owners().containsKey(s.service().key())) {
+        n += s.destinations().size();
+      }
+    }
+    return n;
   }
 
   private static GaugeDataPointSnapshot point(Labels labels, Counter c, Stats s) {
