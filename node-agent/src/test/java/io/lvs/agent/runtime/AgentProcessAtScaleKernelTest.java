@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * hold the same slices once more). Then: hand-made damage (ipvsadm -e, -d, -D on owned objects)
  * must be repaired by the resync, and the resident set must stay under 80% of the limit.
  */
-@Tag("kernel")
+@Tag("benchmark")
 class AgentProcessAtScaleKernelTest {
   static final int DESTS = 10;
   static final int RESYNC_SECONDS = 10;
