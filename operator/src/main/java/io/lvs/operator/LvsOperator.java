@@ -13,6 +13,7 @@ import io.lvs.operator.controller.InformerView;
 import io.lvs.operator.controller.OutcomeEvents;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
+import io.lvs.operator.discovery.EndpointSliceApi;
 import io.lvs.operator.sync.NodeStateSync;
 import io.lvs.operator.validate.SchemaAndCelValidation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,11 +68,14 @@ public final class LvsOperator implements AutoCloseable {
                     .build());
           }
         });
+    EndpointSliceApi sliceApi = EndpointSliceApi.discover(client);
+    LOG.info("EndpointSlice API {}", sliceApi.apiVersion());
     VirtualServiceReconciler services = new VirtualServiceReconciler(
         new VirtualServiceReconciler.Sync(view, sync, sync.planned(), outcomes),
         ledger, resolved, health, validation, events, clock, settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
-    operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health), c -> namespaces(c, settings));
+    operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health, sliceApi),
+        c -> namespaces(c, settings));
   }
 
   private static <R extends io.fabric8.kubernetes.api.model.HasMetadata> void namespaces(

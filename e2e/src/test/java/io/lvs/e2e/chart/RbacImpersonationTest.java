@@ -2,17 +2,17 @@ package io.lvs.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
-import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The chart's RBAC on a real kube-apiserver (1.20.2, RBAC authorizer): every object the chart
- * renders is applied, then each ServiceAccount is impersonated. The calls the code makes succeed;
+ * The chart's RBAC on a real kube-apiserver (1.20.2, RBAC authorizer): the chart is installed with
+ * Helm (helm-java, rendered for this cluster's capabilities), then each ServiceAccount is impersonated. The calls the code makes succeed;
  * a sample of calls it must not be able to make are refused with 403.
  *
  * <p>RBAC runs before the object is looked up, so for objects whose schema belongs to another
@@ -59,6 +59,7 @@ class RbacImpersonationTest {
   private static KubeAPIServer server;
   private static String kubeConfigYaml;
 
+  private static Release release;
   private static KubernetesClient admin;
   private static KubernetesClient operator;
   private static KubernetesClient agent;
@@ -79,13 +80,11 @@ class RbacImpersonationTest {
           .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
               .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())), 30, TimeUnit.SECONDS);
     }
-    RenderedChart chart = new ChartRenderer(ProjectFiles.locate().chart()).render("lvs", NS, null, Map.of());
-    for (HasMetadata o : chart.objects()) {
-      if (o instanceof PodDisruptionBudget) {
-        continue; // policy/v1 is served from 1.21; this API server is 1.20
-      }
-      admin.resource(o).create(); // the real server validates every rendered manifest
-    }
+    // `helm install` as a user runs it: rendered with this cluster's capabilities (the PDB as
+    // policy/v1beta1 on 1.20; the CRDs above already exist, Helm skips them), every object created
+    // and so validated by the real server
+    release = new Helm(ProjectFiles.locate().chart()).install().withName("lvs").withNamespace(NS)
+        .withKubeConfigContents(kubeConfigYaml).call();
     admin.secrets().inNamespace("team-a").resource(new SecretBuilder().withNewMetadata().withName("db")
         .endMetadata().addToStringData("password", "x").build()).create();
     admin.genericKubernetesResources(NODE_STATE).resource(nodeState("node-a")).create();
@@ -104,6 +103,17 @@ class RbacImpersonationTest {
     if (server != null) {
       server.stop();
     }
+  }
+
+  @Test
+  void helmInstallsTheChartOnKubernetes120WithThePdbAsPolicyV1beta1() {
+    assertThat(release.getStatus()).isEqualTo("deployed");
+    // 1.20 has no policy/v1: the install succeeding with a PDB means the chart chose v1beta1
+    assertThat(admin.getApiGroup("policy").getVersions()).extracting(v -> v.getVersion()).doesNotContain("v1");
+    assertThat(admin.policy().v1beta1().podDisruptionBudget().inNamespace(NS).list().getItems())
+        .singleElement().satisfies(p -> assertThat(p.getSpec().getMinAvailable().getIntVal()).isEqualTo(1));
+    assertThat(admin.apps().deployments().inNamespace(NS).list().getItems()).hasSize(1);
+    assertThat(admin.apps().daemonSets().inNamespace(NS).list().getItems()).hasSize(1);
   }
 
   // ---- operator: what its informers and writes need ----

@@ -22,9 +22,9 @@ import io.lvs.api.v1alpha1.RealServerPoolStatus;
 import io.lvs.operator.apply.MemberHealthBook;
 import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ResolvedPools;
+import io.lvs.operator.discovery.EndpointSliceApi;
 import io.lvs.operator.resolve.DrainState;
 import io.lvs.operator.resolve.Drainer;
-import io.lvs.operator.resolve.EndpointSliceCandidates;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberResolver;
@@ -59,7 +59,8 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private final Timer timer;
   private final ResolvedPools board;
   private final MemberHealthBook health;
-  private InformerEventSource<EndpointSlice, RealServerPool> slices;
+  private final EndpointSliceApi sliceApi;
+  private EndpointSliceInformer<?> slices;
   private InformerEventSource<Pod, RealServerPool> pods;
   private InformerEventSource<Node, RealServerPool> nodes;
   /** Services, for existence only: a serviceRef naming no Service is reported, not silently empty. */
@@ -67,8 +68,9 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
 
   public RealServerPoolReconciler(
       Clock clock, MeterRegistry metrics, Function<RealServerPoolSpec, List<String>> validation, ResolvedPools resolved,
-      MemberHealthBook health) {
+      MemberHealthBook health, EndpointSliceApi sliceApi) {
     this.clock = clock;
+    this.sliceApi = sliceApi;
     this.board = resolved;
     this.health = health;
     this.validation = validation;
@@ -82,38 +84,9 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     pools.addIndexer(Indexes.POOL_BY_POD_NAMESPACE, Indexes::poolByPodNamespace);
     pools.addIndexer(Indexes.POOL_WITH_NODES, Indexes::poolWithNodes);
 
-    slices = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(EndpointSlice.class, RealServerPool.class)
-            .withName("endpointslices")
-            .withNamespacesInheritedFromController()
-            .withSecondaryToPrimaryMapper(s -> ids(pools.byIndex(Indexes.POOL_BY_SERVICE, serviceKey(s))))
-            .build(),
-        context);
-    slices.addIndexer(Indexes.POOL_BY_SERVICE, s -> List.of(serviceKey(s)));
-    pods = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Pod.class, RealServerPool.class)
-            .withName("pods")
-            .withNamespacesInheritedFromController()
-            .withOnUpdateFilter(Relevance::podChanged)
-            .withSecondaryToPrimaryMapper(p -> ids(
-                pools.byIndex(Indexes.POOL_BY_POD_NAMESPACE, p.getMetadata().getNamespace()).stream()
-                    .filter(pool -> Labels.matches(pool.getSpec().podSelector().matchLabels(), p.getMetadata().getLabels())
-                        || hasMemberOnPod(pool, p))
-                    .toList()))
-            .build(),
-        context);
-    nodes = new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Node.class, RealServerPool.class)
-            .withName("pool-nodes")
-            .withWatchAllNamespaces()
-            .withOnUpdateFilter(Relevance::nodeChanged)
-            .withSecondaryToPrimaryMapper(n -> ids(
-                pools.byIndex(Indexes.POOL_WITH_NODES, Indexes.ALL).stream()
-                    .filter(pool -> Labels.matches(pool.getSpec().nodeSelector().matchLabels(), n.getMetadata().getLabels())
-                        || PlanInputs.members(pool).stream().anyMatch(m -> n.getMetadata().getName().equals(m.node())))
-                    .toList()))
-            .build(),
-        context);
+    slices = EndpointSliceInformer.create(sliceApi, context, key -> ids(pools.byIndex(Indexes.POOL_BY_SERVICE, key)));
+    pods = podSource(pools, context);
+    nodes = nodeSource(pools, context);
     services = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Service.class, RealServerPool.class)
             .withName("services")
@@ -129,7 +102,41 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
       int slash = pool.indexOf('/');
       healthChanges.propagateEvent(new ResourceID(pool.substring(slash + 1), pool.substring(0, slash)));
     });
-    return List.of(slices, pods, nodes, services, healthChanges);
+    return List.of(slices.source(), pods, nodes, services, healthChanges);
+  }
+
+  /** A Pod wakes the pools in its namespace that select it or list it as a member. */
+  private static InformerEventSource<Pod, RealServerPool> podSource(
+      IndexerResourceCache<RealServerPool> pools, EventSourceContext<RealServerPool> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, RealServerPool.class)
+            .withName("pods")
+            .withNamespacesInheritedFromController()
+            .withOnUpdateFilter(Relevance::podChanged)
+            .withSecondaryToPrimaryMapper(p -> ids(
+                pools.byIndex(Indexes.POOL_BY_POD_NAMESPACE, p.getMetadata().getNamespace()).stream()
+                    .filter(pool -> Labels.matches(pool.getSpec().podSelector().matchLabels(), p.getMetadata().getLabels())
+                        || hasMemberOnPod(pool, p))
+                    .toList()))
+            .build(),
+        context);
+  }
+
+  /** A Node wakes the pools with a nodeSelector it matches or a member on it. */
+  private static InformerEventSource<Node, RealServerPool> nodeSource(
+      IndexerResourceCache<RealServerPool> pools, EventSourceContext<RealServerPool> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Node.class, RealServerPool.class)
+            .withName("pool-nodes")
+            .withWatchAllNamespaces()
+            .withOnUpdateFilter(Relevance::nodeChanged)
+            .withSecondaryToPrimaryMapper(n -> ids(
+                pools.byIndex(Indexes.POOL_WITH_NODES, Indexes.ALL).stream()
+                    .filter(pool -> Labels.matches(pool.getSpec().nodeSelector().matchLabels(), n.getMetadata().getLabels())
+                        || PlanInputs.members(pool).stream().anyMatch(m -> n.getMetadata().getName().equals(m.node())))
+                    .toList()))
+            .build(),
+        context);
   }
 
   @Override
@@ -141,7 +148,7 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     String ns = pool.getMetadata().getNamespace();
     RealServerPoolSpec spec = pool.getSpec();
     List<EndpointSlice> sl =
-        spec.serviceRef() == null ? List.of() : slices.byIndex(Indexes.POOL_BY_SERVICE, ns + "/" + spec.serviceRef().name());
+        spec.serviceRef() == null ? List.of() : slices.ofService(ns + "/" + spec.serviceRef().name());
     List<Pod> pd =
         spec.podSelector() == null
             ? List.of()
@@ -206,12 +213,6 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
   private static boolean hasMemberOnPod(RealServerPool pool, Pod p) {
     String ip = p.getStatus() == null ? null : p.getStatus().getPodIP();
     return ip != null && PlanInputs.members(pool).stream().anyMatch(m -> ip.equals(m.address()));
-  }
-
-  private static String serviceKey(EndpointSlice s) {
-    Map<String, String> labels = s.getMetadata().getLabels();
-    String svc = labels == null ? null : labels.get(EndpointSliceCandidates.SERVICE_NAME_LABEL);
-    return s.getMetadata().getNamespace() + "/" + svc;
   }
 
   private static Set<ResourceID> ids(List<RealServerPool> pools) {

@@ -70,6 +70,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final MemberHealthBook health;
   private final SpecValidation validation;
   private final EventRecorder events;
+  private final ConditionEvents transitions;
   private final Clock clock;
   private final Duration goneNodeTimeout;
   private final Timer timer;
@@ -93,6 +94,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     this.health = health;
     this.validation = validation;
     this.events = events;
+    this.transitions = new ConditionEvents(events);
     this.clock = clock;
     this.goneNodeTimeout = goneNodeTimeout;
     this.timer = Timer.builder("lvs_operator_reconcile").tag("controller", "virtualservice").register(metrics);
@@ -175,7 +177,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         status = poolMissing(status, vs);
       }
     }
-    recordTransitions(vs, status);
+    transitions.record(vs, status);
     if (status.equals(vs.getStatus())) {
       return UpdateControl.noUpdate();
     }
@@ -199,27 +201,6 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             : c)
         .toList();
     return new VirtualServiceStatus(s.observedGeneration(), conds, s.ports(), s.readyRealServers(), s.realServers(), s.nodes());
-  }
-
-  private void recordTransitions(VirtualService vs, VirtualServiceStatus next) {
-    List<Condition> before = vs.getStatus() == null ? List.of() : vs.getStatus().conditions();
-    for (Condition c : next.conditions()) {
-      Optional<Condition> was = Conditions.find(before, c.getType());
-      if (was.isPresent() && Objects.equals(was.get().getStatus(), c.getStatus())
-          && Objects.equals(was.get().getReason(), c.getReason())) {
-        continue;
-      }
-      boolean bad = (Conditions.READY.equals(c.getType()) || Conditions.PROGRAMMED.equals(c.getType()))
-          ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
-      if (was.isEmpty() && !bad) {
-        continue; // a first healthy condition is not news
-      }
-      if (bad && !"NodesPending".equals(c.getReason()) && !"Programming".equals(c.getReason())) {
-        events.warning(vs, c.getReason(), c.getType() + ": " + c.getMessage());
-      } else if (!bad) {
-        events.normal(vs, c.getReason(), c.getType() + ": " + c.getMessage());
-      }
-    }
   }
 
   @Override

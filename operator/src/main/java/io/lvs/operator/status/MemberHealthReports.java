@@ -6,7 +6,7 @@ import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.ServicePort;
 import io.lvs.api.v1alpha1.ServiceReport;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
-import io.lvs.operator.plan.NodeStatePlanner;
+import io.lvs.operator.plan.IpvsServices;
 import io.lvs.operator.plan.ServiceClaims;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
@@ -42,7 +42,7 @@ public final class MemberHealthReports {
         ? Arrays.asList((ServicePort) null) : spec.ports();
     for (ServicePort p : ports) {
       for (Member m : members) {
-        String dest = ServiceClaims.canonical(m.address()) + "#" + NodeStatePlanner.destinationPort(spec, p, m);
+        String dest = ServiceClaims.canonical(m.address()) + "#" + IpvsServices.destinationPort(spec, p, m);
         byDestination.computeIfAbsent(dest, k -> new TreeSet<>()).add(m.key());
       }
     }

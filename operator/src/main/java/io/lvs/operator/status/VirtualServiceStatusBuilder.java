@@ -59,15 +59,7 @@ public final class VirtualServiceStatusBuilder {
           .set(Conditions.CONFLICT, false, "NoConflict", "no other VirtualService claims these addresses");
       return new VirtualServiceStatus(generation, c.build(), ports, null, List.of(), null);
     }
-    List<ResolvedRealServer> rs =
-        members.stream()
-            .map(m -> {
-              String h = MemberHealthReports.overall(health.get(m.key()));
-              boolean failing = MemberHealthReports.UNHEALTHY.equals(h);
-              return new ResolvedRealServer(m.address(), m.port(), m.effectiveWeight(), m.node(), m.ready() && !failing,
-                  m.draining() ? Boolean.TRUE : null, h);
-            })
-            .toList();
+    List<ResolvedRealServer> rs = realServers(members, health);
     long ready = rs.stream().filter(r -> r.ready() && r.draining() == null).count();
     List<String> failing = MemberHealthReports.failing(health);
     String readyText = ready + "/" + members.size();
@@ -89,16 +81,7 @@ public final class VirtualServiceStatusBuilder {
         allProgrammed,
         allProgrammed ? "AllNodesProgrammed" : directors.isEmpty() ? "NoDirectors" : "NodesPending",
         directors.isEmpty() ? "no ready node matches spec.directors.nodeSelector" : tally.summary());
-    boolean degraded = !tally.errors().isEmpty();
-    if (degraded) {
-      c.set(Conditions.DEGRADED, true, "NodeError",
-          tally.errors().stream().map(e -> e.node() + ": " + e.message()).collect(Collectors.joining("; ")));
-    } else if (!failing.isEmpty()) {
-      c.set(Conditions.DEGRADED, true, "MembersUnhealthy",
-          "excluded by health checks (weight 0 on those directors): " + String.join("; ", failing));
-    } else {
-      c.set(Conditions.DEGRADED, false, "NoErrors", "no node reported an error");
-    }
+    boolean degraded = degraded(c, tally, failing);
     c.set(Conditions.CONFLICT, false, "NoConflict", "no other VirtualService claims these addresses");
     if (directors.isEmpty()) {
       c.set(Conditions.READY, false, "NoDirectors", "no ready node matches spec.directors.nodeSelector");
@@ -112,6 +95,33 @@ public final class VirtualServiceStatusBuilder {
       c.set(Conditions.READY, true, "Ready", readyText + " real servers ready on " + tally.summary());
     }
     return new VirtualServiceStatus(generation, c.build(), ports, readyText, rs, nodes);
+  }
+
+  /** The members as status shows them: a member failing its health check on any director is not ready. */
+  private static List<ResolvedRealServer> realServers(List<Member> members, Map<MemberKey, List<DirectorHealth>> health) {
+    return members.stream()
+        .map(m -> {
+          String h = MemberHealthReports.overall(health.get(m.key()));
+          boolean failing = MemberHealthReports.UNHEALTHY.equals(h);
+          return new ResolvedRealServer(m.address(), m.port(), m.effectiveWeight(), m.node(), m.ready() && !failing,
+              m.draining() ? Boolean.TRUE : null, h);
+        })
+        .toList();
+  }
+
+  /** Sets Degraded: node errors first, then members failing health checks; true for node errors only. */
+  private static boolean degraded(Conditions c, NodeReports.Tally tally, List<String> failing) {
+    boolean degraded = !tally.errors().isEmpty();
+    if (degraded) {
+      c.set(Conditions.DEGRADED, true, "NodeError",
+          tally.errors().stream().map(e -> e.node() + ": " + e.message()).collect(Collectors.joining("; ")));
+    } else if (!failing.isEmpty()) {
+      c.set(Conditions.DEGRADED, true, "MembersUnhealthy",
+          "excluded by health checks (weight 0 on those directors): " + String.join("; ", failing));
+    } else {
+      c.set(Conditions.DEGRADED, false, "NoErrors", "no node reported an error");
+    }
+    return degraded;
   }
 
   static String ports(VirtualServiceSpec spec) {

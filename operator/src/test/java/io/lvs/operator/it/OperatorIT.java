@@ -40,6 +40,7 @@ import io.lvs.api.v1alpha1.ServiceMembers;
 import io.lvs.api.v1alpha1.ServiceReport;
 import io.lvs.api.v1alpha1.StaticMember;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.operator.discovery.EndpointSliceApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -287,6 +288,8 @@ class OperatorIT {
 
   @Test
   void endpointSliceMembersFromServiceRefTerminatingEndpointsAreDrainedFullNatGetsSnat() {
+    // this server serves discovery.k8s.io/v1 (the stand-in CRD): the operator reads v1 here
+    assertThat(EndpointSliceApi.discover(client)).isEqualTo(EndpointSliceApi.V1);
     fx.namespace("slices");
     fx.node("e-d1", "192.168.4.1", true, Map.of("lvs/e-director", "true"));
     client.resource(slice("slices", "web-abc", "web", List.of("10.4.0.1", "10.4.0.2"), List.of())).create();

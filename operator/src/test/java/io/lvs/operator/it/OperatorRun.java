@@ -21,6 +21,7 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
   private LvsOperator operator;
   private SimpleMeterRegistry metrics;
   private final int sliceMaxEntries;
+  private final boolean asShipped;
 
   OperatorRun() {
     this(Settings.DEFAULT_SLICE_MAX_ENTRIES);
@@ -28,12 +29,22 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
 
   /** An operator that cuts node states into slices of at most this many entries. */
   OperatorRun(int sliceMaxEntries) {
+    this(sliceMaxEntries, false);
+  }
+
+  private OperatorRun(int sliceMaxEntries, boolean asShipped) {
     this.sliceMaxEntries = sliceMaxEntries;
+    this.asShipped = asShipped;
+  }
+
+  /** On kube-apiserver 1.20.2 as shipped: EndpointSlices are its own v1beta1, no stand-in. */
+  static OperatorRun onKubernetes120AsShipped() {
+    return new OperatorRun(Settings.DEFAULT_SLICE_MAX_ENTRIES, true);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    ApiServer server = ApiServer.get(context);
+    ApiServer server = asShipped ? ApiServer.asShipped(context) : ApiServer.get(context);
     client = server.newClient();
     if (client.namespaces().withName(NAMESPACE).get() == null) {
       client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
