@@ -17,6 +17,9 @@
 # into $LAB_CACHE (default ~/.cache/kernel-lab); later runs reuse them.
 # KVM is not used: on these machines nested KVM hangs at boot, TCG works
 # (boot ~5 s, a JVM start ~3 s).
+# LAB_MODULE_AUTOLOAD=1 lets the kernel load modules on demand (iptables matches, overlayfs, ...
+# as containerd, the CNI plugins and kube-proxy need): its usermode helper runs in the initramfs
+# root, so /proc/sys/kernel/modprobe points at a helper there that chroots into the host root.
 set -euo pipefail
 if [[ ${1:-} == --prepare ]]; then PREPARE_ONLY=1; set -- /dev/null; fi
 SCRIPT=$(readlink -f "${1:?usage: lab.sh SCRIPT [RW_DIR]}")
@@ -32,6 +35,7 @@ if [[ -n ${LAB_HOST_PORTS:-} ]]; then
   for p in $LAB_HOST_PORTS; do nic+=",guestfwd=tcp:198.19.255.100:$p-cmd:socat - TCP:127.0.0.1:$p"; done
   NET=(-nic "$nic"); NETARG=" labnet=1"
 fi
+[[ ${LAB_MODULE_AUTOLOAD:-0} == 1 ]] && NETARG+=" labautoload=1"
 
 prepare() {
   mkdir -p "$CACHE"
@@ -52,6 +56,8 @@ prepare() {
   rm -rf "$ird" && mkdir -p "$ird"/{bin,mods,host,proc,sys,dev}
   cp "$(command -v busybox)" "$ird/bin/busybox"
   for a in sh mount insmod mkdir chroot poweroff sed cat; do ln -s busybox "$ird/bin/$a"; done
+  printf '#!/bin/sh\nexec /bin/chroot /host /sbin/modprobe -d /run/lab/kroot "$@"\n' > "$ird/bin/kmod-helper"
+  chmod +x "$ird/bin/kmod-helper"
   for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_pci_legacy_dev \
            drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci fs/netfs/netfs fs/fscache/fscache \
            net/9p/9pnet net/9p/9pnet_virtio fs/9p/9p; do cp "$M/$m.ko" "$ird/mods/"; done
@@ -66,6 +72,9 @@ mount $p9,ro hostroot /host
 mount -t proc proc /host/proc; mount -t sysfs sys /host/sys; mount -t devtmpfs dev /host/dev
 mount -t tmpfs tmp /host/tmp; mount -t tmpfs run /host/run
 mkdir -p /host/run/lab/kroot /host/run/lab/bin && mount $p9,ro kroot /host/run/lab/kroot
+if [ "$(sed -n 's/.* labautoload=\([^ ]*\).*/\1/p' /proc/cmdline)" = 1 ]; then
+  [ -x /bin/kmod-helper ] && echo /bin/kmod-helper > /proc/sys/kernel/modprobe || echo "lab: no kmod-helper in this cache (delete its ready file)"
+fi
 rw=$(sed -n 's/.* labrw=\([^ ]*\).*/\1/p' /proc/cmdline); script=$(sed -n 's/.* labscript=\([^ ]*\).*/\1/p' /proc/cmdline)
 mkdir -p /host$rw 2>/dev/null; mount $p9 rw /host$rw
 printf '#!/bin/sh\nfor m in "$@"; do modprobe -d /run/lab/kroot "$m" || exit 1; done\n' > /host/run/lab/bin/lab-modprobe && chmod +x /host/run/lab/bin/lab-modprobe

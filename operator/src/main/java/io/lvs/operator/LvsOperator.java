@@ -14,6 +14,7 @@ import io.lvs.operator.controller.OutcomeEvents;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
 import io.lvs.operator.discovery.EndpointSliceApi;
+import io.lvs.operator.publish.ServicePublisher;
 import io.lvs.operator.sync.NodeStateSync;
 import io.lvs.operator.validate.SchemaAndCelValidation;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,7 +73,8 @@ public final class LvsOperator implements AutoCloseable {
     LOG.info("EndpointSlice API {}", sliceApi.apiVersion());
     VirtualServiceReconciler services = new VirtualServiceReconciler(
         new VirtualServiceReconciler.Sync(view, sync, sync.planned(), outcomes),
-        ledger, resolved, health, validation, events, clock, settings.goneNodeTimeout(), metrics);
+        ledger, resolved, health, validation, events, new ServicePublisher(client, sliceApi, clock), clock,
+        settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
     operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health, sliceApi),
         c -> namespaces(c, settings));

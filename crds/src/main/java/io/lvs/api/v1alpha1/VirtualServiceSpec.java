@@ -89,6 +89,11 @@ import java.util.List;
             + " servers' lo or tunl0",
     fieldPath = ".fwmarkMatch",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.publishService) || !self.publishService || has(self.vip)",
+    message = "publishing a Service needs a vip (a fwmark service has no single address to publish)",
+    fieldPath = ".publishService",
+    reason = "FieldValueInvalid")
 public record VirtualServiceSpec(
     @JsonPropertyDescription("Virtual IP address clients connect to (IPv4 or IPv6 literal).")
         @Size(max = 45)
@@ -117,13 +122,29 @@ public record VirtualServiceSpec(
     @JsonPropertyDescription(
             "Tunnel encapsulation for Tunnel mode: ipip (default; gue and gre need kernel 5.3+).")
         @Pattern("^(ipip|gue|gre)$")
-        String tunnelType) {
+        String tunnelType,
+    @JsonPropertyDescription(
+            "Publish a DNS name: the operator keeps a selectorless headless Service named after this"
+                + " VirtualService, and an EndpointSlice carrying the vip and ports, so"
+                + " NAME.NAMESPACE.svc resolves to the vip. Never overwrites a Service it does not"
+                + " manage (condition ServicePublished=False, reason ServiceNameConflict). Default"
+                + " false.")
+        Boolean publishService) {
+
+  /** A spec without publishService: callers written before it existed. */
+  public VirtualServiceSpec(String vip, List<ServicePort> ports, Long fwmark, List<FwmarkMatch> fwmarkMatch,
+      AddressFamily family, Forwarding forwarding, Scheduler scheduler, List<SchedulerFlag> schedulerFlags,
+      Persistence persistence, Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors,
+      String tunnelType) {
+    this(vip, ports, fwmark, fwmarkMatch, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
+        realServerPoolRef, directors, tunnelType, null);
+  }
 
   /** A spec without fwmarkMatch: every vip/ports service, and callers written before it existed. */
   public VirtualServiceSpec(String vip, List<ServicePort> ports, Long fwmark, AddressFamily family,
       Forwarding forwarding, Scheduler scheduler, List<SchedulerFlag> schedulerFlags, Persistence persistence,
       Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors, String tunnelType) {
     this(vip, ports, fwmark, null, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
-        realServerPoolRef, directors, tunnelType);
+        realServerPoolRef, directors, tunnelType, null);
   }
 }

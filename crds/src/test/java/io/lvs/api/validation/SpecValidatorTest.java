@@ -43,7 +43,7 @@ class SpecValidatorTest {
       static: [{address: 198.18.1.1, port: 80}]
       """;
 
-  /** name, object, expected path, expected message part; shared with KubeApiServerSchemaTest. */
+  /** name, object, expected path, expected message part; shared with CrdSchemaApiServerTest. */
   static Stream<Arguments> invalidSpecs() {
     return Stream.of(
         // --- VirtualService: schema
@@ -93,6 +93,8 @@ class SpecValidatorTest {
         vs("same port twice", "ports: [{port: 80}, {port: 80, protocol: TCP}]", "spec.ports", "each port and protocol pair may appear only once"),
         vs("tunnel type without Tunnel", "forwarding: NAT\ntunnelType: ipip", "spec.tunnelType", "only Tunnel forwarding has a tunnelType"),
         vs("family with a vip", "family: IPv6", "spec.family", "only a fwmark service takes a family"),
+        vs("publishService on a fwmark service", "vip: null\nports: null\nfwmark: 1\nfwmarkMatch: [{address: 198.18.0.100}]\npublishService: true",
+            "spec.publishService", "true is invalid: publishing a Service needs a vip"),
         // --- RealServerPool: schema
         rsp("static address not an IP", "static: [{address: 300.1.1.1, port: 80}]", "spec.static[0].address", "\"300.1.1.1\" must be an IPv4 or IPv6 literal"),
         rsp("static port 0", "static: [{address: 198.18.1.1, port: 0}]", "spec.static[0].port", "0 must be >= 1"),
@@ -125,6 +127,7 @@ class SpecValidatorTest {
         vsOk("FullNAT", "forwarding: FullNAT\nports: [{name: http, port: 80, targetPort: 8080}, {name: https, port: 443}]"),
         vsOk("Tunnel with ipip and targetPort equal to port", "forwarding: Tunnel\ntunnelType: ipip\nports: [{port: 80, targetPort: 80}]"),
         vsOk("persistence", "persistence: {timeoutSeconds: 300, netmaskPrefixLength: 24}"),
+        vsOk("a published DNS name", "publishService: true"),
         vsOk("same port on TCP and UDP", "ports: [{port: 53}, {port: 53, protocol: UDP}]"),
         vsOk("one-packet UDP", "ports: [{port: 53, protocol: UDP}]\nonePacket: true"),
         vsOk("sh with flags", "scheduler: sh\nschedulerFlags: [sh-fallback, sh-port]"),

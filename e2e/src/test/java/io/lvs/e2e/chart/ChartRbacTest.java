@@ -49,6 +49,25 @@ class ChartRbacTest {
   }
 
   @Test
+  void viewerRolesAreExactlyTheKubectlPluginsRulesAndBindOnlyTheListedViewers() throws Exception {
+    RuleFile declared = RuleFile.read(FILES.viewerRules());
+    ClusterRole cluster = chart.one(ClusterRole.class, "lvs-lvs-operator-viewer");
+    assertThat(Grant.flatten(cluster.getRules())).containsExactlyElementsOf(Grant.flatten(declared.clusterRules()));
+    Role role = chart.one(Role.class, "lvs-lvs-operator-viewer");
+    assertThat(role.getMetadata().getNamespace()).isEqualTo("lvs-system");
+    assertThat(Grant.flatten(role.getRules())).containsExactlyElementsOf(Grant.flatten(declared.namespaceRules()));
+    assertThat(chart.all(RoleBinding.class)).noneMatch(b -> b.getRoleRef().getName().equals("lvs-lvs-operator-viewer"));
+    java.nio.file.Path values = java.nio.file.Files.createTempFile("viewers", ".yaml");
+    java.nio.file.Files.writeString(values,
+        "rbac:\n  viewers:\n  - kind: Group\n    name: sre\n    apiGroup: rbac.authorization.k8s.io\n");
+    RenderedChart bound = new ChartRenderer(FILES.chart()).render("lvs", "lvs-system", values, Map.of());
+    assertThat(bound.one(ClusterRoleBinding.class, "lvs-lvs-operator-viewer").getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("sre"));
+    assertThat(bound.one(RoleBinding.class, "lvs-lvs-operator-viewer").getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getKind()).isEqualTo("Group"));
+  }
+
+  @Test
   void noWildcardsAndNoSecretsAnywhere() {
     for (ClusterRole r : chart.all(ClusterRole.class)) {
       Set<Grant> grants = Grant.flatten(r.getRules());

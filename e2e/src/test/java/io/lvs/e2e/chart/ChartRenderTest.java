@@ -214,7 +214,9 @@ class ChartRenderTest {
           assertThat(s.getKind()).isEqualTo("ServiceAccount");
           assertThat(s.getNamespace()).isEqualTo(c.namespace());
         }));
-    assertThat(r.all(Role.class)).singleElement();
+    // the operator's Role and the viewers' Role (bound only when rbac.viewers lists someone)
+    assertThat(r.all(Role.class)).extracting(x -> x.getMetadata().getName())
+        .containsExactlyInAnyOrder(c.expect().prefix() + "-operator", c.expect().prefix() + "-viewer");
     assertThat(r.all(RoleBinding.class)).singleElement();
     assertThat(r.ofKind("ServiceMonitor")).hasSize(c.expect().serviceMonitors());
     assertThat(r.ofKind("PodMonitor")).hasSize(c.expect().podMonitors());

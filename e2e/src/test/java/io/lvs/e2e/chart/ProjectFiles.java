@@ -27,4 +27,8 @@ public record ProjectFiles(Path root) {
   public Path agentRules() {
     return root.resolve("node-agent/src/main/resources/rbac/agent-rules.yaml");
   }
+
+  public Path viewerRules() {
+    return root.resolve("node-agent/src/main/resources/rbac/viewer-rules.yaml");
+  }
 }

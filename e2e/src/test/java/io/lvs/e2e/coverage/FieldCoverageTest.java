@@ -31,7 +31,7 @@ import io.lvs.operator.plan.NodeStatePlanner;
 import io.lvs.operator.plan.NodeView;
 import io.lvs.operator.plan.ServiceInput;
 import io.lvs.operator.resolve.DrainState;
-import io.lvs.operator.resolve.Drainer;
+import io.lvs.operator.resolve.MemberDrainer;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberResolver;
 import io.lvs.operator.resolve.MemberSource;
@@ -171,7 +171,11 @@ class FieldCoverageTest {
       List.of(
           new NoEffect(
               vs("ports[].name", "{}", "{ports: [{port: 80, name: http}]}"),
-              "a label for people and tools; IPVS services have no names (ipvsadm has no such option)"));
+              "a label for people and tools; IPVS services have no names (ipvsadm has no such option)"),
+          new NoEffect(
+              vs("publishService", "{}", "{publishService: true}"),
+              "a DNS name for the VIP: the operator keeps a headless Service and an EndpointSlice in the"
+                  + " VirtualService's namespace (ServicePublisher, PublishServiceApiServerTest); no node's state changes"));
 
   @Test
   void everySpecFieldIsCovered() {
@@ -296,7 +300,7 @@ class FieldCoverageTest {
 
     MemberResolver.Resolved resolved = new MemberResolver().resolve(NS, poolSpec, INPUTS);
     assertThat(resolved.errors()).as(c.field()).isEmpty();
-    Drainer.Result drained = new Drainer().step(resolved.members(), LEFT, NOW, Drainer.grace(poolSpec));
+    MemberDrainer.Result drained = new MemberDrainer().step(resolved.members(), LEFT, NOW, MemberDrainer.grace(poolSpec));
     VirtualService vs = new VirtualService();
     vs.setMetadata(meta("web"));
     vs.setSpec(vsSpec);

@@ -27,7 +27,7 @@ import java.util.UUID;
  * harness, the operator and the agents share (the chart's RBAC is proven elsewhere).
  *
  * <p>EndpointSlice discovery.k8s.io/v1 is 1.21+: the built-in v1beta1 is switched off so that the
- * test-only CRD in e2e/kube-apiserver/endpointslice-v1-crd.yaml can serve the v1 shape.
+ * test-only CRD (test-support, io.lvs.testsupport.Crds.ENDPOINTSLICE_V1) can serve the v1 shape.
  */
 public final class ApiServer implements ControlPlane {
   /** Where lab processes reach the API server: the bridge address in the VM's root namespace. */

@@ -31,6 +31,11 @@ public record KernelSnapshot(Map<String, List<String>> byNamespace) {
    * are dear under emulation.
    */
   public static KernelSnapshot take(Collection<String> namespaces) {
+    return parse(Shell.run(java.time.Duration.ofSeconds(300), List.of("sh", "-c", script(namespaces))).orThrow());
+  }
+
+  /** The shell script {@link #take} runs; the cluster lane runs it inside its VM. */
+  public static String script(Collection<String> namespaces) {
     StringBuilder paths = new StringBuilder();
     for (String key : SYSCTLS) {
       paths.append(" /proc/sys/").append(key.replace('.', '/'));
@@ -44,7 +49,11 @@ public record KernelSnapshot(Map<String, List<String>> byNamespace) {
       sh.append("echo '@@ ").append(ns).append("'\n")
           .append("ip netns exec ").append(ns).append(" sh -c '").append(perNamespace.replace("'", "'\\''")).append("'\n");
     }
-    String out = Shell.run(java.time.Duration.ofSeconds(300), List.of("sh", "-c", sh.toString())).orThrow();
+    return sh.toString();
+  }
+
+  /** Reads what {@link #script} printed. */
+  public static KernelSnapshot parse(String out) {
     Map<String, List<String>> by = new LinkedHashMap<>();
     List<String> current = null;
     for (String raw : out.split("\n")) {

@@ -147,7 +147,7 @@ public final class Lab implements AutoCloseable {
   static List<Path> crdFiles(Path moduleDir) {
     Path crds = moduleDir.resolveSibling("crds");
     return List.of(crds.resolve("virtualservices.lvs.io-v1.yml"), crds.resolve("realserverpools.lvs.io-v1.yml"),
-        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolve("kube-apiserver/endpointslice-v1-crd.yaml"));
+        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolveSibling("test-support/src/main/resources/" + io.lvs.testsupport.Crds.ENDPOINTSLICE_V1));
   }
 
   /** The product: the operator (unless the host runs it) and one agent per node, each a JVM, waited for until ready. */

@@ -7,7 +7,7 @@ import java.time.Duration;
 /**
  * Decides whether an owned destination that left the desired state may be deleted now, or must
  * stay at weight 0 a while longer so its connections can finish. The differ stays pure: all
- * time-keeping lives in the policy (see io.lvs.agent.apply.Drainer).
+ * time-keeping lives in the policy (see io.lvs.agent.apply.ConnectionDrainer).
  */
 @FunctionalInterface
 public interface DrainPolicy {

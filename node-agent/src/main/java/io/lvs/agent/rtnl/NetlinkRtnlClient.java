@@ -54,9 +54,6 @@ public final class NetlinkRtnlClient implements RtnlClient, AutoCloseable {
 
   @Override
   public void announce(InterfaceAddress a) {
-    if (!(a.address() instanceof Inet4Address vip)) {
-      return;
-    }
     Optional<byte[]> mac = hardwareAddress(a.interfaceName());
     // lo has an all-zero 6-byte address, tunnels a 4-byte one: nobody on a segment to tell
     if (mac.isEmpty() || mac.get().length != 6 || java.util.Arrays.equals(mac.get(), new byte[6])) {
@@ -64,8 +61,14 @@ public final class NetlinkRtnlClient implements RtnlClient, AutoCloseable {
     }
     int index = linkIndex(a.interfaceName())
         .orElseThrow(() -> new IllegalStateException("announce " + a + ": no such link"));
-    try (PacketSocket socket = PacketSocket.openArp(netns)) {
-      new GratuitousArp(socket).announce(index, mac.get(), vip, a.interfaceName());
+    if (a.address() instanceof Inet4Address vip) {
+      try (PacketSocket socket = PacketSocket.openArp(netns)) {
+        new GratuitousArp(socket).announce(index, mac.get(), vip, a.interfaceName());
+      }
+    } else if (a.address() instanceof Inet6Address vip) {
+      try (PacketSocket socket = PacketSocket.openIpv6(netns)) {
+        new UnsolicitedNa(socket).announce(index, mac.get(), vip, a.interfaceName());
+      }
     }
   }
 

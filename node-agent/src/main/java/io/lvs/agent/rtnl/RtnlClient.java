@@ -16,10 +16,10 @@ public interface RtnlClient {
   void addAddress(InterfaceAddress address);
 
   /**
-   * Tells the segment that an address just added now lives here: a gratuitous ARP out of its
-   * interface for an IPv4 address on an Ethernet link, so clients move to a new VIP holder within
-   * seconds instead of waiting for their ARP caches to expire. Loopback, tunnels and IPv6 send
-   * nothing (no neighbour to tell / no ARP).
+   * Tells the segment that an address just added now lives here: a gratuitous ARP (IPv4) or an
+   * unsolicited neighbour advertisement (IPv6) out of its interface on an Ethernet link, so clients
+   * move to a new VIP holder at once instead of waiting for their neighbour caches to expire.
+   * Loopback and tunnels send nothing (no neighbour to tell).
    */
   void announce(InterfaceAddress address);
 

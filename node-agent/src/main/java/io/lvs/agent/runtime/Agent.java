@@ -3,7 +3,7 @@ package io.lvs.agent.runtime;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.agent.apply.Applier;
-import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.ownership.OwnershipStore;
 import io.lvs.agent.runtime.health.HealthChecker;
@@ -11,6 +11,8 @@ import io.lvs.agent.runtime.health.Probes;
 import io.lvs.agent.runtime.http.AgentHttpServer;
 import io.lvs.agent.runtime.k8s.NodeStateWatcher;
 import io.lvs.agent.runtime.k8s.StatusWriter;
+import io.lvs.agent.view.Connection;
+import io.lvs.agent.view.ProcConnections;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -27,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +54,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   private final HealthChecker health;
   private final SyncLoop loop;
   private final LastSpecStore lastSpec;
+  private final Supplier<List<Connection>> connections;
   private final Instant started;
   private AgentHttpServer http;
 
@@ -60,9 +64,19 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this(config, client, kernel, store, snat, MarkProgrammer.NONE, registry, clock);
   }
 
+  /** Connection entries read from the kernel's /proc/net/ip_vs_conn of the agent's namespace. */
   public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock) {
+    this(config, client, kernel, store, snat, marks, registry, clock,
+        () -> ProcConnections.read(ProcConnections.PROC));
+  }
+
+  /** {@code connections}: the node's connection table, read on each request of /ipvs/connections. */
+  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+      SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock,
+      Supplier<List<Connection>> connections) {
     this.config = config;
+    this.connections = connections;
     this.clock = clock;
     this.registry = registry;
     this.started = clock.instant();
@@ -74,7 +88,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
-    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new Drainer(clock)));
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)));
     this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, statusWriter, metrics, clock, syncExecutor,
         config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir());
@@ -98,6 +112,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
         TimeUnit.MILLISECONDS);
     if (config.httpPort() > 0) {
       http = new AgentHttpServer(config.httpPort(), this::liveProblem, this::readyProblem, registry);
+      IpvsViewRoutes.install(http, new IpvsViews(loop::lastOutcome, connections));
       http.start();
     }
     LOG.atInfo().addKeyValue("node", config.nodeName()).addKeyValue("resync", config.resync())

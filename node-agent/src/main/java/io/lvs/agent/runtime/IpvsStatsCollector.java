@@ -30,7 +30,11 @@ final class IpvsStatsCollector implements MultiCollector {
 
   private static final List<Counter> COUNTERS = List.of(new Counter("connections", Stats::connections),
       new Counter("in_packets", Stats::inPackets), new Counter("out_packets", Stats::outPackets),
-      new Counter("in_bytes", Stats::inBytes), new Counter("out_bytes", Stats::outBytes));
+      new Counter("in_bytes", Stats::inBytes), new Counter("out_bytes", Stats::outBytes),
+      // the kernel's own rate estimator (2 s samples averaged): what ipvsadm -Ln --rate shows
+      new Counter("connections_per_second", Stats::cps), new Counter("in_packets_per_second", Stats::inPps),
+      new Counter("out_packets_per_second", Stats::outPps), new Counter("in_bytes_per_second", Stats::inBps),
+      new Counter("out_bytes_per_second", Stats::outBps));
 
   /** The last read and the owner of each service; only owned services are published. */
   private record Table(List<ObservedService> services, Map<ServiceKey, String> owners) {}

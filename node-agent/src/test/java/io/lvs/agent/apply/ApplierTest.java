@@ -224,7 +224,7 @@ class ApplierTest {
   void anIncrementalApplyThatMustDrainFallsBackToAFullSync() {
     MutableClockHolder h = new MutableClockHolder();
     Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), OwnershipStore.inMemory(),
-        new Differ(new Drainer(h.clock)));
+        new Differ(new ConnectionDrainer(h.clock)));
     DesiredState two = DesiredState.builder()
         .service(desired("lab/dr", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1), want("198.18.0.12", 80, DROUTE, 1))
             .withDrainGracePeriod(java.time.Duration.ofSeconds(30)))

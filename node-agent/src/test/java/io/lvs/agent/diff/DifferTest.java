@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs.agent.apply.Applier;
 import io.lvs.agent.apply.ApplyReport;
-import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.dataplane.ObjectRef;
 import io.lvs.agent.diff.Operation.Phase;
@@ -35,7 +35,7 @@ class DifferTest {
 
   final FakeKernel kernel = new FakeKernel();
   final MutableClock clock = new MutableClock();
-  final Drainer drainer = new Drainer(clock);
+  final ConnectionDrainer drainer = new ConnectionDrainer(clock);
   final Differ differ = new Differ(drainer);
   final OwnershipStore store = OwnershipStore.inMemory();
   final Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, differ);

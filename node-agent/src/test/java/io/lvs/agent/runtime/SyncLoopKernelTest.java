@@ -4,7 +4,7 @@ import static io.lvs.agent.kernellab.Oracle.in;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs.agent.apply.Applier;
-import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.ipvs.NetlinkIpvsClient;
 import io.lvs.agent.kernellab.Oracle;
@@ -216,7 +216,7 @@ class SyncLoopKernelTest {
   static SyncLoop loop(NetlinkIpvsClient ipvs, NetlinkRtnlClient rtnl, Path stateDir,
       ScheduledExecutorService exec, List<Map<String, LvsNodeStateStatus>> published) {
     Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
-        new Differ(new Drainer(Clock.systemUTC())));
+        new Differ(new ConnectionDrainer(Clock.systemUTC())));
     HealthChecker health = new HealthChecker(exec, t -> { }, () -> { });
     return new SyncLoop(applier, ipvs, rtnl, health, SnatProgrammer.NONE, published::add,
         new AgentMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), exec, Duration.ofMinutes(5));

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lvs.agent.apply.Applier;
-import io.lvs.agent.apply.Drainer;
+import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.model.Destination;
 import io.lvs.agent.model.DestinationKey;
@@ -60,7 +60,7 @@ class SyncLoopTest {
         throw new java.io.IOException("connect " + t.address().getHostAddress() + ": refused");
       }
     }, () -> loop.trigger());
-    loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ(new Drainer(Clock.systemUTC()))),
+    loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ(new ConnectionDrainer(Clock.systemUTC()))),
         kernel, kernel, health, SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(), executor, resync);
     return loop;
   }

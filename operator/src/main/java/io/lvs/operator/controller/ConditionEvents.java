@@ -29,8 +29,7 @@ final class ConditionEvents {
           && Objects.equals(was.get().getReason(), c.getReason())) {
         continue;
       }
-      boolean bad = (Conditions.READY.equals(c.getType()) || Conditions.PROGRAMMED.equals(c.getType()))
-          ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
+      boolean bad = Conditions.positive(c.getType()) ? "False".equals(c.getStatus()) : "True".equals(c.getStatus());
       if (was.isEmpty() && !bad) {
         continue; // a first healthy condition is not news
       }

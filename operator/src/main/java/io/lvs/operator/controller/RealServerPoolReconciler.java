@@ -24,9 +24,9 @@ import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.discovery.EndpointSliceApi;
 import io.lvs.operator.resolve.DrainState;
-import io.lvs.operator.resolve.Drainer;
 import io.lvs.operator.resolve.Labels;
 import io.lvs.operator.resolve.Member;
+import io.lvs.operator.resolve.MemberDrainer;
 import io.lvs.operator.resolve.MemberResolver;
 import io.lvs.operator.resolve.PoolInputs;
 import io.lvs.operator.status.PoolStatusBuilder;
@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
 @ControllerConfiguration(name = "realserverpool")
 public final class RealServerPoolReconciler implements Reconciler<RealServerPool> {
   private final MemberResolver resolver = new MemberResolver();
-  private final Drainer drainer = new Drainer();
+  private final MemberDrainer drainer = new MemberDrainer();
   private final Map<ResourceID, DrainState> drains = new ConcurrentHashMap<>();
   private final Clock clock;
   private final Function<RealServerPoolSpec, List<String>> validation;
@@ -172,8 +172,8 @@ public final class RealServerPoolReconciler implements Reconciler<RealServerPool
     Instant now = clock.instant();
     ResourceID id = ResourceID.fromResource(pool);
     DrainState previous = drains.computeIfAbsent(id, k -> seed(pool, now));
-    Duration grace = Drainer.grace(spec);
-    Drainer.Result result = drainer.step(resolved.members(), previous, now, grace);
+    Duration grace = MemberDrainer.grace(spec);
+    MemberDrainer.Result result = drainer.step(resolved.members(), previous, now, grace);
     drains.put(id, result.state());
     board.publish(pool, result.members()); // the planner's input, before (not after) the status round trip
     RealServerPoolStatus status =

@@ -1,6 +1,5 @@
 package io.lvs.operator.controller;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -16,7 +15,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.lvs.api.slices.NodeSlices;
-import io.lvs.api.slices.SpecOwners;
 import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
@@ -28,9 +26,9 @@ import io.lvs.operator.apply.PlanInputs;
 import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.plan.ClusterPlan;
+import io.lvs.operator.publish.ServicePublisher;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
-import io.lvs.operator.status.Conditions;
 import io.lvs.operator.status.MemberHealthReports;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
@@ -50,7 +48,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * One VirtualService's status: validate, tell the node-state sync it was read (the sync plans all
@@ -74,6 +71,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private final Clock clock;
   private final Duration goneNodeTimeout;
   private final Timer timer;
+  private final ServicePublisher publisher;
   private InformerEventSource<RealServerPool, VirtualService> pools;
   private InformerEventSource<LvsNodeState, VirtualService> nodeStates;
   private InformerEventSource<Node, VirtualService> nodes;
@@ -84,7 +82,8 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   public VirtualServiceReconciler(
       Sync sync, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
       SpecValidation validation,
-      EventRecorder events, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+      EventRecorder events, ServicePublisher publisher, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+    this.publisher = publisher;
     this.view = sync.view();
     this.requests = sync.requests();
     this.planned = sync.planned();
@@ -155,6 +154,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(),
           new VirtualServiceStatusBuilder.Problem("InvalidSpec", String.join("; ", problems)), null, List.of(), null,
           clock.instant());
+      status = publisher.keep(vs, status);
     } else {
       ClusterPlan.Outcome outcome = planned.outcome(key).orElse(null);
       if (outcome == null) {
@@ -174,8 +174,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
       status = VirtualServiceStatusBuilder.build(vs.getSpec(), generation, vs.getStatus(), null, outcome, members, tally,
           byMember, clock.instant());
       if (pool.isEmpty()) {
-        status = poolMissing(status, vs);
+        status = VirtualServiceStatusBuilder.poolMissing(status, vs);
       }
+      status = publisher.publish(vs, status); // the DNS name, when asked for
     }
     transitions.record(vs, status);
     if (status.equals(vs.getStatus())) {
@@ -190,17 +191,6 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */
   private Optional<LvsNodeState> sliceHolding(String node, String key) {
     return planned.sliceOf(node, key).flatMap(name -> nodeStates.get(new ResourceID(name)));
-  }
-
-  private VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
-    String msg = "spec.realServerPoolRef: RealServerPool " + vs.getMetadata().getNamespace() + "/"
-        + vs.getSpec().realServerPoolRef().name() + " not found";
-    List<Condition> conds = s.conditions().stream()
-        .map(c -> Conditions.READY.equals(c.getType())
-            ? new io.fabric8.kubernetes.api.model.ConditionBuilder(c).withReason("PoolNotFound").withMessage(msg).build()
-            : c)
-        .toList();
-    return new VirtualServiceStatus(s.observedGeneration(), conds, s.ports(), s.readyRealServers(), s.realServers(), s.nodes());
   }
 
   @Override

@@ -18,6 +18,10 @@ import java.util.Optional;
 public final class EndpointSliceCandidates {
   /** The label EndpointSlice controllers put on slices of a Service. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  /** Who manages a slice; the operator's own (publishService) carry {@link #OWN_MANAGER}. */
+  public static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+  /** The operator's published slices hold VIPs, never members: a pool must not balance to a VIP. */
+  public static final String OWN_MANAGER = "lvs-operator.lvs.io";
 
   private EndpointSliceCandidates() {}
 
@@ -27,7 +31,8 @@ public final class EndpointSliceCandidates {
     for (EndpointSlice slice : slices) {
       if (!namespace.equals(slice.getMetadata().getNamespace())
           || slice.getMetadata().getLabels() == null
-          || !ref.name().equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL))) {
+          || !ref.name().equals(slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL))
+          || OWN_MANAGER.equals(slice.getMetadata().getLabels().get(MANAGED_BY_LABEL))) {
         continue;
       }
       String type = slice.getAddressType();

@@ -18,6 +18,8 @@ public final class Conditions {
   public static final String PROGRAMMED = "Programmed";
   public static final String DEGRADED = "Degraded";
   public static final String CONFLICT = "Conflict";
+  /** The DNS name (publishService): True when the Service and EndpointSlice are in place. */
+  public static final String SERVICE_PUBLISHED = "ServicePublished";
 
   private final List<Condition> previous;
   private final long generation;
@@ -53,6 +55,11 @@ public final class Conditions {
 
   public List<Condition> build() {
     return List.copyOf(out);
+  }
+
+  /** Whether True is the good state of this condition type (Ready), rather than the bad one (Degraded). */
+  public static boolean positive(String type) {
+    return READY.equals(type) || PROGRAMMED.equals(type) || SERVICE_PUBLISHED.equals(type);
   }
 
   /** The condition of that type in the list, if any. */

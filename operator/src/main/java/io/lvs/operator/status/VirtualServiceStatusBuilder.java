@@ -1,8 +1,11 @@
 package io.lvs.operator.status;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.lvs.api.v1alpha1.DirectorHealth;
 import io.lvs.api.v1alpha1.NodeSummary;
 import io.lvs.api.v1alpha1.ResolvedRealServer;
+import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.api.v1alpha1.VirtualServiceStatus;
 import io.lvs.operator.plan.ClusterPlan;
@@ -134,5 +137,17 @@ public final class VirtualServiceStatusBuilder {
     return spec.ports().stream()
         .map(p -> p.port() + "/" + (p.protocol() == null ? "TCP" : p.protocol()))
         .collect(Collectors.joining(","));
+  }
+
+  /** The status of a VirtualService whose pool does not exist: Ready names the missing pool. */
+  public static VirtualServiceStatus poolMissing(VirtualServiceStatus s, VirtualService vs) {
+    String msg = "spec.realServerPoolRef: RealServerPool " + vs.getMetadata().getNamespace() + "/"
+        + vs.getSpec().realServerPoolRef().name() + " not found";
+    List<Condition> conds = s.conditions().stream()
+        .map(c -> Conditions.READY.equals(c.getType())
+            ? new ConditionBuilder(c).withReason("PoolNotFound").withMessage(msg).build()
+            : c)
+        .toList();
+    return new VirtualServiceStatus(s.observedGeneration(), conds, s.ports(), s.readyRealServers(), s.realServers(), s.nodes());
   }
 }

@@ -58,9 +58,9 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
     this.view = sources.view();
     SyncMetrics metrics = new SyncMetrics(meters);
     this.writers = Executors.newFixedThreadPool(tuning.parallelWrites(), daemon("node-state-write"));
-    this.inputs = new ServiceInputs(view, sources.pools(), sources.validation(), true, metrics::inputBuilt);
+    this.inputs = new ServiceInputs(view, sources.pools(), sources.validation(), Memos.ALL.inputs(), metrics::inputBuilt);
     this.published = new PublishedPlan(targets.listener());
-    this.run = assemble(sources, targets, tuning.sliceMaxEntries(), true, ParallelWrites.on(writers), inputs, published, metrics);
+    this.run = assemble(sources, targets, tuning.sliceMaxEntries(), Memos.ALL, ParallelWrites.on(writers), inputs, published, metrics);
     this.hold = new StartupHold(tuning.startupHold(), System::nanoTime,
         () -> view.pools().stream().filter(p -> sources.pools().plannable(p).isEmpty()).count());
     this.loop = new CoalescingRunner(thread, () -> metrics.run.record(this::runOnce), () -> view.bound() && hold.holding(), tuning.retry());
@@ -68,15 +68,15 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
   }
 
   /**
-   * One run's collaborators. With {@code memoize} false every memo is off and the planner is new on
-   * each run: the reference the memoized sync is compared with.
+   * One run's collaborators, with the planner, slicing and diff memos as {@code memos} says (the
+   * inputs' memo is {@code inputs}' own).
    */
-  static SyncRun assemble(Sources sources, Targets targets, int sliceMaxEntries, boolean memoize, ParallelWrites parallel,
+  static SyncRun assemble(Sources sources, Targets targets, int sliceMaxEntries, Memos memos, ParallelWrites parallel,
       ServiceInputs inputs, PublishedPlan published, SyncMetrics metrics) {
     NodeStatePlanner shared = new NodeStatePlanner();
-    SyncRun.Planner planner = memoize ? shared::plan : (in, nodes, leases) -> new NodeStatePlanner().plan(in, nodes, leases);
+    SyncRun.Planner planner = memos.planner() ? shared::plan : (in, nodes, leases) -> new NodeStatePlanner().plan(in, nodes, leases);
     return new SyncRun(sources.view(), inputs, planner, new LeaseWrites(targets.leases(), parallel),
-        new NodeSlicing(new NodeSlicer(sliceMaxEntries), memoize), new SliceChanges(memoize),
+        new NodeSlicing(new NodeSlicer(sliceMaxEntries), memos.slicing()), new SliceChanges(memos.sliceChanges()),
         new SliceWrites(targets.writer(), sources.view(), targets.ledger(), parallel), published, metrics,
         sources.pools()::takeChangeTimes);
   }

@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
  * Holds the first plan until the informer caches have synced and (at most {@code hold} more) the
  * pool controller has resolved every pool once. Planning earlier writes every node object once per
  * batch of pools resolved, and a node object at 2,000 VirtualServices is a large write. The caches
- * themselves get at most twice {@code hold} from the first look, so the first plan waits at most
- * 2 x hold in all. Once released it never holds again.
+ * themselves get at most twice {@code hold} from the first look, and the pools at most {@code hold}
+ * after the caches are ready, so the first plan waits at most 3 x hold in all. Once released it
+ * never holds again.
  */
 final class StartupHold {
   private static final Logger LOG = LoggerFactory.getLogger(StartupHold.class);

@@ -26,7 +26,8 @@ import io.lvs.api.v1alpha1.VirtualService;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.operator.LvsOperator;
 import io.lvs.operator.Settings;
-import io.lvs.operator.it.ApiServer;
+import io.lvs.testsupport.Crds;
+import io.lvs.testsupport.RealApiServer;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -109,7 +110,8 @@ class OperatorScaleBenchmarkTest {
 
   @Test
   void twoThousandVirtualServicesOnAHundredNodes() throws Exception {
-    try (ApiServer server = ApiServer.standalone(); KubernetesClient client = server.newClient()) {
+    try (RealApiServer server = RealApiServer.start(true); KubernetesClient client = server.newClient()) {
+      Crds.install(client, Crds.PROJECT);
       long c0 = System.nanoTime();
       client.resource(new NamespaceBuilder().withNewMetadata().withName("lvs-system").endMetadata().build()).create();
       client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();

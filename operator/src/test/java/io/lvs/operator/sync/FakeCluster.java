@@ -3,7 +3,9 @@ package io.lvs.operator.sync;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.lvs.api.slices.NodeSlices;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
@@ -20,7 +22,8 @@ import java.util.TreeMap;
 
 /**
  * Informer caches and the API server for the sync, in memory: objects keep their identity until
- * replaced, as in an informer cache; a slice write bumps the generation as the API server does.
+ * replaced, as in an informer cache; a slice write bumps the generation as the API server does and
+ * caches a copy of the written spec, as a watch would.
  * VirtualServices, pools and nodes may be shared with another FakeCluster (same objects); slices
  * are each cluster's own.
  */
@@ -90,7 +93,8 @@ final class FakeCluster implements ClusterView, SliceWriter {
     var spec = change instanceof NodeStateChange.Create c ? c.spec() : ((NodeStateChange.Update) change).spec();
     o.setMetadata(new ObjectMetaBuilder().withName(change.name()).withGeneration(generation)
         .withLabels(Map.of(NodeSlices.NODE_LABEL, NodeSlices.labelValue(spec.nodeName()))).build());
-    o.setSpec(spec);
+    // the cache holds what the API server answered, a copy: never the writer's own spec object
+    o.setSpec(Serialization.unmarshal(Serialization.asJson(spec), LvsNodeStateSpec.class));
     o.setStatus(was == null ? null : was.getStatus());
     slices.put(change.name(), o);
     return o;

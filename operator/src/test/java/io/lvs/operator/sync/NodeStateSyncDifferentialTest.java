@@ -64,7 +64,7 @@ class NodeStateSyncDifferentialTest {
       NodeStateSync.Sources sources = new NodeStateSync.Sources(cluster, resolved, validation);
       NodeStateSync.Targets targets = new NodeStateSync.Targets(cluster, leases, new ProgrammingLedger(), keys -> {});
       ServiceInputs inputs = new ServiceInputs(cluster, resolved, validation, memoize, () -> {});
-      run = NodeStateSync.assemble(sources, targets, 6, memoize, ParallelWrites.SEQUENTIAL, inputs, published,
+      run = NodeStateSync.assemble(sources, targets, 6, memoize ? Memos.ALL : Memos.NONE, ParallelWrites.SEQUENTIAL, inputs, published,
           new SyncMetrics(new SimpleMeterRegistry()));
     }
 

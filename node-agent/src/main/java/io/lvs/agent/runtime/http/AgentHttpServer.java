@@ -6,16 +6,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * /healthz (liveness), /readyz (readiness) and /metrics (Prometheus text) on one port. A check
- * answers 200 "ok" or 503 with the reason it is failing.
+ * /healthz (liveness), /readyz (readiness) and /metrics (Prometheus text) on one port, plus any
+ * read-only text views added with {@link #textRoute}. A check answers 200 "ok" or 503 with the
+ * reason it is failing.
  */
 public final class AgentHttpServer implements AutoCloseable {
   private final HttpServer server;
@@ -44,6 +49,45 @@ public final class AgentHttpServer implements AutoCloseable {
       }
       send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
     });
+  }
+
+  /**
+   * A GET-only text view at {@code path}, given the query parameters. Bad input (an
+   * IllegalArgumentException) answers 400 with its message, any other failure 500 with its message.
+   */
+  public void textRoute(String path, Function<Map<String, String>, String> view) {
+    server.createContext(path, ex -> {
+      if (!"GET".equals(ex.getRequestMethod())) {
+        send(ex, 405, "text/plain; charset=utf-8", "GET only\n");
+        return;
+      }
+      String body;
+      int code = 200;
+      try {
+        body = view.apply(query(ex.getRequestURI().getRawQuery()));
+      } catch (IllegalArgumentException e) {
+        code = 400;
+        body = e.getMessage() + "\n";
+      } catch (RuntimeException e) {
+        code = 500;
+        body = (e.getMessage() == null ? e.toString() : e.getMessage()) + "\n";
+      }
+      send(ex, code, "text/plain; charset=utf-8", body);
+    });
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      String v = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   public void start() {

@@ -261,8 +261,15 @@ class AgentApiServerTest {
       assertThat(scraped.get())
           .contains("lvs_ipvs_service_connections{owner=\"ns/web\",service=\"TCP 198.18.3.1:80\"} 3.0")
           .contains("lvs_ipvs_destination_in_bytes{destination=\"198.18.3.12:80\",owner=\"ns/web\",service=\"TCP 198.18.3.1:80\"} 1000.0")
+          .contains("lvs_ipvs_service_connections_per_second{owner=\"ns/web\",service=\"TCP 198.18.3.1:80\"} 0.0")
+          .contains("lvs_ipvs_destination_in_bytes_per_second{destination=\"198.18.3.12:80\",owner=\"ns/web\",service=\"TCP 198.18.3.1:80\"} 0.0")
           .contains("lvs_agent_sync_seconds_count{result=\"ok\"}")
           .contains("lvs_agent_status_writes_total{result=\"ok\"}");
+      // the read-only ipvsadm view of this agent's services
+      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ipvs/services")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).contains("TCP  198.18.3.1:80 ").contains("  -> 198.18.3.12:80 ");
+      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ipvs/services?view=x")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(400);
 
       // a spec change reaches the kernel and the status follows the generation
       setSpec(api.admin, "agent-a", spec("agent-a", "198.18.3.1", "198.18.3.12"));

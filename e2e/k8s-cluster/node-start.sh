@@ -1,0 +1,84 @@
+#!/bin/sh
+# Runs INSIDE the VM in one node's network namespace (ip netns exec gives it a mount namespace
+# and a fresh /sys of its own). Starts containerd, imports the images, starts kubelet and
+# kube-proxy. Arg: name:host-octet:pod-subnet-third-octet.
+# Background work is cut down (cAdvisor housekeeping 1 min, no per-pod du, kube-proxy resyncs
+# every 5 min): two kubelets under emulation otherwise eat most of the VM's CPU while idle.
+D=$(cd "$(dirname "$0")" && pwd); . "$D/vm.env"
+export PATH=$K8S_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+N=${1%%:*}; rest=${1#*:}; O=${rest%%:*}; P=${rest#*:}; IP=198.18.0.$O
+S=$RUN/$N; C=/run/lab-k8s/$N; mkdir -p "$S" "$C"
+t0=$(date +%s)
+log() { echo "[$N $(( $(date +%s) - t0 ))s] $*"; }
+fail() { log "FAIL: $*"; echo "$*" > "$S/failed"; exit 1; }
+# cgroup v1 hierarchies as systemd lays them out (the fresh /sys hides the VM's); the nodes share
+# them and keep apart by --cgroup-root
+mount -t tmpfs -o mode=755 cgroup /sys/fs/cgroup
+for g in cpuset cpu,cpuacct blkio memory devices freezer net_cls,net_prio perf_event hugetlb pids; do
+  mkdir -p /sys/fs/cgroup/$g && mount -t cgroup -o $g cgroup /sys/fs/cgroup/$g || rmdir /sys/fs/cgroup/$g
+done
+ln -s cpu,cpuacct /sys/fs/cgroup/cpu; ln -s cpu,cpuacct /sys/fs/cgroup/cpuacct
+ln -s net_cls,net_prio /sys/fs/cgroup/net_cls; ln -s net_cls,net_prio /sys/fs/cgroup/net_prio
+mkdir -p /sys/fs/cgroup/systemd && mount -t cgroup -o none,name=systemd cgroup /sys/fs/cgroup/systemd
+for g in /sys/fs/cgroup/*/; do mkdir -p "$g/lab-$N"; done   # kubelet's --cgroup-root must exist
+cat /sys/fs/cgroup/cpuset/cpuset.cpus > "/sys/fs/cgroup/cpuset/lab-$N/cpuset.cpus"
+cat /sys/fs/cgroup/cpuset/cpuset.mems > "/sys/fs/cgroup/cpuset/lab-$N/cpuset.mems"
+# the node's own writable state (the host root is read-only 9p; these mounts stay in this namespace)
+mount -t tmpfs -o size=3g "varlib-$N" /var/lib; mount -t tmpfs "varlog-$N" /var/log
+mkdir -p /var/lib/containerd /var/lib/kubelet "$C/cni"
+sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null
+cat > "$C/containerd.toml" <<TOML
+version = 2
+root = "/var/lib/containerd"
+state = "$C/containerd"
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.devmapper"]
+[grpc]
+  address = "$C/containerd.sock"
+[ttrpc]
+  address = "$C/containerd.sock.ttrpc"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "lab.local/pause:3.2"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$C/cni"
+TOML
+cat > "$C/cni/10-lab.conflist" <<CNI
+{"cniVersion": "0.4.0", "name": "labnet", "plugins": [
+  {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+   "ipam": {"type": "host-local", "dataDir": "/var/lib/cni/networks",
+            "ranges": [[{"subnet": "198.18.$P.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
+  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+CNI
+containerd --config "$C/containerd.toml" > "$S/containerd.log" 2>&1 &
+echo $! > "$S/pids"; CPID=$!
+CTR="ctr --address $C/containerd.sock -n k8s.io"
+for i in $(seq 480); do kill -0 $CPID 2>/dev/null || fail "containerd exited"; $CTR version >/dev/null 2>&1 && break; sleep 0.5; done
+$CTR version >/dev/null 2>&1 || fail "containerd did not come up"
+log "containerd up"
+for img in "$IMAGES"/*.tar; do $CTR images import --no-unpack=false "$img" >/dev/null || fail "import $img"; done
+log "images imported: $($CTR images ls -q | tr '\n' ' ')"
+kubelet --kubeconfig="$RUN/vm-kubeconfig" --container-runtime=remote \
+  --container-runtime-endpoint="unix://$C/containerd.sock" --runtime-request-timeout=15m \
+  --pod-infra-container-image=lab.local/pause:3.2 --cgroup-driver=cgroupfs --cgroup-root="/lab-$N" \
+  --fail-swap-on=false --root-dir=/var/lib/kubelet --volume-plugin-dir=/var/lib/kubelet/volumeplugins \
+  --hostname-override="$N" --node-ip="$IP" --node-labels="lvs.lab/role=$N" \
+  --eviction-hard='memory.available<50Mi,nodefs.available<1%,imagefs.available<1%' \
+  --image-gc-high-threshold=100 --image-gc-low-threshold=99 --serialize-image-pulls=false \
+  --node-status-update-frequency=10s --sync-frequency=1m --housekeeping-interval=1m --volume-stats-agg-period=0 \
+  --v=1 > "$S/kubelet.log" 2>&1 &
+echo $! >> "$S/pids"
+kube-proxy --kubeconfig="$RUN/vm-kubeconfig" --hostname-override="$N" --proxy-mode=iptables \
+  --cluster-cidr=198.18.64.0/18 --iptables-sync-period=5m --iptables-min-sync-period=5s --conntrack-max-per-core=0 --conntrack-tcp-timeout-established=0 \
+  --conntrack-tcp-timeout-close-wait=0 --metrics-bind-address=127.0.0.1:10249 --healthz-bind-address=127.0.0.1:10256 \
+  --v=1 > "$S/kube-proxy.log" 2>&1 &
+echo $! >> "$S/pids"
+log "kubelet and kube-proxy started"
+touch "$S/started"
+wait

@@ -1,0 +1,49 @@
+package io.lvs.e2e.cluster;
+
+import io.lvs.e2e.lab.KernelSnapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Removes from a node's {@link KernelSnapshot} what Kubernetes itself keeps changing, so that
+ * "uninstall leaves the node as before" compares only what the product could have touched:
+ * kube-proxy's chains and the rules jumping to them (KUBE-*, and the CNI plugins' CNI-*), the
+ * packet counters iptables-nft puts on every rule, and the pods' veth devices (a scaled
+ * Deployment gets new ones, and iproute2 complains about the peers of deleted ones). The product's own table, IPVS, addresses and sysctls stay whole.
+ */
+public final class KubernetesOwnLines {
+  private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+");
+
+  private KubernetesOwnLines() {}
+
+  public static KernelSnapshot strip(KernelSnapshot snapshot) {
+    Map<String, List<String>> by = new LinkedHashMap<>();
+    snapshot.byNamespace().forEach((ns, lines) -> by.put(ns, strip(lines)));
+    return new KernelSnapshot(by);
+  }
+
+  static List<String> strip(List<String> lines) {
+    List<String> kept = new ArrayList<>();
+    boolean inKubernetesChain = false;
+    for (String line : lines) {
+      if (line.startsWith("nft chain KUBE-") || line.startsWith("nft chain CNI-")) {
+        inKubernetesChain = true;
+        continue;
+      }
+      if (inKubernetesChain) {
+        inKubernetesChain = !line.equals("nft }");
+        continue;
+      }
+      // iproute2 prints "Peer netns reference is invalid" for a veth whose pod namespace is gone
+      if (line.contains("KUBE-") || line.contains("CNI-") || (line.startsWith("ip ") && line.contains(" veth"))
+          || line.contains("Peer netns reference is invalid")) {
+        continue;
+      }
+      kept.add(COUNTER.matcher(line).replaceAll("counter"));
+    }
+    return kept;
+  }
+}

@@ -1,0 +1,59 @@
+package io.lvs.e2e.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs.e2e.lab.KernelSnapshot;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KubernetesOwnLinesTest {
+  private static final List<String> BEFORE = List.of(
+      "ipvs -A -t 198.18.0.101:80 -s rr",
+      "ip 5: veth1234abcd@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master cni0",
+      "Error: Peer netns reference is invalid.",
+      "ip 2: eth0 inet 198.18.0.11/24 brd 198.18.0.255 scope global eth0",
+      "nft table ip nat {",
+      "nft chain KUBE-SEP-ABC {",
+      "nft ip saddr 198.18.65.4 counter packets 0 bytes 0 jump KUBE-MARK-MASQ",
+      "nft }",
+      "nft chain PREROUTING {",
+      "nft type nat hook prerouting priority dstnat; policy accept;",
+      "nft counter packets 12 bytes 720 jump KUBE-SERVICES",
+      "nft }",
+      "nft }",
+      "nft table inet lvs-operator {",
+      "nft chain postrouting {",
+      "nft ip daddr 198.18.65.4 counter packets 3 bytes 180 masquerade",
+      "nft }",
+      "nft }",
+      "sysctl net.ipv4.ip_forward=1");
+
+  @Test
+  void kubeProxyChainsVethsAndCountersGoTheProductsLinesStay() {
+    assertThat(KubernetesOwnLines.strip(BEFORE)).containsExactly(
+        "ipvs -A -t 198.18.0.101:80 -s rr",
+        "ip 2: eth0 inet 198.18.0.11/24 brd 198.18.0.255 scope global eth0",
+        "nft table ip nat {",
+        "nft chain PREROUTING {",
+        "nft type nat hook prerouting priority dstnat; policy accept;",
+        "nft }",
+        "nft }",
+        "nft table inet lvs-operator {",
+        "nft chain postrouting {",
+        "nft ip daddr 198.18.65.4 counter masquerade",
+        "nft }",
+        "nft }",
+        "sysctl net.ipv4.ip_forward=1");
+  }
+
+  @Test
+  void aLeftoverIpvsServiceOrProductRuleStillShowsInTheDiff() {
+    KernelSnapshot before = new KernelSnapshot(Map.of("director", List.of("nft table ip nat {", "nft }")));
+    KernelSnapshot after = new KernelSnapshot(Map.of("director", List.of("ipvs -A -t 198.18.0.101:80 -s rr",
+        "nft table ip nat {", "nft chain KUBE-SVC-X {", "nft counter packets 1 bytes 2", "nft }", "nft }",
+        "nft table inet lvs-operator {", "nft }")));
+    assertThat(KubernetesOwnLines.strip(before).diff(KubernetesOwnLines.strip(after))).containsExactly(
+        "director: + ipvs -A -t 198.18.0.101:80 -s rr", "director: + nft table inet lvs-operator {");
+  }
+}

@@ -1,0 +1,189 @@
+package io.lvs.agent.ha;
+
+import io.lvs.agent.ha.Decision.LeaseAction;
+import io.lvs.agent.ha.Decision.Reason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * One VIP's election on one director (docs/ha.md, "The election"). The holder renews the VIP's
+ * Lease itself; it gives the VIP up once its last successful renewal was sent {@code renewDeadline}
+ * ago, unless every peer is heard and none could have reached the API server for long enough to
+ * take the Lease. A standby takes the Lease only when it is released, or when it has seen it
+ * unchanged for {@code leaseDuration} and has itself reached the API server for that long, and no
+ * fresh peer says it holds the VIP. Driven by {@link #step}; time comes from the caller.
+ */
+public final class VipElection {
+  private final String vip;
+  private final String self;
+  private final String preferred;
+  private final boolean preempt;
+  private final ElectionTimings t;
+  private final Peers peers;
+  private final ApiReachability api;
+
+  private LeaseView lease = LeaseView.ABSENT;
+  private Instant leaseChangedAt;
+  private boolean holder;
+  private Instant renewedAt;
+  private Instant lastAttemptAt;
+  private Instant eligibleSince;
+  private Instant startedAt;
+  private Reason lost;
+
+  /** {@code preferred}: the director that holds the VIP when it can (null: none preferred). */
+  public VipElection(String vip, String self, String preferred, boolean preempt, ElectionTimings timings,
+      Peers peers, ApiReachability api) {
+    this.vip = Objects.requireNonNull(vip, "vip");
+    this.self = Objects.requireNonNull(self, "self");
+    this.preferred = preferred;
+    this.preempt = preempt;
+    this.t = Objects.requireNonNull(timings, "timings");
+    this.peers = Objects.requireNonNull(peers, "peers");
+    this.api = Objects.requireNonNull(api, "api");
+  }
+
+  public String vip() {
+    return vip;
+  }
+
+  public LeaseView lease() {
+    return lease;
+  }
+
+  /** The Lease as read (watch, list or a conflict's re-read) at {@code at}. */
+  public void observed(LeaseView v, Instant at) {
+    if (!v.equals(lease)) {
+      lease = v;
+      leaseChangedAt = at;
+    }
+    if (holder && !v.heldBy(self)) {
+      holder = false;
+      lost = Reason.LEASE_LOST;
+    }
+  }
+
+  /** Our write of the Lease, sent at {@code sentAt}, succeeded and the Lease is now {@code v}. */
+  public void written(LeaseView v, Instant sentAt) {
+    lease = v;
+    leaseChangedAt = sentAt;
+    if (v.heldBy(self)) {
+      // nobody else may take it before sentAt + leaseDuration; step() fences if even that is overdue
+      holder = true;
+      renewedAt = renewedAt == null || sentAt.isAfter(renewedAt) ? sentAt : renewedAt;
+    } else {
+      holder = false;
+    }
+  }
+
+  public Decision step(Instant now) {
+    if (startedAt == null) {
+      startedAt = now;
+    }
+    if (lost != null) {
+      Reason r = lost;
+      lost = null;
+      return new Decision(false, LeaseAction.NONE, r);
+    }
+    return holder ? holderStep(now) : standbyStep(now);
+  }
+
+  private Decision holderStep(Instant now) {
+    boolean overdue = !now.isBefore(renewedAt.plus(t.renewDeadline()));
+    if (!overdue && preempt && betterPeerReady(now)) {
+      holder = false;
+      return attempt(now, new Decision(false, LeaseAction.RELEASE, Reason.PREEMPTED));
+    }
+    if (!overdue) {
+      return renew(now, Reason.HOLDING);
+    }
+    if (outageConfirmed(now)) {
+      return renew(now, Reason.HOLDING_THROUGH_API_OUTAGE);
+    }
+    holder = false;
+    return new Decision(false, LeaseAction.NONE, Reason.FENCED);
+  }
+
+  private Decision renew(Instant now, Reason r) {
+    return due(now) ? attempt(now, new Decision(true, LeaseAction.RENEW, r)) : new Decision(true, LeaseAction.NONE, r);
+  }
+
+  private Decision standbyStep(Instant now) {
+    if (!eligible(now)) {
+      eligibleSince = null;
+      return new Decision(false, LeaseAction.NONE, Reason.STANDBY);
+    }
+    if (eligibleSince == null) {
+      eligibleSince = now;
+    }
+    // better-ranked candidates get one retryPeriod each to go first (VRRP's skew time, in spirit)
+    Duration backoff = t.retryPeriod().multipliedBy(betterCandidates(now));
+    if (now.isBefore(eligibleSince.plus(backoff)) || !due(now)) {
+      return new Decision(false, LeaseAction.NONE, Reason.STANDBY);
+    }
+    return attempt(now, new Decision(false, LeaseAction.ACQUIRE, Reason.STANDBY));
+  }
+
+  private boolean eligible(Instant now) {
+    // a director just started listens for one peerTimeout first, to hear who holds and who ranks higher
+    if (now.isBefore(startedAt.plus(t.peerTimeout())) || api.reachableFor(now).isEmpty() || peerHolds(now)
+        || (preempt && betterPeerReady(now))) {
+      return false;
+    }
+    if (!lease.held()) {
+      return true;
+    }
+    // held by anyone, this node included (a fenced or restarted holder): only once expired, and only
+    // after reaching the API server for as long as a holder may keep it through an outage
+    return !now.isBefore(leaseChangedAt.plus(t.leaseDuration()))
+        && api.reachableFor(now).get().compareTo(t.leaseDuration()) >= 0;
+  }
+
+  /** Every peer is heard, none says it holds the VIP, none could have reached the API server for long. */
+  boolean outageConfirmed(Instant now) {
+    for (String p : peers.all()) {
+      PeerView v = peers.view(p).orElse(null);
+      if (v == null || !v.fresh(now, t.peerTimeout()) || v.report().holding().contains(vip)
+          || v.reachableAtMost(now).plus(t.retryPeriod()).compareTo(t.leaseDuration()) >= 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean peerHolds(Instant now) {
+    return peers.all().stream().map(peers::view).flatMap(java.util.Optional::stream)
+        .anyMatch(v -> v.fresh(now, t.peerTimeout()) && v.report().holding().contains(vip));
+  }
+
+  private boolean betterPeerReady(Instant now) {
+    if (preferred == null || preferred.equals(self)) {
+      return false;
+    }
+    return peers.view(preferred).filter(v -> v.fresh(now, t.peerTimeout()) && v.reachableFor(t.leaseDuration())
+        && !v.report().holding().contains(vip)).isPresent();
+  }
+
+  /** Fresh peers that reach the API server and would take the VIP before this node. */
+  private int betterCandidates(Instant now) {
+    Comparator<String> rank = Comparator.comparing((String n) -> !n.equals(preferred)).thenComparing(n -> n);
+    return (int) peers.all().stream().filter(n -> rank.compare(n, self) < 0).map(peers::view)
+        .flatMap(java.util.Optional::stream)
+        .filter(v -> v.fresh(now, t.peerTimeout()) && v.report().apiReachable()).count();
+  }
+
+  private boolean due(Instant now) {
+    return lastAttemptAt == null || !now.isBefore(lastAttemptAt.plus(t.retryPeriod()));
+  }
+
+  private Decision attempt(Instant now, Decision d) {
+    lastAttemptAt = now;
+    return d;
+  }
+
+  public boolean holder() {
+    return holder;
+  }
+}

@@ -1,0 +1,58 @@
+package io.lvs.agent.runtime.ha;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Repeats a VIP's announcement {@code count} times {@code interval} apart after it was added (as
+ * keepalived's garp_master_repeat), for neighbours that missed or dropped the first one. Pure.
+ */
+public final class Announcements {
+  private final int count;
+  private final Duration interval;
+  private final Map<String, Pending> pending = new HashMap<>();
+
+  private record Pending(int left, Instant next) {}
+
+  public Announcements(int count, Duration interval) {
+    if (count < 1 || count > 100) {
+      throw new IllegalArgumentException("announce count " + count + " must be 1-100");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("announce interval " + interval + " must be positive");
+    }
+    this.count = count;
+    this.interval = interval;
+  }
+
+  /** The VIP was just added: the first announcement is due now. */
+  public void added(String vip, Instant now) {
+    pending.put(vip, new Pending(count, now));
+  }
+
+  public void removed(String vip) {
+    pending.remove(vip);
+  }
+
+  /** The VIPs to announce now (each at most once per call). */
+  public List<String> due(Instant now) {
+    List<String> out = new ArrayList<>();
+    for (var e : new ArrayList<>(pending.entrySet())) {
+      Pending p = e.getValue();
+      if (!now.isBefore(p.next())) {
+        out.add(e.getKey());
+        if (p.left() <= 1) {
+          pending.remove(e.getKey());
+        } else {
+          pending.put(e.getKey(), new Pending(p.left() - 1, now.plus(interval)));
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+}

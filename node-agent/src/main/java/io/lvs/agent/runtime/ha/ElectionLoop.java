@@ -1,0 +1,189 @@
+package io.lvs.agent.runtime.ha;
+
+import io.lvs.agent.ha.ApiReachability;
+import io.lvs.agent.ha.Decision;
+import io.lvs.agent.ha.ElectionTimings;
+import io.lvs.agent.ha.LeaseView;
+import io.lvs.agent.ha.PeerReport;
+import io.lvs.agent.ha.PeerView;
+import io.lvs.agent.ha.Peers;
+import io.lvs.agent.ha.VipElection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps every VIP election of this director and performs what they decide, in the order that keeps
+ * two holders apart: the VIP removed before a release is written, added only after the write naming
+ * this node succeeded, then announced. Single-threaded: {@link #step} runs on one thread (every
+ * 100 ms in production); {@link #heard} may be called from the heartbeat receiver's.
+ */
+public final class ElectionLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(ElectionLoop.class);
+
+  /** One VIP this node may hold. */
+  public record HaVip(String vip, String preferred, boolean preempt) {}
+
+  private final String self;
+  private final ElectionTimings timings;
+  private final Supplier<Instant> monotonic;
+  private final Clock wall;
+  private final ElectionPorts.Leases leases;
+  private final ElectionPorts.VipHost host;
+  private final Announcements announcements;
+  private final Peers peers;
+  private final ApiReachability api = new ApiReachability();
+  private final Map<String, VipElection> elections = new TreeMap<>();
+  private final Map<String, Instant> lastRead = new TreeMap<>();
+  private final Set<String> holding = new TreeSet<>();
+  private final ConcurrentLinkedQueue<PeerView> inbox = new ConcurrentLinkedQueue<>();
+
+  public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
+      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements) {
+    this.self = self;
+    this.timings = timings;
+    this.monotonic = monotonic;
+    this.wall = wall;
+    this.leases = leases;
+    this.host = host;
+    this.announcements = announcements;
+    this.peers = new Peers(self);
+  }
+
+  /** The VIPs this node may hold and every director of them (from its spec). */
+  public void configure(List<HaVip> vips, Set<String> directors) {
+    peers.name(directors);
+    Set<String> wanted = new TreeSet<>();
+    for (HaVip v : vips) {
+      wanted.add(v.vip());
+      elections.computeIfAbsent(v.vip(),
+          k -> new VipElection(k, self, v.preferred(), v.preempt(), timings, peers, api));
+    }
+    for (String vip : new ArrayList<>(elections.keySet())) {
+      if (!wanted.contains(vip)) {
+        elections.remove(vip);
+        lastRead.remove(vip);
+        drop(vip); // no longer ours to elect; its Lease expires by itself
+      }
+    }
+  }
+
+  /** A heartbeat from a peer (any thread). */
+  public void heard(PeerReport r) {
+    inbox.add(new PeerView(r, monotonic.get()));
+  }
+
+  /** What this node's next heartbeat says. */
+  public PeerReport report(long seq) {
+    return new PeerReport(self, seq, api.millis(monotonic.get()), Set.copyOf(holding));
+  }
+
+  public Set<String> holding() {
+    return Set.copyOf(holding);
+  }
+
+  /** One pass over every election; the transitions it made. */
+  public List<Transition> step() {
+    for (PeerView v; (v = inbox.poll()) != null; ) {
+      peers.heard(v);
+    }
+    List<Transition> out = new ArrayList<>();
+    for (String vip : new ArrayList<>(holding)) {
+      if (!elections.containsKey(vip)) {
+        drop(vip); // left over by configure() when its removal failed
+      }
+    }
+    for (VipElection e : elections.values()) {
+      stepOne(e, out);
+    }
+    Instant now = monotonic.get();
+    for (String vip : announcements.due(now)) {
+      try {
+        host.announce(vip);
+      } catch (RuntimeException ex) {
+        LOG.warn("event=vip_announce_failed vip={} error=\"{}\"", vip, ex.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private void stepOne(VipElection e, List<Transition> out) {
+    String vip = e.vip();
+    Instant now = monotonic.get();
+    Instant read = lastRead.get(vip);
+    if (read == null || !now.isBefore(read.plus(timings.retryPeriod()))) {
+      lastRead.put(vip, now);
+      call(() -> {
+        e.observed(leases.read(vip), now);
+        return null;
+      });
+    }
+    Decision d = e.step(now);
+    if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
+      out.add(new Transition(vip, false, d.reason(), wall.instant()));
+    }
+    // a release only once the VIP is really gone
+    boolean mayWrite = d.lease() != Decision.LeaseAction.RELEASE || !holding.contains(vip);
+    if (d.lease() != Decision.LeaseAction.NONE && mayWrite) {
+      String holder = d.lease() == Decision.LeaseAction.RELEASE ? null : self;
+      Optional<LeaseView> written = call(() -> leases.write(vip, e.lease(), holder, timings.leaseDuration(), wall.instant()));
+      if (written != null && written.isPresent()) {
+        e.written(written.get(), now);
+      } else if (written != null) {
+        call(() -> {
+          e.observed(leases.read(vip), monotonic.get()); // 409: someone else wrote; re-read
+          return null;
+        });
+      }
+    }
+    if (e.holder() && !holding.contains(vip)) {
+      try {
+        host.add(vip);
+        holding.add(vip);
+        announcements.added(vip, monotonic.get());
+        out.add(new Transition(vip, true, d.reason(), wall.instant()));
+      } catch (RuntimeException ex) {
+        LOG.warn("event=vip_add_failed vip={} error=\"{}\"", vip, ex.getMessage());
+      }
+    }
+  }
+
+  /** Removes the VIP; false when that failed (it stays in {@code holding}, retried on the next step). */
+  private boolean drop(String vip) {
+    announcements.removed(vip);
+    if (!holding.contains(vip)) {
+      return true;
+    }
+    try {
+      host.remove(vip);
+      holding.remove(vip);
+      return true;
+    } catch (RuntimeException ex) {
+      LOG.error("event=vip_remove_failed vip={} error=\"{}\"", vip, ex.getMessage());
+      return false;
+    }
+  }
+
+  /** An API call: its outcome is the API server's reachability; null when it failed. */
+  private <T> T call(Supplier<T> c) {
+    try {
+      T t = c.get();
+      api.succeeded(monotonic.get());
+      return t;
+    } catch (RuntimeException ex) {
+      api.failed();
+      LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
+      return null;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package io.lvs.agent.runtime.ha;
+
+import io.lvs.agent.ha.LeaseView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What the election loop needs from the world, so it can be stepped on an injected clock. */
+public final class ElectionPorts {
+  private ElectionPorts() {}
+
+  /** The VIP Leases (production: {@code VipLeaseClient}); a thrown exception means the API server is unreachable. */
+  public interface Leases {
+    LeaseView read(String vip);
+
+    /** Empty on a conflict (another writer got there first). */
+    Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant wallNow);
+  }
+
+  /** The VIP on this director's interface (production: rtnl address add/delete and announce). */
+  public interface VipHost {
+    void add(String vip);
+
+    void remove(String vip);
+
+    /** One gratuitous ARP / unsolicited NA for the VIP. */
+    void announce(String vip);
+  }
+}

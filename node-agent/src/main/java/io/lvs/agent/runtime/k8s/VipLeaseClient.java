@@ -1,0 +1,92 @@
+package io.lvs.agent.runtime.k8s;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.lvs.agent.ha.LeaseView;
+import io.lvs.agent.runtime.ha.ElectionPorts;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The agents' own Lease per HA VIP (docs/ha.md): read it, and write it on the version last read,
+ * so of two directors writing at once the API server accepts one. A conflict (409) is an answer,
+ * not a failure: the caller re-reads. Any other error is the API server being unreachable for the
+ * election's purposes, and is thrown.
+ */
+public final class VipLeaseClient implements ElectionPorts.Leases {
+  static final String ROLE_LABEL = "lvs.io/role";
+  static final String VIP_ANNOTATION = "lvs.io/vip";
+  private final KubernetesClient client;
+  private final String namespace;
+
+  public VipLeaseClient(KubernetesClient client, String namespace) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  @Override
+  public LeaseView read(String vip) {
+    Lease l = client.leases().inNamespace(namespace).withName(name(vip)).get();
+    return l == null ? LeaseView.ABSENT : view(l);
+  }
+
+  /**
+   * Writes the Lease naming {@code holder} (null: released) on the version of {@code basis};
+   * empty when another writer got there first.
+   */
+  @Override
+  public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now) {
+    Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder));
+    try {
+      // a merge patch carrying resourceVersion is checked against it (409 when stale) and keeps
+      // what it leaves out (acquireTime on a renewal)
+      Lease out = basis.version() == null
+          ? client.leases().inNamespace(namespace).resource(l).create()
+          : client.leases().inNamespace(namespace).withName(name(vip)).patch(PatchContext.of(PatchType.JSON_MERGE), l);
+      return Optional.of(view(out));
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private Lease lease(String vip, String version, String holder, Duration duration, Instant now, boolean transition) {
+    ZonedDateTime t = now.atZone(ZoneOffset.UTC);
+    return new LeaseBuilder()
+        .withNewMetadata()
+        .withName(name(vip))
+        .withNamespace(namespace)
+        .withResourceVersion(version)
+        .addToLabels(ROLE_LABEL, "ha-vip")
+        .addToLabels("app.kubernetes.io/managed-by", "lvs-node-agent")
+        .addToAnnotations(VIP_ANNOTATION, vip)
+        .endMetadata()
+        .withNewSpec()
+        .withHolderIdentity(holder == null ? "" : holder) // "": a merge patch drops nulls
+        .withLeaseDurationSeconds((int) Math.max(1, (duration.toMillis() + 999) / 1000))
+        .withRenewTime(t)
+        .withAcquireTime(transition && holder != null ? t : null)
+        .endSpec()
+        .build();
+  }
+
+  private static LeaseView view(Lease l) {
+    String holder = l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
+    return new LeaseView(holder == null || holder.isEmpty() ? null : holder, l.getMetadata().getResourceVersion());
+  }
+
+  /** Not the operator's {@code lvs-vip-*}: these are written by the directors' agents. */
+  static String name(String vip) {
+    return "lvs-ha-vip-" + vip.replace('.', '-').replace(':', '-');
+  }
+}

@@ -1,0 +1,55 @@
+package io.lvs.agent.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Set;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.AlphaChars;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Test;
+
+class PeerReportCodecTest {
+  @Test
+  void layout() {
+    byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100")));
+    assertThat(HexFormat.of().formatHex(b)).isEqualTo("4c565348" + "01" + "0000000000000002" + "00000000000003e8"
+        + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes()));
+  }
+
+  @Property
+  void roundTrips(@ForAll @AlphaChars @StringLength(min = 1, max = 63) String node, @ForAll long seq,
+      @ForAll @LongRange(min = -1) long reachable) {
+    PeerReport r = new PeerReport(node, seq, reachable, Set.of("198.18.0.100", "2001:db8::1"));
+    byte[] b = PeerReportCodec.encode(r);
+    assertThat(PeerReportCodec.decode(b, b.length)).isEqualTo(r);
+  }
+
+  @Test
+  void refusesWhatIsNotAHeartbeat() {
+    byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, -1, Set.of("198.18.0.100")));
+    assertThatThrownBy(() -> PeerReportCodec.decode(b, b.length - 1)).hasMessage("heartbeat cut short at byte 27 of 38");
+    byte[] other = "GET / HTTP/1.0\r\n".getBytes();
+    assertThatThrownBy(() -> PeerReportCodec.decode(other, other.length)).hasMessage("not a heartbeat: magic GET ");
+    byte[] v2 = b.clone();
+    v2[4] = 2;
+    assertThatThrownBy(() -> PeerReportCodec.decode(v2, v2.length)).hasMessage("heartbeat version 2, this agent reads 1");
+    assertThatThrownBy(() -> new PeerReport("d1", 1, -2, Set.of())).hasMessage("apiReachableMillis -2 must be >= -1");
+  }
+
+  @Test
+  void peersIgnoreAReorderedOldHeartbeatAndTheirOwn() {
+    Peers p = new Peers("d1");
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    assertThat(p.heard(new PeerView(new PeerReport("d2", 10, 5, Set.of()), t0))).isTrue();
+    assertThat(p.heard(new PeerView(new PeerReport("d2", 9, -1, Set.of()), t0.plusMillis(100)))).isFalse();
+    assertThat(p.view("d2").orElseThrow().report().seq()).isEqualTo(10);
+    assertThat(p.heard(new PeerView(new PeerReport("d1", 99, 5, Set.of()), t0))).isFalse();
+    // silent for longer than the reorder window: a restarted peer whose clock stepped back
+    assertThat(p.heard(new PeerView(new PeerReport("d2", 3, 5, Set.of()), t0.plusSeconds(6)))).isTrue();
+  }
+}

@@ -1,0 +1,131 @@
+package io.lvs.agent.runtime.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs.agent.ha.Decision.Reason;
+import io.lvs.agent.ha.ElectionTimings;
+import io.lvs.agent.ha.LeaseView;
+import io.lvs.agent.ha.PeerReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The loop on an injected clock, with an in-memory Lease store and a recording interface. */
+class ElectionLoopTest {
+  static final String VIP = "198.18.0.100";
+  Instant now = Instant.parse("2026-01-01T00:00:00Z");
+  final List<String> ops = new ArrayList<>();
+  boolean apiDown;
+  boolean removeFails;
+  LeaseView stored = LeaseView.ABSENT;
+  long version;
+
+  final ElectionPorts.Leases leases = new ElectionPorts.Leases() {
+    @Override
+    public LeaseView read(String vip) {
+      if (apiDown) {
+        throw new IllegalStateException("connection refused");
+      }
+      return stored;
+    }
+
+    @Override
+    public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow) {
+      if (apiDown) {
+        throw new IllegalStateException("connection refused");
+      }
+      if (!Objects.equals(basis.version(), stored.version())) {
+        return Optional.empty();
+      }
+      stored = new LeaseView(holder, Long.toString(++version));
+      ops.add("lease " + (holder == null ? "released" : holder));
+      return Optional.of(stored);
+    }
+  };
+
+  final ElectionPorts.VipHost host = new ElectionPorts.VipHost() {
+    @Override
+    public void add(String vip) {
+      ops.add("add " + vip);
+    }
+
+    @Override
+    public void remove(String vip) {
+      if (removeFails) {
+        throw new IllegalStateException("EPERM");
+      }
+      ops.add("remove " + vip);
+    }
+
+    @Override
+    public void announce(String vip) {
+      ops.add("announce " + vip + " at " + now);
+    }
+  };
+
+  final ElectionLoop loop = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+      leases, host, new Announcements(3, Duration.ofMillis(200)));
+
+  List<Transition> runFor(Duration d) {
+    List<Transition> out = new ArrayList<>();
+    for (Instant end = now.plus(d); now.isBefore(end); now = now.plusMillis(100)) {
+      out.addAll(loop.step());
+    }
+    return out;
+  }
+
+  @Test
+  void takesAFreeVipThenAddsItAndAnnouncesItThreeTimes() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1"));
+    List<Transition> t = runFor(Duration.ofSeconds(3));
+    assertThat(t).extracting(Transition::holds).containsExactly(true);
+    assertThat(ops.subList(0, 5)).containsExactly("lease d1", "add " + VIP, "announce " + VIP + " at 2026-01-01T00:00:01.500Z",
+        "announce " + VIP + " at 2026-01-01T00:00:01.700Z", "announce " + VIP + " at 2026-01-01T00:00:01.900Z");
+    assertThat(ops.stream().filter(o -> o.startsWith("announce"))).hasSize(3);
+    assertThat(ops.stream().filter(o -> o.equals("lease d1")).count()).as("renewals").isGreaterThan(2);
+    assertThat(loop.report(1)).isEqualTo(new PeerReport("d1", 1, 3000, Set.of(VIP)));
+  }
+
+  @Test
+  void cutFromTheApiServerWithAPeerThatReachesItTheVipIsRemovedAtTheRenewDeadline() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    runFor(Duration.ofSeconds(3));
+    assertThat(loop.holding()).containsExactly(VIP);
+    apiDown = true;
+    Instant cut = now;
+    List<Transition> t = new ArrayList<>();
+    for (int i = 0; i < 40 && t.isEmpty(); i++) {
+      loop.heard(new PeerReport("d2", 100 + i, 60_000, Set.of()));
+      t.addAll(runFor(Duration.ofMillis(100)));
+    }
+    assertThat(t).containsExactly(new Transition(VIP, false, Reason.FENCED, Instant.parse("2026-01-01T00:00:00Z")));
+    assertThat(Duration.between(cut, now)).isLessThanOrEqualTo(ElectionTimings.DEFAULT.renewDeadline());
+    assertThat(ops.get(ops.size() - 1)).isEqualTo("remove " + VIP);
+    assertThat(loop.report(2).apiReachableMillis()).isEqualTo(PeerReport.UNREACHABLE);
+  }
+
+  @Test
+  void aVipThatCannotBeRemovedIsNeverReleased() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d2", true)), Set.of("d1", "d2"));
+    runFor(Duration.ofSeconds(3)); // d2 unheard: d1 takes it
+    assertThat(loop.holding()).containsExactly(VIP);
+    removeFails = true;
+    for (int i = 0; i < 60; i++) { // the preferred d2 back and stable: d1 would release
+      loop.heard(new PeerReport("d2", 200 + i, 10_000, Set.of()));
+      runFor(Duration.ofMillis(100));
+    }
+    assertThat(stored.holder()).as("the Lease still names the node that still has the VIP").isEqualTo("d1");
+    assertThat(ops).doesNotContain("lease released");
+    removeFails = false;
+    runFor(Duration.ofMillis(200));
+    assertThat(loop.holding()).isEmpty();
+    assertThat(ops).contains("remove " + VIP);
+  }
+}

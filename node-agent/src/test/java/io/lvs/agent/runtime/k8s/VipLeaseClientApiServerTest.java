@@ -1,0 +1,69 @@
+package io.lvs.agent.runtime.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.lvs.agent.ha.LeaseView;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The agents' VIP Lease on a real kube-apiserver: the optimistic lock is what fences two writers. */
+class VipLeaseClientApiServerTest {
+  static ApiServer api;
+  static final String NS = "lvs-ha-test";
+  static final Duration D = Duration.ofSeconds(3);
+  static final Instant T = Instant.parse("2026-01-01T00:00:00Z");
+
+  @BeforeAll
+  static void start() {
+    api = ApiServer.shared();
+    api.admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .createOr(n -> n.update());
+  }
+
+  @Test
+  void twoDirectorsWritingOnTheSameVersionOneWins() {
+    VipLeaseClient d1 = new VipLeaseClient(api.admin, NS);
+    VipLeaseClient d2 = new VipLeaseClient(api.admin, NS);
+    String vip = "198.18.0.201";
+    assertThat(d1.read(vip)).isEqualTo(LeaseView.ABSENT);
+    LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T).orElseThrow();
+    assertThat(first.holder()).isEqualTo("d1");
+    assertThat(d2.write(vip, LeaseView.ABSENT, "d2", D, T)).as("create raced").isEmpty();
+    // d1 renews; d2, still on the first version, loses
+    LeaseView renewed = d1.write(vip, first, "d1", D, T.plusSeconds(1)).orElseThrow();
+    assertThat(renewed.version()).isNotEqualTo(first.version());
+    assertThat(d2.write(vip, first, "d2", D, T.plusSeconds(1))).as("stale version").isEmpty();
+    assertThat(d2.read(vip)).isEqualTo(renewed);
+    var lease = api.admin.leases().inNamespace(NS).withName(VipLeaseClient.name(vip)).get();
+    assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
+    assertThat(lease.getSpec().getAcquireTime().toInstant()).isEqualTo(T);
+    assertThat(lease.getSpec().getRenewTime().toInstant()).isEqualTo(T.plusSeconds(1));
+  }
+
+  @Test
+  void aReleaseNamesNobodyAndTheNextHolderTakesItOnThatVersion() {
+    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    String vip = "2001:db8::201";
+    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T).orElseThrow();
+    LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1)).orElseThrow();
+    assertThat(released.held()).isFalse();
+    assertThat(c.read(vip)).isEqualTo(released);
+    LeaseView taken = c.write(vip, released, "d2", D, T.plusSeconds(2)).orElseThrow();
+    assertThat(taken.holder()).isEqualTo("d2");
+    assertThat(api.admin.leases().inNamespace(NS).withName("lvs-ha-vip-2001-db8--201").get()
+        .getSpec().getAcquireTime().toInstant()).isEqualTo(T.plusSeconds(2));
+  }
+
+  @Test
+  void otherErrorsAreThrownNotTakenForAConflict() {
+    VipLeaseClient c = new VipLeaseClient(api.admin, "no-such-namespace");
+    assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T))
+        .isInstanceOf(KubernetesClientException.class).extracting(e -> ((KubernetesClientException) e).getCode())
+        .isEqualTo(404);
+  }
+}
