@@ -18,6 +18,7 @@ import io.lvs.agent.dataplane.DesiredService;
 import io.lvs.agent.dataplane.ObjectRef;
 import io.lvs.agent.diff.DrainPolicy;
 import io.lvs.agent.model.ObservedDestination;
+import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.ownership.OwnedService;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,15 @@ public final class Applier {
     lastDesired = desired;
     lastConflicts = conflicts;
     return report;
+  }
+
+  /**
+   * The IPVS table as the last apply left it: its read plus every operation the kernel accepted
+   * since (counters from that read). Lets a caller report read-back state without a second dump
+   * of the whole table; empty before the first apply.
+   */
+  public List<ObservedService> observedServices() {
+    return view == null ? List.of() : view.services();
   }
 
   /** The plan {@link #apply} would run now, without running it. */

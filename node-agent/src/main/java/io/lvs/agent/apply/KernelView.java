@@ -39,6 +39,11 @@ final class KernelView {
     sysctls = new LinkedHashMap<>(observed.sysctls());
   }
 
+  /** Every IPVS service as the view holds it (read, then kept current), in table order. */
+  List<ObservedService> services() {
+    return List.copyOf(services.values());
+  }
+
   /** Wanted sysctl keys the view has no value for (not read yet, or absent from the kernel). */
   List<String> unknownSysctls(Collection<String> keys) {
     return keys.stream().filter(k -> !sysctls.containsKey(k)).toList();

@@ -4,174 +4,151 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lvs.agent.model.DestinationKey;
-import io.lvs.agent.model.Family;
-import io.lvs.agent.model.InterfaceAddress;
-import io.lvs.agent.model.IpProtocol;
 import io.lvs.agent.model.ServiceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
- * The owned set as a JSON file (LVS_STATE_DIR/owned.json). A save writes a temporary file in the
- * same directory, fsyncs it and renames it over the old one, so a crash leaves the old or the new
- * set, never half of one. A file that cannot be read fails the load loudly: treating it as empty
- * would be safe for foreign objects but would strand this agent's own.
+ * The owned set on disk (LVS_STATE_DIR): a snapshot, {@code owned.json}, and a journal of what
+ * changed since, {@code owned.journal} (one record per save: the services put or removed and, when
+ * they changed, the addresses, links and sysctls). A save appends one record and fsyncs it, so a
+ * one-destination change writes a few hundred bytes, not the whole multi-MiB set; once the journal
+ * outgrows {@link #compactAt} the set is written as a new snapshot (temporary file, fsync, rename)
+ * and the journal is cleared. Each snapshot has a generation and each record names the one it
+ * follows, so records left by a crash between the rename and the clear are ignored. A crash leaves
+ * the old or the new set, never a mix. A file that cannot be read fails the load loudly: treating
+ * it as empty would be safe for foreign objects but would strand this agent's own.
  */
 public final class FileOwnershipStore implements OwnershipStore {
   public static final String FILE_NAME = "owned.json";
+  public static final String JOURNAL_NAME = "owned.journal";
   private static final int FORMAT = 1;
 
   private final Path file;
+  private final OwnershipJournal journal;
   private final ObjectMapper json = new ObjectMapper();
+  private final OwnedSetJson codec = new OwnedSetJson(json);
+  /** What the files hold now; null until loaded. */
+  private OwnedSet stored;
+  private long generation;
+  private long snapshotBytes;
 
   public FileOwnershipStore(Path stateDir) {
     this.file = stateDir.resolve(FILE_NAME);
+    this.journal = new OwnershipJournal(stateDir.resolve(JOURNAL_NAME));
   }
 
   public Path file() {
     return file;
   }
 
+  public Path journalFile() {
+    return journal.file();
+  }
+
   @Override
-  public OwnedSet load() {
-    if (!Files.exists(file)) {
-      return OwnedSet.EMPTY;
-    }
+  public synchronized OwnedSet load() {
     try {
-      return decode(json.readTree(file.toFile()));
+      OwnedSet base = OwnedSet.EMPTY;
+      generation = 0;
+      snapshotBytes = 0;
+      if (Files.exists(file)) {
+        JsonNode root = json.readTree(file.toFile());
+        base = decode(root);
+        generation = root.path("generation").asLong(0);
+        snapshotBytes = Files.size(file);
+      }
+      for (String record : journal.read()) {
+        JsonNode r = json.readTree(record);
+        if (r.path("generation").asLong(-1) == generation) {
+          base = JournalRecord.apply(base, r);
+        }
+      }
+      stored = base;
+      return base;
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException("read owned set " + file + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public void save(OwnedSet owned) {
-    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+  public synchronized void save(OwnedSet owned) {
+    if (stored == null) {
+      load();
+    }
     try {
-      Files.createDirectories(file.getParent());
-      byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(encode(owned));
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
+      if (!Files.exists(file)) {
+        snapshot(owned);
+        return;
       }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      ObjectNode record = JournalRecord.of(codec, json, generation, stored, owned);
+      if (record == null) {
+        return; // nothing changed
+      }
+      String text = json.writeValueAsString(record);
+      if (journal.size() + text.length() > compactAt()) {
+        snapshot(owned);
+      } else {
+        journal.append(text);
+        stored = owned;
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("write owned set " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private JsonNode encode(OwnedSet owned) {
+  /** Journal bytes beyond which a save writes a snapshot instead: replay stays a fraction of the set. */
+  long compactAt() {
+    return Math.max(256 * 1024, snapshotBytes / 2);
+  }
+
+  private void snapshot(OwnedSet owned) throws IOException {
+    Path tmp = file.resolveSibling(FILE_NAME + ".tmp");
+    Files.createDirectories(file.getParent());
+    byte[] bytes = json.writeValueAsBytes(encode(owned, generation + 1));
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    generation++;
+    snapshotBytes = bytes.length;
+    journal.clear(); // its records name the previous generation: harmless if a crash keeps them
+    stored = owned;
+  }
+
+  private JsonNode encode(OwnedSet owned, long gen) {
     ObjectNode root = json.createObjectNode();
     root.put("format", FORMAT);
+    root.put("generation", gen);
     ArrayNode services = root.putArray("services");
-    owned.services().forEach((k, s) -> {
-      ObjectNode n = services.addObject();
-      n.put("family", k.family().name());
-      if (k.isFwmark()) {
-        n.put("fwmark", k.fwmark());
-      } else {
-        n.put("protocol", k.protocol().name());
-        n.put("address", k.address().getHostAddress());
-        n.put("port", k.port());
-      }
-      n.put("owner", s.owner());
-      ArrayNode dests = n.putArray("destinations");
-      s.destinations().forEach(d -> dests.addObject().put("address", d.address().getHostAddress()).put("port", d.port()));
-    });
-    ArrayNode addresses = root.putArray("addresses");
-    owned.addresses().forEach((a, owners) -> {
-      ObjectNode n = addresses.addObject();
-      n.put("interface", a.interfaceName());
-      n.put("address", a.address().getHostAddress());
-      n.put("prefixLength", a.prefixLength());
-      owners(n, owners);
-    });
-    ArrayNode links = root.putArray("links");
-    owned.links().forEach((name, owners) -> owners(links.addObject().put("name", name), owners));
-    ArrayNode sysctls = root.putArray("sysctls");
-    owned.sysctls().forEach((key, s) -> owners(
-        sysctls.addObject().put("key", key).put("original", s.original()).put("value", s.value()), s.owners()));
+    owned.services().forEach((k, s) -> services.add(codec.encodeService(k, s)));
+    codec.encodeSmallParts(root, owned);
     return root;
   }
 
-  private static void owners(ObjectNode n, Set<String> owners) {
-    ArrayNode a = n.putArray("owners");
-    owners.forEach(a::add);
-  }
-
-  private static OwnedSet decode(JsonNode root) throws UnknownHostException {
+  private static OwnedSet decode(JsonNode root) throws IOException {
     int format = root.path("format").asInt(-1);
     if (format != FORMAT) {
       throw new IllegalArgumentException("unknown format " + root.path("format"));
     }
     Map<ServiceKey, OwnedService> services = new LinkedHashMap<>();
     for (JsonNode n : root.path("services")) {
-      Family family = Family.valueOf(text(n, "family"));
-      ServiceKey key = n.has("fwmark")
-          ? ServiceKey.ofFwmark(family, n.get("fwmark").asLong())
-          : new ServiceKey(family, IpProtocol.valueOf(text(n, "protocol")), address(n), n.path("port").asInt(), 0);
-      Set<DestinationKey> dests = new LinkedHashSet<>();
-      for (JsonNode d : n.path("destinations")) {
-        dests.add(new DestinationKey(address(d), d.path("port").asInt()));
-      }
-      services.put(key, new OwnedService(text(n, "owner"), dests));
+      services.put(OwnedSetJson.decodeKey(n), OwnedSetJson.decodeService(n));
     }
-    Map<InterfaceAddress, SortedSet<String>> addresses = new LinkedHashMap<>();
-    for (JsonNode n : root.path("addresses")) {
-      addresses.put(new InterfaceAddress(text(n, "interface"), address(n), n.path("prefixLength").asInt()), owners(n));
-    }
-    Map<String, SortedSet<String>> links = new LinkedHashMap<>();
-    for (JsonNode n : root.path("links")) {
-      links.put(text(n, "name"), owners(n));
-    }
-    Map<String, OwnedSysctl> sysctls = new LinkedHashMap<>();
-    for (JsonNode n : root.path("sysctls")) {
-      sysctls.put(text(n, "key"), new OwnedSysctl(text(n, "original"), text(n, "value"), owners(n)));
-    }
-    return new OwnedSet(services, addresses, links, sysctls);
-  }
-
-  private static String text(JsonNode n, String field) {
-    JsonNode v = n.get(field);
-    if (v == null || !v.isTextual()) {
-      throw new IllegalArgumentException("missing field " + field + " in " + n);
-    }
-    return v.asText();
-  }
-
-  /** Only numeric addresses are written, so this never resolves a name. */
-  private static InetAddress address(JsonNode n) throws UnknownHostException {
-    String a = text(n, "address");
-    if (!a.matches("[0-9a-fA-F:.]+")) {
-      throw new IllegalArgumentException("not a numeric address: " + a);
-    }
-    return InetAddress.getByName(a);
-  }
-
-  private static SortedSet<String> owners(JsonNode n) {
-    List<String> l = new ArrayList<>();
-    n.path("owners").forEach(o -> l.add(o.asText()));
-    return new TreeSet<>(l);
+    return new OwnedSet(services, OwnedSetJson.decodeAddresses(root), OwnedSetJson.decodeLinks(root),
+        OwnedSetJson.decodeSysctls(root));
   }
 }

@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Converges the kernel on the union of this node's slices: on every change to them, every health
- * transition, and on a resync timer that repairs drift. Events are folded: however many arrive
+ * transition, and on a resync timer that repairs drift. Only the timer (and the first sync) reads
+ * the whole table ({@link Applier#apply}); a change or transition between two resyncs is applied
+ * incrementally ({@link Applier#applyChanges}: no kernel read, its cost follows the change), and
+ * drift elsewhere waits for the next resync, within one interval. Events are folded: however many arrive
  * while a sync runs, one more sync follows. Until the slices are known nothing is applied (an agent
  * that cannot reach the API server at start must not remove what is programmed); once known, the
  * last union keeps being applied while the API server is away. One sync at a time, on the loop's
@@ -45,7 +48,6 @@ public final class SyncLoop implements AutoCloseable {
   public record Target(SliceUnion slices) {}
 
   private final Applier applier;
-  private final IpvsClient ipvs;
   private final RtnlClient rtnl;
   private final NodeStateTranslator translator = new NodeStateTranslator();
   private final StatusBuilder statusBuilder = new StatusBuilder();
@@ -59,6 +61,8 @@ public final class SyncLoop implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private final Duration resync;
   private final AtomicBoolean queued = new AtomicBoolean();
+  /** The resync timer asked for a full read since the last one ran. */
+  private final AtomicBoolean fullDue = new AtomicBoolean(true);
   private volatile Target target;
   /** Per slice, the conditions last built (or found on the object), for transition times. */
   private final Map<String, List<Condition>> lastConditions = new ConcurrentHashMap<>();
@@ -103,7 +107,7 @@ public final class SyncLoop implements AutoCloseable {
       Duration resync) {
     this.pods = Objects.requireNonNull(pods, "pods");
     this.applier = Objects.requireNonNull(applier, "applier");
-    this.ipvs = Objects.requireNonNull(ipvs, "ipvs");
+    Objects.requireNonNull(ipvs, "ipvs"); // the table is read through the applier
     this.rtnl = Objects.requireNonNull(rtnl, "rtnl");
     this.health = Objects.requireNonNull(health, "health");
     this.snat = Objects.requireNonNull(snat, "snat");
@@ -118,7 +122,7 @@ public final class SyncLoop implements AutoCloseable {
   /** Starts the resync timer (first run after one period; specs trigger their own syncs). */
   public synchronized void start() {
     if (timer == null) {
-      timer = executor.scheduleWithFixedDelay(this::trigger, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
+      timer = executor.scheduleWithFixedDelay(this::triggerResync, resync.toMillis(), resync.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
@@ -138,13 +142,19 @@ public final class SyncLoop implements AutoCloseable {
     trigger();
   }
 
-  /** Asks for a sync soon; folds with one already queued. */
+  /** Asks for a full sync (read of the whole table, drift repair) soon; folds with one already queued. */
+  public void triggerResync() {
+    fullDue.set(true);
+    trigger();
+  }
+
+  /** Asks for a sync soon, incremental unless a resync is due; folds with one already queued. */
   public void trigger() {
     if (queued.compareAndSet(false, true)) {
       executor.execute(() -> {
         queued.set(false);
         try {
-          syncNow();
+          sync(fullDue.getAndSet(false));
         } catch (RuntimeException e) {
           LOG.atError().setCause(e).log("sync crashed");
         }
@@ -152,10 +162,15 @@ public final class SyncLoop implements AutoCloseable {
     }
   }
 
-  /** Runs one sync on the calling thread; empty when the slices are not known yet. */
-  public synchronized Optional<SyncOutcome> syncNow() {
+  /** Runs one full sync on the calling thread; empty when the slices are not known yet. */
+  public Optional<SyncOutcome> syncNow() {
+    return sync(true);
+  }
+
+  private synchronized Optional<SyncOutcome> sync(boolean full) {
     Target t = target;
     if (t == null) {
+      fullDue.set(full || fullDue.get());
       return Optional.empty();
     }
     long start = System.nanoTime();
@@ -174,16 +189,20 @@ public final class SyncLoop implements AutoCloseable {
     Map<String, List<String>> snatErrors = Map.of();
     Map<String, List<PodNamespaceReport>> podReports = Map.of();
     try {
-      report = applier.apply(desired);
+      report = full ? applier.apply(desired) : applier.applyChanges(desired);
       metrics.applied(report);
-      observed = ipvs.dump();
+      observed = applier.observedServices();
+      if (!report.fullySucceeded()) {
+        fullDue.set(true); // an incremental sync would not retry what failed: the next one reads and retries
+      }
       snatErrors = merge(snat.apply(desired.snat()), marks.apply(desired.marks()));
       PodRealServers podWant = PodRealServers.of(slices.spec().addresses());
       snatErrors = merge(snatErrors, podWant.errors());
       podReports = pods.apply(podWant);
     } catch (RuntimeException e) {
       failure = "sync: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-      metrics.netlinkError(report == null ? "apply" : "dump");
+      metrics.netlinkError(report == null ? "apply" : "snat");
+      fullDue.set(true); // the view may not match the kernel after a failure: the next sync reads it
       LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
     SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors,

@@ -70,4 +70,87 @@ class FileOwnershipStoreTest {
 
     assertThatThrownBy(() -> new FileOwnershipStore(dir).load()).hasMessageContaining("unknown format 2");
   }
+
+  static OwnedSet withDestination(OwnedSet base, int n) {
+    return base.toBuilder().destination(tcp("198.18.0.100", 80), rs("198.18.1." + (n % 250 + 1), 80 + n / 250)).build();
+  }
+
+  @Test
+  void aOneDestinationChangeAppendsARecordAndLeavesTheSnapshotAlone() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    byte[] snapshot = Files.readAllBytes(store.file());
+
+    OwnedSet next = withDestination(sample(), 1);
+    store.save(next);
+
+    assertThat(Files.readAllBytes(store.file())).isEqualTo(snapshot);
+    assertThat(Files.size(store.journalFile())).isBetween(50L, 400L);
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(next);
+    store.save(next); // unchanged: nothing written
+    assertThat(Files.readAllLines(store.journalFile())).hasSize(1);
+  }
+
+  @Test
+  void aTornLastRecordIsTheSaveThatNeverReturnedAndIsCutOffByTheNextAppend() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    OwnedSet one = withDestination(sample(), 1);
+    store.save(one);
+    store.save(withDestination(one, 2));
+    long whole = Files.size(store.journalFile());
+    try (var ch = java.nio.channels.FileChannel.open(store.journalFile(), java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(whole - 7); // the crash: the second record half written
+    }
+
+    FileOwnershipStore restarted = new FileOwnershipStore(dir);
+    assertThat(restarted.load()).isEqualTo(one);
+    OwnedSet three = withDestination(one, 3);
+    restarted.save(three);
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(three);
+  }
+
+  @Test
+  void aDamagedRecordFollowedByGoodOnesFailsTheLoad() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    store.save(withDestination(sample(), 1));
+    store.save(withDestination(sample(), 2));
+    String text = Files.readString(store.journalFile());
+    Files.writeString(store.journalFile(), text.replaceFirst("198\\.18\\.1\\.2", "198.18.1.9"));
+
+    assertThatThrownBy(() -> new FileOwnershipStore(dir).load())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("damaged record at byte 0");
+  }
+
+  @Test
+  void theJournalIsFoldedIntoANewSnapshotOnceLargeAndItsStaleRecordsAreIgnored() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    OwnedSet current = sample();
+    byte[] beforeCompaction = null;
+    int n = 0;
+    while (!Files.exists(store.journalFile()) || Files.size(store.journalFile()) > 0 && n < 100_000) {
+      if (Files.exists(store.journalFile())) {
+        beforeCompaction = Files.readAllBytes(store.journalFile());
+      }
+      current = withDestination(current, ++n);
+      store.save(current);
+      if (!Files.exists(store.journalFile())) {
+        break; // compacted
+      }
+    }
+    assertThat(Files.exists(store.journalFile())).isFalse();
+    assertThat(beforeCompaction.length).isGreaterThan(200_000).isLessThanOrEqualTo(256 * 1024);
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(current);
+
+    // a crash after the snapshot's rename but before the journal's removal leaves the old records
+    Files.write(store.journalFile(), beforeCompaction);
+    FileOwnershipStore restarted = new FileOwnershipStore(dir);
+    assertThat(restarted.load()).isEqualTo(current);
+    OwnedSet after = withDestination(current, ++n);
+    restarted.save(after);
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(after);
+  }
 }

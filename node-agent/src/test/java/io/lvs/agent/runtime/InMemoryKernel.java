@@ -37,6 +37,8 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   private final Map<String, Link> links = new LinkedHashMap<>();
   private final Map<String, String> sysctls = new HashMap<>();
   public final AtomicInteger mutations = new AtomicInteger();
+  /** Reads of the whole IPVS table. */
+  public final AtomicInteger dumps = new AtomicInteger();
   public final AtomicReference<String> broken = new AtomicReference<>();
 
   public InMemoryKernel() {
@@ -62,6 +64,7 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   @Override
   public synchronized List<ObservedService> dump() {
     check("IPVS_CMD_GET_SERVICE dump");
+    dumps.incrementAndGet();
     List<ObservedService> out = new ArrayList<>();
     services.forEach((k, s) -> out.add(new ObservedService(s, new Stats(3, 30, 0, 3000, 0, 0, 0, 0, 0, 0),
         dests.get(k).values().stream()

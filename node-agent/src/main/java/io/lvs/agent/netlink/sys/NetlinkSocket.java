@@ -73,6 +73,9 @@ public final class NetlinkSocket implements NetlinkTransport {
   private final int portId;
   private final String description;
   private volatile boolean closed;
+  /** Where heap datagrams are copied for sendto; reused (a resync sends 10,001 dump requests). */
+  private ByteBuffer tx = ByteBuffer.allocateDirect(4096);
+  private final byte[] kernelAddress = sockaddrNl(0);
 
   private NetlinkSocket(int fd, int portId, String description) {
     this.fd = fd;
@@ -159,12 +162,11 @@ public final class NetlinkSocket implements NetlinkTransport {
   }
 
   @Override
-  public void send(ByteBuffer datagram) {
-    ByteBuffer direct = datagram.isDirect() && datagram.position() == 0 ? datagram : copyToDirect(datagram);
+  public synchronized void send(ByteBuffer datagram) {
+    ByteBuffer direct = datagram.isDirect() && datagram.position() == 0 ? datagram : copyToTx(datagram);
     int len = direct.limit();
-    byte[] kernel = sockaddrNl(0);
     while (true) {
-      long n = LIBC.sendto(fd, direct, len, 0, kernel, SOCKADDR_NL_LEN);
+      long n = LIBC.sendto(fd, direct, len, 0, kernelAddress, SOCKADDR_NL_LEN);
       if (n >= 0) {
         if (n != len) {
           throw Errno.exception("sendto", description, Errno.EMSGSIZE, "short write " + n + " of " + len);
@@ -178,10 +180,13 @@ public final class NetlinkSocket implements NetlinkTransport {
     }
   }
 
-  private static ByteBuffer copyToDirect(ByteBuffer b) {
-    ByteBuffer d = ByteBuffer.allocateDirect(b.remaining());
-    d.put(b.duplicate()).flip();
-    return d;
+  private ByteBuffer copyToTx(ByteBuffer b) {
+    if (tx.capacity() < b.remaining()) {
+      tx = ByteBuffer.allocateDirect(Integer.highestOneBit(b.remaining() - 1) << 1);
+    }
+    tx.clear();
+    tx.put(b.duplicate()).flip();
+    return tx;
   }
 
   @Override

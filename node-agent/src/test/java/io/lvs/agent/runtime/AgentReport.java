@@ -1,0 +1,145 @@
+package io.lvs.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs.agent.kernellab.Oracle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures a running agent process from outside (its /proc entries, its metrics endpoint, its
+ * log, ipvsadm in its namespace) and collects the figures for docs/benchmarks.md. Test helper.
+ */
+final class AgentReport {
+  private final long pid;
+  private final Path log;
+  private final StringBuilder out = new StringBuilder();
+  private long rss;
+
+  AgentReport(int services, long limit, long pid, Path log) throws IOException {
+    this.pid = pid;
+    this.log = log;
+    out.append(String.format(Locale.ROOT, "agent process, %,d services x %d destinations, chart limit %d MiB, guest loadavg %s%n",
+        services, AgentProcessAtScaleKernelTest.DESTS, limit >> 20, Files.readString(Path.of("/proc/loadavg")).strip()));
+  }
+
+  long rssBytes() {
+    return rss;
+  }
+
+  void note(String what, double value, String unit) {
+    out.append(String.format(Locale.ROOT, "- %s: %,.1f %s%n", what, value, unit));
+  }
+
+  void memory(String when) throws IOException {
+    String status = Files.readString(Path.of("/proc/" + pid + "/status"));
+    out.append("- memory ").append(when).append(':');
+    for (String key : List.of("VmRSS", "VmHWM", "RssAnon", "RssFile")) {
+      long kib = kib(status, key);
+      out.append(String.format(Locale.ROOT, " %s %.1f MiB", key, kib / 1024.0));
+      if (key.equals("VmRSS")) {
+        rss = kib << 10;
+      }
+    }
+    out.append('\n');
+  }
+
+  private static long kib(String status, String key) {
+    Matcher m = Pattern.compile("^" + key + ":\\s+([0-9]+) kB", Pattern.MULTILINE).matcher(status);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** ipvsadm -e, -d, -D on three owned services; waits until each is as before; returns seconds. */
+  void repairDrift(String ns, int resyncSeconds) throws Exception {
+    String a = AgentProcessAtScaleKernelTest.vip(1) + ":80";
+    String b = AgentProcessAtScaleKernelTest.vip(2) + ":80";
+    String c = AgentProcessAtScaleKernelTest.vip(3) + ":80";
+    String before = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", c);
+    Oracle.in(ns, "ipvsadm", "-e", "-t", a, "-r", "198.19.1.1:80", "-g", "-w", "77");
+    Oracle.in(ns, "ipvsadm", "-d", "-t", b, "-r", "198.19.2.2:80");
+    Oracle.in(ns, "ipvsadm", "-D", "-t", c);
+    long damaged = System.nanoTime();
+    int logLines = Files.readAllLines(log).size();
+    while (true) {
+      boolean weight = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", a).matches("(?s).*198\\.19\\.1\\.1:80\\s+Route\\s+1\\s.*");
+      boolean dest = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", b).contains("198.19.2.2:80");
+      Oracle.Result svc = Oracle.exec("ip", "netns", "exec", ns, "ipvsadm", "-L", "-n", "-t", c);
+      if (weight && dest && svc.exit() == 0 && svc.stdout().equals(before)) {
+        break;
+      }
+      assertThat(System.nanoTime() - damaged).as("drift repaired within 10 minutes").isLessThan(600_000_000_000L);
+      Thread.sleep(500);
+    }
+    double took = (System.nanoTime() - damaged) / 1e9;
+    long syncMs = repairSyncMillis(logLines);
+    note("hand-made damage (ipvsadm -e, -d, -D) -> repaired", took, "s");
+    note("the repairing sync's own duration (agent log tookMs)", syncMs / 1e3, "s");
+    // the timer fires one interval after the previous sync ended; the repair lands within the
+    // next full sync: at worst interval + the sync that was running + the repairing one
+    assertThat(took).as("repair within one resync cycle").isLessThanOrEqualTo(resyncSeconds + 2 * syncMs / 1e3 + 10);
+  }
+
+  /** tookMs of the first "kernel changed" line after line {@code from} of the agent's log. */
+  private long repairSyncMillis(int from) throws IOException {
+    List<String> lines = Files.readAllLines(log);
+    Pattern took = Pattern.compile("msg=\"kernel changed\".*tookMs=\"([0-9]+)\"");
+    for (String l : lines.subList(Math.min(from, lines.size()), lines.size())) {
+      Matcher m = took.matcher(l);
+      if (m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    }
+    throw new AssertionError("no repairing sync in the agent's log " + log);
+  }
+
+  /** The agent's CPU over one minute of steady state, per resync, against ipvsadm -S -n's. */
+  void cpuMinute(String ns) throws Exception {
+    long syncs0 = syncs(ns);
+    long cpu0 = cpuTicks();
+    Thread.sleep(60_000);
+    long cpu1 = cpuTicks();
+    long syncs = syncs(ns) - syncs0;
+    double agentMs = (cpu1 - cpu0) * 10.0;
+    note("agent CPU over 60 s of steady state", agentMs, "ms");
+    note("full syncs in that minute", syncs, "");
+    double ipvsadm = 0;
+    for (int i = 0; i < 3; i++) {
+      String[] r = Oracle.in(ns, "sh", "-c", "ipvsadm -S -n >/dev/null; cat /proc/$$/stat").strip().split("\n");
+      String[] f = r[r.length - 1].substring(r[r.length - 1].lastIndexOf(')') + 2).split(" ");
+      ipvsadm += (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10.0 / 3;
+    }
+    note("ipvsadm -S -n CPU per run (mean of 3)", ipvsadm, "ms");
+    note("agent CPU per resync / ipvsadm -S -n CPU per run", agentMs / Math.max(1, syncs) / ipvsadm, "");
+  }
+
+  private long cpuTicks() throws IOException {
+    String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static long syncs(String ns) {
+    String metrics = Oracle.in(ns, "curl", "-s", "http://127.0.0.1:9720/metrics");
+    Matcher m = Pattern.compile("lvs_agent_sync_seconds_count\\{result=\"ok\",?\\} ([0-9.E]+)").matcher(metrics);
+    assertThat(m.find()).as("sync count in the agent's metrics").isTrue();
+    return (long) Double.parseDouble(m.group(1));
+  }
+
+  void nmt() {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    out.append("```\n").append(Oracle.run(jcmd, Long.toString(pid), "VM.native_memory", "summary"));
+    Oracle.run(jcmd, Long.toString(pid), "GC.class_histogram").lines().limit(25).forEach(l -> out.append(l).append('\n'));
+    out.append("```\n");
+  }
+
+  void write(Path file) throws IOException {
+    System.out.print(out);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString());
+  }
+}
