@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * client over a scripted transport that plays the kernel (nlctrl answers family id 0x2a).
  */
 class IpvsCodecGoldenTest {
-  static final int IPVS_ID = 0x2a;
+  static final int IPVS_ID = ScriptedIpvsKernel.IPVS_ID;
 
   static byte[] hex(String s) {
     return HexFormat.of().parseHex(s.replace(" ", ""));
@@ -51,13 +51,7 @@ class IpvsCodecGoldenTest {
       List<byte[]> out = new ArrayList<>();
       for (NlMessage m : msgs) {
         if (m.type() == Genl.GENL_ID_CTRL) {
-          AttrWriter w = new AttrWriter();
-          int s = w.beginMessage(Genl.GENL_ID_CTRL, 0, m.seq(), ScriptedTransport.PORT);
-          Genl.header(w, Genl.CTRL_CMD_NEWFAMILY, 2);
-          w.putString(Genl.CTRL_ATTR_FAMILY_NAME, "IPVS").putU16(Genl.CTRL_ATTR_FAMILY_ID, IPVS_ID)
-              .putU32(Genl.CTRL_ATTR_VERSION, 1).putU32(Genl.CTRL_ATTR_MAXATTR, 6);
-          w.endMessage(s);
-          out.add(w.toArray());
+          out.add(ScriptedIpvsKernel.ipvsFamily(m));
         }
         out.add(ScriptedTransport.ack(m, m.type() == Genl.GENL_ID_CTRL ? 0 : -errnoOf.applyAsInt(m), null));
       }

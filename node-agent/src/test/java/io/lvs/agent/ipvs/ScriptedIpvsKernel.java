@@ -67,17 +67,22 @@ public final class ScriptedIpvsKernel {
     return dests.get(key);
   }
 
+  /** The answer to a GETFAMILY request for "IPVS": family id {@link #IPVS_ID}. */
+  static byte[] ipvsFamily(NlMessage request) {
+    AttrWriter w = new AttrWriter();
+    int start = w.beginMessage(Genl.GENL_ID_CTRL, 0, request.seq(), ScriptedTransport.PORT);
+    Genl.header(w, Genl.CTRL_CMD_NEWFAMILY, 2);
+    w.putString(Genl.CTRL_ATTR_FAMILY_NAME, "IPVS").putU16(Genl.CTRL_ATTR_FAMILY_ID, IPVS_ID)
+        .putU32(Genl.CTRL_ATTR_VERSION, 1).putU32(Genl.CTRL_ATTR_MAXATTR, 6);
+    w.endMessage(start);
+    return w.toArray();
+  }
+
   private List<byte[]> answer(List<NlMessage> msgs) {
     List<byte[]> out = new ArrayList<>();
     for (NlMessage m : msgs) {
       if (m.type() == Genl.GENL_ID_CTRL) {
-        AttrWriter w = new AttrWriter();
-        int s = w.beginMessage(Genl.GENL_ID_CTRL, 0, m.seq(), ScriptedTransport.PORT);
-        Genl.header(w, Genl.CTRL_CMD_NEWFAMILY, 2);
-        w.putString(Genl.CTRL_ATTR_FAMILY_NAME, "IPVS").putU16(Genl.CTRL_ATTR_FAMILY_ID, IPVS_ID)
-            .putU32(Genl.CTRL_ATTR_VERSION, 1).putU32(Genl.CTRL_ATTR_MAXATTR, 6);
-        w.endMessage(s);
-        out.add(w.toArray());
+        out.add(ipvsFamily(m));
         out.add(ScriptedTransport.ack(m, 0, null));
         continue;
       }
