@@ -17,6 +17,9 @@ import java.util.TreeMap;
  * written to, and when the last clients' rule goes, everything the agent added for them goes.
  */
 public final class ClientTrafficProgrammer implements MarkProgrammer {
+  /** Who hears of a failure to remove the clients' objects, when no owner wants them any more. */
+  static final String REMOVAL = "(in-cluster clients, removal)";
+
   private final MarkProgrammer directors;
   private final ClientTrafficClient clients;
 
@@ -48,6 +51,10 @@ public final class ClientTrafficProgrammer implements MarkProgrammer {
   }
 
   private static void add(Map<String, List<String>> out, List<MarkRule> rules, String message) {
+    if (rules.isEmpty()) { // removing: no owner left to tell, but the failure must not vanish
+      out.computeIfAbsent(REMOVAL, k -> new ArrayList<>()).add(message);
+      return;
+    }
     for (MarkRule r : rules) {
       List<String> l = out.computeIfAbsent(r.owner(), k -> new ArrayList<>());
       if (!l.contains(message)) {
