@@ -69,8 +69,17 @@ class OperatorScaleBenchmarkTest {
     return "10." + (100 + i / 250) + "." + (i % 250) + ".1";
   }
 
+  /**
+   * Member m of VirtualService i: the InternalIP of the node it runs on (a hostNetwork real server,
+   * the classic LVS-DR layout), so every member is an L2 neighbour of the directors and its node
+   * gets the VIP on lo; pod addresses would be unreachable for DR across nodes (NotL2Neighbour).
+   */
   private static String member(int i, int m) {
-    return "172." + (16 + i / 250) + "." + (i % 250) + "." + (m + 1);
+    return nodeAddress((i + m) % NODES);
+  }
+
+  private static String nodeAddress(int n) {
+    return "192.168." + (n / 250) + "." + (n % 250 + 1);
   }
 
   private static EndpointSlice slice(int i, boolean firstTerminating) {
@@ -119,7 +128,7 @@ class OperatorScaleBenchmarkTest {
         Node node = client.resource(new NodeBuilder().withNewMetadata().withName("node-" + n)
             .addToLabels("lvs/group", "g" + (n / 2)).endMetadata().build()).create();
         node.setStatus(new NodeBuilder().withNewStatus()
-            .addNewAddress().withType("InternalIP").withAddress("192.168." + (n / 250) + "." + (n % 250 + 1)).endAddress()
+            .addNewAddress().withType("InternalIP").withAddress(nodeAddress(n)).endAddress()
             .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build().getStatus());
         return client.resource(node).updateStatus();
       });
