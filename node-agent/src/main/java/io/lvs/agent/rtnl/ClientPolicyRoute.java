@@ -88,12 +88,12 @@ public final class ClientPolicyRoute implements AutoCloseable {
         0, this::route)));
   }
 
-  private void rule(AttrWriter w) {
-    header(w, 0, 0, 0, FR_ACT_TO_TBL);
+  void rule(AttrWriter w) {
+    header(w, 0, 0, FR_ACT_TO_TBL, 0);
     w.putU32(FRA_PRIORITY, table).putU32(FRA_TABLE, table).putU32(FRA_FWMARK, (int) mark).putU32(FRA_FWMASK, (int) mask);
   }
 
-  private void route(AttrWriter w) {
+  void route(AttrWriter w) {
     header(w, RTPROT_BOOT, RT_SCOPE_HOST, RTN_LOCAL, 0);
     w.putU32(RTA_TABLE, table).putU32(RTA_OIF, LOOPBACK_INDEX);
   }
