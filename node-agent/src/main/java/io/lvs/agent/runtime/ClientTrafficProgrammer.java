@@ -22,6 +22,11 @@ public final class ClientTrafficProgrammer implements MarkProgrammer {
 
   private final MarkProgrammer directors;
   private final ClientTrafficClient clients;
+  /**
+   * The node held none of the clients' objects at the last look and none were wanted since: a node
+   * that never serves its clients reads them once, not five netlink dumps every sync.
+   */
+  private boolean knownEmpty;
 
   public ClientTrafficProgrammer(MarkProgrammer directors, ClientTrafficClient clients) {
     this.directors = Objects.requireNonNull(directors, "directors");
@@ -33,13 +38,20 @@ public final class ClientTrafficProgrammer implements MarkProgrammer {
     List<MarkRule> local = rules.stream().filter(MarkRule::forLocalClients).toList();
     Map<String, List<String>> out = new TreeMap<>(directors.apply(rules.stream().filter(r -> !r.forLocalClients()).toList()));
     ClientTraffic want = ClientTraffic.of(local);
+    if (local.isEmpty() && knownEmpty) {
+      return out;
+    }
+    knownEmpty = false;
     String step = "read in-cluster clients' rules";
     try {
-      if (!clients.read().equals(want)) {
+      ClientTraffic held = clients.read();
+      knownEmpty = local.isEmpty() && held.equals(ClientTraffic.NONE);
+      if (!held.equals(want)) {
         step = "replace in-cluster clients' rules";
         clients.replaceAll(local);
         step = "read back in-cluster clients' rules";
         ClientTraffic got = clients.read();
+        knownEmpty = local.isEmpty() && got.equals(ClientTraffic.NONE);
         if (!got.equals(want)) {
           add(out, local, "in-cluster clients' rules read back differ from the wanted ones: " + got + ", want " + want);
         }

@@ -18,10 +18,12 @@ class ClientTrafficProgrammerTest {
   static final class Node implements ClientTrafficClient {
     ClientTraffic held = ClientTraffic.NONE;
     int writes;
+    int reads;
     boolean dropPrerouting;
 
     @Override
     public ClientTraffic read() {
+      reads++;
       return held;
     }
 
@@ -47,6 +49,7 @@ class ClientTrafficProgrammerTest {
     assertThat(programmer.apply(List.of(director))).isEmpty();
     assertThat(programmer.apply(List.of())).isEmpty();
     assertThat(node.writes).isZero();
+    assertThat(node.reads).isEqualTo(1); // found empty once: not read again while nothing is wanted
     assertThat(directorCalls).containsExactly(List.of(director), List.of());
   }
 
@@ -61,6 +64,11 @@ class ClientTrafficProgrammerTest {
     assertThat(programmer.apply(List.of(director))).isEmpty();
     assertThat(node.held).isEqualTo(ClientTraffic.NONE);
     assertThat(node.writes).isEqualTo(2);
+    int reads = node.reads;
+    assertThat(programmer.apply(List.of(director))).isEmpty();
+    assertThat(node.reads).isEqualTo(reads);
+    assertThat(programmer.apply(List.of(client))).isEmpty(); // wanted again: read and written
+    assertThat(node.writes).isEqualTo(3);
   }
 
   @Test
