@@ -1,13 +1,17 @@
 package io.lvs.operator.apply;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,6 +24,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeStateWriter implements SliceWriter {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final KubernetesClient client;
   private final MeterRegistry metrics;
 
@@ -41,9 +46,7 @@ public final class NodeStateWriter implements SliceWriter {
       result = client.resource(obj).create();
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
-      LvsNodeState patch = new LvsNodeState();
-      patch.setSpec(u.spec());
-      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(u.spec()));
       kind = "update";
     } else {
       op.delete();
@@ -55,6 +58,22 @@ public final class NodeStateWriter implements SliceWriter {
     LOG.info("node state {} name={} resourceVersion={}", kind, change.name(),
         result == null ? "-" : result.getMetadata().getResourceVersion());
     return result;
+  }
+
+  /**
+   * {"spec": the whole spec}, with every field the spec leaves out as an explicit null: in a merge
+   * patch an absent field keeps its old value, so a node whose timeouts went would keep them.
+   */
+  static String mergePatch(LvsNodeStateSpec spec) {
+    ObjectNode tree = JSON.valueToTree(spec);
+    for (RecordComponent c : LvsNodeStateSpec.class.getRecordComponents()) {
+      if (!tree.has(c.getName())) {
+        tree.putNull(c.getName());
+      }
+    }
+    ObjectNode root = JSON.createObjectNode();
+    root.set("spec", tree);
+    return root.toString();
   }
 
   /** The labels every slice carries: who manages it and which node it is for (what the agent selects on). */
