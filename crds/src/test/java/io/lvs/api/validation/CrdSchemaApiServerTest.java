@@ -135,6 +135,15 @@ class CrdSchemaApiServerTest {
     assertThat(header.split("\\s+")).containsExactly("NAME", "VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
     assertThat(kubectl(kubeconfig, "get", "rsp", "-n", "lvs-test")).contains("web");
     assertThat(kubectl(kubeconfig, "get", "lvsns")).contains("No resources found");
+
+    // LvsNodeConfig: cluster-scoped, the columns a user reads (matched, applied, conflict; timeouts with -o wide)
+    GenericKubernetesResource nc = JSON.treeToValue(SpecValidatorTest.ncObject(""), GenericKubernetesResource.class);
+    nc.getMetadata().setName("kubectl-columns"); // not the example's name: that one is stored too
+    client.resource(nc).create();
+    List<String> lines = kubectl(kubeconfig, "get", "lvsnc", "-o", "wide").lines().toList();
+    assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "NODES", "APPLIED", "CONFLICT", "AGE", "TCP", "TCPFIN", "UDP");
+    String row = lines.stream().filter(l -> l.startsWith("kubectl-columns ")).findFirst().orElseThrow();
+    assertThat(row.split("\\s+")).endsWith("600", "60", "120");
   }
 
   /** In {@code namespace}, unless the kind is cluster-scoped (LvsNodeConfig). */

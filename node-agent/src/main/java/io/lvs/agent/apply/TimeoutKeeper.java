@@ -59,7 +59,7 @@ public final class TimeoutKeeper {
   }
 
   /** The configured timeouts as the kernel's set-config takes them: 0 = not configured. */
-  static IpvsTimeouts wantedOf(NodeTimeouts t) {
+  public static IpvsTimeouts wantedOf(NodeTimeouts t) {
     return t == null ? new IpvsTimeouts(0, 0, 0)
         : new IpvsTimeouts(orZero(t.tcpSeconds()), orZero(t.tcpFinSeconds()), orZero(t.udpSeconds()));
   }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeTimeouts;
 import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.lang.reflect.RecordComponent;
@@ -61,19 +62,27 @@ public final class NodeStateWriter implements SliceWriter {
   }
 
   /**
-   * {"spec": the whole spec}, with every field the spec leaves out as an explicit null: in a merge
-   * patch an absent field keeps its old value, so a node whose timeouts went would keep them.
+   * {"spec": the whole spec}, with every field the spec (or its timeouts object) leaves out as an
+   * explicit null: a merge patch keeps an absent field's old value and merges objects field by
+   * field, so a node whose timeouts (or one of them) went would keep them. Lists replace whole.
    */
   static String mergePatch(LvsNodeStateSpec spec) {
-    ObjectNode tree = JSON.valueToTree(spec);
-    for (RecordComponent c : LvsNodeStateSpec.class.getRecordComponents()) {
-      if (!tree.has(c.getName())) {
-        tree.putNull(c.getName());
-      }
+    ObjectNode tree = nullAbsent(JSON.valueToTree(spec), LvsNodeStateSpec.class);
+    if (tree.get("timeouts").isObject()) {
+      nullAbsent((ObjectNode) tree.get("timeouts"), NodeTimeouts.class);
     }
     ObjectNode root = JSON.createObjectNode();
     root.set("spec", tree);
     return root.toString();
+  }
+
+  private static ObjectNode nullAbsent(ObjectNode tree, Class<? extends Record> type) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (!tree.has(c.getName())) {
+        tree.putNull(c.getName());
+      }
+    }
+    return tree;
   }
 
   /** The labels every slice carries: who manages it and which node it is for (what the agent selects on). */

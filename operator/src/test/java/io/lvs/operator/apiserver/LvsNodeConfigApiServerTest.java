@@ -5,15 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.IpvsTimeoutsSpec;
 import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.LvsNodeConfigSpec;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.NodeTimeouts;
+import io.lvs.api.v1alpha1.RealServerPoolSpec;
+import io.lvs.api.v1alpha1.StaticMember;
 import io.lvs.api.v1alpha1.TimeoutsReport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LvsNodeConfigApiServerTest {
   @RegisterExtension static final OperatorRun RUN = new OperatorRun();
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static LvsNodeConfig config(String name, Map<String, String> selector, IpvsTimeoutsSpec t) {
     LvsNodeConfig c = new LvsNodeConfig();
@@ -53,6 +58,19 @@ class LvsNodeConfigApiServerTest {
   private static void agentApplied(Fixtures fx, String node, String config) {
     fx.agentWritesStatus(node, s -> new LvsNodeStateStatus(s.getMetadata().getGeneration(), null, null, null, null,
         new TimeoutsReport(config, true, 600, 120, 120, null)));
+  }
+
+  /**
+   * The node-state sync's first plan waits for the VirtualService controller's first reconcile
+   * (StartupHold; without any VirtualService, up to 180 s): one that directs nowhere releases it.
+   */
+  @BeforeAll
+  static void aVirtualServiceReleasesTheStartupHold() {
+    Fixtures fx = new Fixtures(RUN.client());
+    fx.namespace("nc");
+    fx.pool("nc", "p", new RealServerPoolSpec(null, null, null, List.of(new StaticMember("192.0.2.40", 80, null)),
+        null, null, null, null, null));
+    fx.virtualService("nc", "web", Fixtures.spec("10.0.40.1", 80, Forwarding.DirectRouting, "p", "nc/no-director"));
   }
 
   @Test
@@ -108,7 +126,7 @@ class LvsNodeConfigApiServerTest {
     KubernetesClient client = RUN.client();
     client.resource(config("nc-empty", Map.of("nc/none", "x"), new IpvsTimeoutsSpec(null, null, null))).create();
     await().atMost(WAIT).untilAsserted(() -> assertThat(condition(client, "nc-empty", "Applied"))
-        .isEqualTo("False InvalidSpec: spec.timeouts: at least one of tcpSeconds, tcpFinSeconds, udpSeconds is required"));
+        .isEqualTo("False InvalidSpec: spec.timeouts: {} is invalid: at least one of tcpSeconds, tcpFinSeconds, udpSeconds is required"));
     client.resources(LvsNodeConfig.class).withName("nc-empty").delete();
   }
 }

@@ -22,7 +22,8 @@ class NodeStateWriterPatchTest {
     JsonNode with = new ObjectMapper().readTree(NodeStateWriter.mergePatch(
         new LvsNodeStateSpec("n1", List.of(), List.of(), List.of(), List.of(), List.of(), null, new NodeTimeouts("c", 5, null, null))));
     assertThat(with.path("spec").path("timeouts").path("tcpSeconds").asInt()).isEqualTo(5);
-    assertThat(with.path("spec").path("timeouts").has("udpSeconds")).isFalse();
+    // merge patches merge objects field by field: a timeout no longer set must be nulled, not left out
+    assertThat(with.path("spec").path("timeouts").get("udpSeconds").isNull()).isTrue();
   }
 
   @Test
