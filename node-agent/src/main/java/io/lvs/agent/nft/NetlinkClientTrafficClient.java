@@ -16,7 +16,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>{@value #OUTPUT}: hook output, type route, priority mangle: marks local processes' packets
- *       to a VIP:port; the changed mark makes the kernel route them again, by the policy route;
+ *       to a VIP:port; the changed mark makes the kernel route them again, by the policy route. Its
+ *       first rule hands a packet IPVS sends on to a member (it passes this hook again, still marked)
+ *       the mark {@link #HANDED_OFF}, so that it is routed to the member, not delivered locally;
  *   <li>{@value #PREROUTING}: hook prerouting, priority mangle: marks the same for packets arriving on
  *       any interface but the uplink and the tunnel devices (the node's pods);
  *   <li>{@value #NAT}: hook postrouting, type nat: masquerades every packet carrying a clients' mark,
@@ -32,6 +34,13 @@ public final class NetlinkClientTrafficClient implements ClientTrafficClient, Au
   /** Clients' marks are BASE | n (n in 1..0xffff): "LV" in the high half. */
   public static final long MARK_BASE = 0x4c560000L;
   public static final long MARK_MASK = 0xffff0000L;
+  /**
+   * The mark a clients' packet gets once IPVS has sent it on to a member ("LW"): outside the
+   * policy rule's BASE/MASK, so it is routed to the member, and still masqueraded ({@link #MASQ_MASK}).
+   */
+  public static final long HANDED_OFF = 0x4c570000L;
+  /** The masquerade matches BASE and HANDED_OFF alike. */
+  public static final long MASQ_MASK = 0xfffe0000L;
   /** The policy route's table number and the rule's priority (before main, 32766). */
   public static final int TABLE = 19542;
 
@@ -62,12 +71,19 @@ public final class NetlinkClientTrafficClient implements ClientTrafficClient, Au
   @Override
   public synchronized ClientTraffic read() {
     Set<MarkRule> out = new HashSet<>();
-    OUT.forEachRule(conn, "list clients' output rules", a -> out.add(NftMarkCodec.read(a)));
+    int[] handOff = {0};
+    OUT.forEachRule(conn, "list clients' output rules", a -> {
+      if (NftHandOffCodec.is(a, MARK_BASE, MARK_MASK, HANDED_OFF)) {
+        handOff[0]++;
+      } else {
+        out.add(NftMarkCodec.read(a));
+      }
+    });
     Set<MarkRule> pre = new HashSet<>();
     PRE.forEachRule(conn, "list clients' prerouting rules", a -> pre.add(NftMarkCodec.read(a)));
     int[] masq = {0};
-    POST.forEachRule(conn, "list clients' nat rules", a -> masq[0] += NftMasqueradeCodec.is(a, MARK_BASE, MARK_MASK) ? 1 : 2);
-    return new ClientTraffic(out, pre, masq[0], route.present());
+    POST.forEachRule(conn, "list clients' nat rules", a -> masq[0] += NftMasqueradeCodec.is(a, MARK_BASE, MASQ_MASK) ? 1 : 2);
+    return new ClientTraffic(out, handOff[0], pre, masq[0], route.present());
   }
 
   @Override
@@ -81,8 +97,8 @@ public final class NetlinkClientTrafficClient implements ClientTrafficClient, Au
       return;
     }
     POST.replaceAll(conn, "add clients' masquerade", f -> f != NFPROTO_IPV4 ? List.of() : List.of(new NftTable.Rule(
-        "meta mark and 0xffff0000 == 0x4c560000 masquerade",
-        w -> NftMasqueradeCodec.writeExpressions(w, MARK_BASE, MARK_MASK, "lvs-operator in-cluster clients"))));
+        "meta mark and 0xfffe0000 == 0x4c560000 masquerade",
+        w -> NftMasqueradeCodec.writeExpressions(w, MARK_BASE, MASQ_MASK, "lvs-operator in-cluster clients"))));
     route.add();
     PRE.replaceAll(conn, "add clients' prerouting rule", f -> rulesOf(f, v4, true));
     OUT.replaceAll(conn, "add clients' output rule", f -> rulesOf(f, v4, false));
@@ -92,8 +108,14 @@ public final class NetlinkClientTrafficClient implements ClientTrafficClient, Au
     if (family != NFPROTO_IPV4) {
       return List.of();
     }
-    return rules.stream().map(r -> withUplink ? r : r.withoutUplink())
-        .map(r -> new NftTable.Rule(NftMarkCodec.describe(r), w -> NftMarkCodec.writeExpressions(w, r))).toList();
+    List<NftTable.Rule> out = new java.util.ArrayList<>();
+    if (!withUplink) { // first, so a packet the rules below just marked is not handed off at once
+      out.add(new NftTable.Rule("meta mark and 0xffff0000 == 0x4c560000 meta mark set 0x4c570000",
+          w -> NftHandOffCodec.writeExpressions(w, MARK_BASE, MARK_MASK, HANDED_OFF, "lvs-operator in-cluster clients")));
+    }
+    rules.stream().map(r -> withUplink ? r : r.withoutUplink())
+        .map(r -> new NftTable.Rule(NftMarkCodec.describe(r), w -> NftMarkCodec.writeExpressions(w, r))).forEach(out::add);
+    return out;
   }
 
   @Override

@@ -31,7 +31,7 @@ class ClientTrafficProgrammerTest {
     public void replaceAll(List<MarkRule> rules) {
       writes++;
       ClientTraffic t = ClientTraffic.of(rules);
-      held = dropPrerouting ? new ClientTraffic(t.output(), java.util.Set.of(), t.masquerade(), t.policyRoute()) : t;
+      held = dropPrerouting ? new ClientTraffic(t.output(), t.handOff(), java.util.Set.of(), t.masquerade(), t.policyRoute()) : t;
     }
   }
 
@@ -57,8 +57,8 @@ class ClientTrafficProgrammerTest {
   void clientsRulesAreWrittenOnceThenLeftAloneThenRemovedWhole() {
     assertThat(programmer.apply(List.of(director, client))).isEmpty();
     assertThat(directorCalls).containsExactly(List.of(director)); // the clients' rule never reaches the director table
-    assertThat(node.held).isEqualTo(new ClientTraffic(java.util.Set.of(client.withoutUplink()), java.util.Set.of(client), 1,
-        true));
+    assertThat(node.held).isEqualTo(new ClientTraffic(java.util.Set.of(client.withoutUplink()), 1, java.util.Set.of(client),
+        1, true));
     assertThat(programmer.apply(List.of(director, client))).isEmpty();
     assertThat(node.writes).isEqualTo(1);
     assertThat(programmer.apply(List.of(director))).isEmpty();
