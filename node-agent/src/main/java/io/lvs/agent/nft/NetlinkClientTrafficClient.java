@@ -114,7 +114,8 @@ public final class NetlinkClientTrafficClient implements ClientTrafficClient, Au
           w -> NftHandOffCodec.writeExpressions(w, MARK_BASE, MARK_MASK, HANDED_OFF, "lvs-operator in-cluster clients")));
     }
     rules.stream().map(r -> withUplink ? r : r.withoutUplink())
-        .map(r -> new NftTable.Rule(NftMarkCodec.describe(r), w -> NftMarkCodec.writeExpressions(w, r))).forEach(out::add);
+        .map(r -> new NftTable.Rule(NftMarkCodec.describe(r), w -> NftMarkCodec.writeExpressions(w, r, !withUplink)))
+        .forEach(out::add);
     return out;
   }
 

@@ -42,6 +42,9 @@ public final class Nft {
   public static final int NF_INET_POST_ROUTING = 4;
   public static final int NF_IP_PRI_NAT_SRC = 100;
   public static final int NFT_META_IIFNAME = 6;
+  /** The packet's socket's owner: no full socket (a packet IPVS forwards) ends the rule. */
+  public static final int NFT_META_SKUID = 10;
+  public static final int NFT_CMP_GTE = 5;
   public static final int NFT_CMP_NEQ = 1;
   /** IFNAMSIZ: an interface name compares as 16 bytes, NUL padded. */
   public static final int IFNAMSIZ = 16;

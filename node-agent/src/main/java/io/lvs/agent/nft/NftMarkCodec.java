@@ -37,7 +37,20 @@ public final class NftMarkCodec {
   public static final java.util.List<String> TUNNEL_DEVICES = java.util.List.of("tunl0", "gre0");
 
   public static void writeExpressions(AttrWriter w, MarkRule r) {
+    writeExpressions(w, r, false);
+  }
+
+  /**
+   * With {@code socketsOnly}, the rule first requires a process's socket ({@code meta skuid >= 0}):
+   * the in-cluster clients' output rules must not mark a director's DR packet, which IPVS sends
+   * through the output hook again, unchanged and without a socket.
+   */
+  public static void writeExpressions(AttrWriter w, MarkRule r, boolean socketsOnly) {
     int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
+    if (socketsOnly) {
+      expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_SKUID));
+      cmp(w, NFT_CMP_GTE, new byte[4]);
+    }
     if (r.forLocalClients()) {
       // [ meta load iifname => reg 1 ] [ cmp neq reg 1 NAME ] for the uplink, then each tunnel device
       for (String dev : uplinkThenTunnels(r.clientsUplink())) {
@@ -120,7 +133,8 @@ public final class NftMarkCodec {
           if (d.has(NFTA_META_SREG)) {
             setMark = be32(d.bytes(NFTA_META_KEY)) == NFT_META_MARK;
           } else {
-            loaded = be32(d.bytes(NFTA_META_KEY)) == NFT_META_IIFNAME ? "iifname" : "l4proto";
+            int key = be32(d.bytes(NFTA_META_KEY));
+            loaded = key == NFT_META_IIFNAME ? "iifname" : key == NFT_META_SKUID ? "skuid" : "l4proto";
           }
         }
         case "payload" -> loaded = be32(d.bytes(NFTA_PAYLOAD_BASE)) == NFT_PAYLOAD_NETWORK_HEADER ? "daddr" : "dport";
@@ -129,6 +143,9 @@ public final class NftMarkCodec {
           byte[] v = d.nested(NFTA_CMP_DATA).bytes(NFTA_DATA_VALUE);
           if (loaded.equals("iifname") && be32(d.bytes(NFTA_CMP_OP)) == NFT_CMP_NEQ) {
             uplink = uplink == null ? name(v) : uplink; // the first is the uplink, then the tunnel devices
+            continue;
+          }
+          if (loaded.equals("skuid")) { // a clients' output rule's socket requirement
             continue;
           }
           if (be32(d.bytes(NFTA_CMP_OP)) != NFT_CMP_EQ) {

@@ -57,6 +57,17 @@ class NftMarkCodecTest {
   }
 
   @Test
+  void aClientsOutputRuleRequiresASocketAndReadsBackAsTheRuleWithoutUplink() {
+    MarkRule r = new MarkRule("ns/web", 0x4c561234L, ip("198.18.0.10"), 32, IpProtocol.TCP, 80, 80);
+    AttrWriter w = new AttrWriter();
+    NftMarkCodec.writeExpressions(w, r, true);
+    assertThat(NftMarkCodec.read(AttrReader.parse(w.toBuffer()))).isEqualTo(r);
+    AttrWriter plain = new AttrWriter();
+    NftMarkCodec.writeExpressions(plain, r);
+    assertThat(w.toArray().length).isGreaterThan(plain.toArray().length); // the skuid load and its cmp
+  }
+
+  @Test
   void hostBitsAreClearedSoTheKernelsComparisonAndTheListingAgree() {
     MarkRule r = new MarkRule("ns/a", 3, ip("198.18.4.77"), 22, IpProtocol.TCP, 0, 0);
     assertThat(r.network()).isEqualTo(ip("198.18.4.0"));
