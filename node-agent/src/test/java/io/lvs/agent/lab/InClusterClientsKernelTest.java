@@ -51,11 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * (NodeStateTranslator, Applier, ClientTrafficProgrammer). An outside client through the director
  * shows that DR and Tunnel traffic arriving at the real-server node is not scheduled again.
  *
- * <p>Tagged {@code kernel-incluster}, not {@code kernel}, so {@code mvn verify} does not run it yet:
- * it has not passed in the VM since the policy-rule fix (the run before it found that bug). Run it
- * with {@code mvn -pl node-agent -am verify -DkernelLab.tag=kernel-incluster -Dtest=NONE
- * -Dsurefire.failIfNoSpecifiedTests=false}; once green, tag it {@code kernel} (one more class in
- * the node-agent VM boot CI already pays for, ~3 min).
+ * <p>Tagged {@code kernel}: one more class in the node-agent VM boot (about 2 min of it).
  *
  * <pre>
  *   segment lvsclbr 198.18.20.0/24: k1 .1 (director), k2 .2 (real server), k3 .3 (plain), x9 .9 (outside)
@@ -64,7 +60,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *   k2 pods 198.18.22.0/24 (k2cbr .1): c21 .21      k3 pods 198.18.23.0/24 (k3cbr .1): c31 .31
  * </pre>
  */
-@Tag("kernel-incluster")
+@Tag("kernel")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class InClusterClientsKernelTest {
