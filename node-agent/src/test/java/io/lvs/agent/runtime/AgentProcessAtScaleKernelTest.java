@@ -50,7 +50,8 @@ class AgentProcessAtScaleKernelTest {
   static void run(int services, boolean drift) throws Exception {
     Path root = AgentLimits.root();
     long limit = AgentLimits.memoryLimitBytes(root);
-    Path state = Path.of("target", "agent-scale-" + services).toAbsolutePath();
+    String name = services + (drift ? "" : "-guard");
+    Path state = Path.of("target", "agent-scale-" + name).toAbsolutePath();
     deleteTree(state);
     Files.createDirectories(state);
     Path kubeconfig = state.resolve("kubeconfig");
@@ -114,7 +115,7 @@ class AgentProcessAtScaleKernelTest {
       agent.destroy();
       agent.waitFor(30, TimeUnit.SECONDS);
       agent.destroyForcibly();
-      report.write(Path.of("target", "agent-process-at-scale-" + services + ".txt"));
+      report.write(Path.of("target", "agent-process-at-scale-" + name + ".txt"));
       Oracle.deleteNetns(NS);
     }
     assertThat(report.peakBytes()).as("agent VmHWM (peak RSS) at %,d services x %d vs 80%% of the chart's limit %,d", services,
