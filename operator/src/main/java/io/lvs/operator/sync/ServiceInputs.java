@@ -95,10 +95,12 @@ final class ServiceInputs {
   private ServiceInput remembered(VirtualService vs, RealServerPool pool, List<Member> members, boolean forPlan) {
     String key = PlanInputs.key(vs);
     Origin known = memoize ? memo.get(key) : null;
-    if (known != null && sameSpec(known.vs(), vs) && sameSpec(known.pool(), pool) && known.members() == members) {
+    boolean sameSpecs = known != null && sameSpec(known.vs(), vs) && sameSpec(known.pool(), pool);
+    if (sameSpecs && known.members() == members) {
       return known.input();
     }
-    ServiceInput in = PlanInputs.of(vs, Optional.ofNullable(pool), members, validation);
+    // only the members changed (the common case: an EndpointSlice moved): the specs' validation stands
+    ServiceInput in = sameSpecs ? withMembers(known.input(), members) : PlanInputs.of(vs, Optional.ofNullable(pool), members, validation);
     if (forPlan) {
       onBuilt.run();
       if (memoize) {
@@ -106,6 +108,11 @@ final class ServiceInputs {
       }
     }
     return in;
+  }
+
+  private static ServiceInput withMembers(ServiceInput was, List<Member> members) {
+    return new ServiceInput(was.key(), was.spec(), was.created(), members, was.upperThreshold(), was.lowerThreshold(),
+        was.healthCheck(), was.active());
   }
 
   /**

@@ -69,8 +69,17 @@ class OperatorScaleBenchmarkTest {
     return "10." + (100 + i / 250) + "." + (i % 250) + ".1";
   }
 
+  /**
+   * Member m of VirtualService i: the InternalIP of the node it runs on (a hostNetwork real server,
+   * the classic LVS-DR layout), so every member is an L2 neighbour of the directors and its node
+   * gets the VIP on lo; pod addresses would be unreachable for DR across nodes (NotL2Neighbour).
+   */
   private static String member(int i, int m) {
-    return "172." + (16 + i / 250) + "." + (i % 250) + "." + (m + 1);
+    return nodeAddress((i + m) % NODES);
+  }
+
+  private static String nodeAddress(int n) {
+    return "192.168." + (n / 250) + "." + (n % 250 + 1);
   }
 
   private static EndpointSlice slice(int i, boolean firstTerminating) {
@@ -101,6 +110,16 @@ class OperatorScaleBenchmarkTest {
     }
   }
 
+  private static boolean allReported(KubernetesClient client) {
+    List<VirtualService> all = client.resources(VirtualService.class).inNamespace(NS).list().getItems();
+    return all.size() == SERVICES && all.stream().allMatch(vs -> vs.getStatus() != null
+        && vs.getMetadata().getGeneration().equals(vs.getStatus().observedGeneration()));
+  }
+
+  private static long requestTotal(RequestLog requests) {
+    return requests.counts().values().stream().mapToLong(Long::longValue).sum();
+  }
+
   private static long usedHeap() {
     for (int i = 0; i < 3; i++) {
       System.gc();
@@ -119,7 +138,7 @@ class OperatorScaleBenchmarkTest {
         Node node = client.resource(new NodeBuilder().withNewMetadata().withName("node-" + n)
             .addToLabels("lvs/group", "g" + (n / 2)).endMetadata().build()).create();
         node.setStatus(new NodeBuilder().withNewStatus()
-            .addNewAddress().withType("InternalIP").withAddress("192.168." + (n / 250) + "." + (n % 250 + 1)).endAddress()
+            .addNewAddress().withType("InternalIP").withAddress(nodeAddress(n)).endAddress()
             .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build().getStatus());
         return client.resource(node).updateStatus();
       });
@@ -192,18 +211,24 @@ class OperatorScaleBenchmarkTest {
       requests.timeline(t0, 10_000_000_000L).forEach((w, kinds) ->
           System.out.printf("BENCH   requests %3d-%3d s: %s%n", w * 10, w * 10 + 10, kinds));
 
-      // let status writes that follow convergence finish, so samples measure a change, not a backlog
+      // let status writes that follow convergence finish, so samples measure a change, not a backlog:
+      // every VirtualService reported on, then neither a reconcile nor an API request for 3 s (a
+      // pause in requests alone can be slow requests in flight on a loaded machine)
+      while (!allReported(client)) {
+        Thread.sleep(1000);
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMinutes(15));
+      }
       long quietSince = System.nanoTime();
-      long last = reconciles(metrics);
+      long last = reconciles(metrics) + requestTotal(requests);
       while (System.nanoTime() - quietSince < 3_000_000_000L) {
         Thread.sleep(200);
-        long now = reconciles(metrics);
+        long now = reconciles(metrics) + requestTotal(requests);
         if (now != last) {
           last = now;
           quietSince = System.nanoTime();
         }
       }
-      System.out.printf("BENCH operator quiet (no reconcile for 3 s) %.1f s after start; reconciles %s; "
+      System.out.printf("BENCH operator quiet (no reconcile or request for 3 s) %.1f s after start; reconciles %s; "
               + "CPU this JVM %.1f s, kube-apiserver + etcd %.1f s since start%n",
           (System.nanoTime() - t0) / 1e9, reconcileCounts(metrics), (jvmCpuNanos() - cpu0) / 1e9,
           (serverCpuNanos() - serverCpu0) / 1e9);
@@ -241,6 +266,12 @@ class OperatorScaleBenchmarkTest {
         latency[k] = Math.max(seenAt.get(s1), seenAt.get(s2)) - s0;
         sinceAck[k] = Math.max(seenAt.get(s1), seenAt.get(s2)) - acked;
       }
+      int slowest = 0;
+      for (int k = 1; k < samples; k++) {
+        slowest = sinceAck[k] > sinceAck[slowest] ? k : slowest;
+      }
+      System.out.printf("BENCH first samples (ack -> watch, in order): %s ms; slowest is sample %d%n",
+          Arrays.stream(sinceAck).limit(5).mapToObj(v -> String.format("%.0f", v / 1e6)).toList(), slowest);
       Arrays.sort(latency);
       Arrays.sort(sinceAck);
       System.out.printf("BENCH EndpointSlice write acknowledged -> both director node objects' update seen by a watch "

@@ -47,7 +47,7 @@ class SyncMemoBenchmarkTest {
   private static final int SERVICES = 2000;
   private static final int MEMBERS = 20;
   private static final int NODES = 100;
-  private static final int SAMPLES = 15;
+  private static final int SAMPLES = Integer.getInteger("bench.samples", 15);
 
   private final Map<String, VirtualService> services = new TreeMap<>();
   private final Map<String, RealServerPool> pools = new TreeMap<>();
@@ -66,6 +66,10 @@ class SyncMemoBenchmarkTest {
     measure("warm-up (all memos)", Memos.ALL, new SchemaAndCelValidation()); // JIT, not reported
     Map<String, String> out = new LinkedHashMap<>();
     out.put("all memos", measure("all", Memos.ALL, new SchemaAndCelValidation()));
+    if (Boolean.getBoolean("bench.allMemosOnly")) { // a quick look at the operator's configuration alone
+      out.forEach((k, v) -> System.out.printf("BENCH sync %s: %s%n", k, v));
+      return;
+    }
     out.put("no memo", measure("none", Memos.NONE, new SchemaAndCelValidation()));
     out.put("without the inputs memo", measure("-inputs", new Memos(false, true, true, true), new SchemaAndCelValidation()));
     out.put("without the planner memos", measure("-planner", new Memos(true, false, true, true), new SchemaAndCelValidation()));
@@ -161,8 +165,10 @@ class SyncMemoBenchmarkTest {
   private static List<Member> members(int i, int weightShift) {
     List<Member> out = new ArrayList<>();
     for (int m = 0; m < MEMBERS; m++) {
-      out.add(new Member("172.16." + (i / 100) + "." + (i % 100 * 2 + m), 80, 1 + (m == 0 ? weightShift : 0),
-          MemberSource.SERVICE, "node-" + ((i + m) % NODES), true, false));
+      // hostNetwork real servers: the node's own address, an L2 neighbour of the directors
+      int n = (i + m) % NODES;
+      out.add(new Member("192.168." + (n / 250) + "." + (n % 250 + 1), 80, 1 + (m == 0 ? weightShift : 0),
+          MemberSource.SERVICE, "node-" + n, true, false));
     }
     return out;
   }
