@@ -41,9 +41,15 @@ class AgentProcessAtScaleKernelTest {
   /** -Dlvs.scale.services: the sizes, comma-separated (the benchmark run measures 1000,10000). */
   @Test
   void theAgentHoldsItsTableInsideItsMemoryLimitAndRepairsDrift() throws Exception {
+    List<String> over = new ArrayList<>();
     for (String n : System.getProperty("lvs.scale.services", "10000").split(",")) {
-      run(Integer.parseInt(n.strip()), !Boolean.getBoolean("lvs.scale.memoryOnly"));
+      try {
+        run(Integer.parseInt(n.strip()), !Boolean.getBoolean("lvs.scale.memoryOnly"));
+      } catch (AssertionError e) {
+        over.add(e.getMessage()); // every size is measured, then the failures are reported together
+      }
     }
+    assertThat(over).isEmpty();
   }
 
   /** With {@code drift}, hand-made damage is repaired (and a minute of CPU measured if asked); else a few resyncs only. */
