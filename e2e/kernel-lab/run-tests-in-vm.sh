@@ -46,7 +46,7 @@ cat >"$script" <<EOF
 echo "kernel-lab: \$(uname -r), loading modules"
 modules="ip_vs ip_vs_rr ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh \\
          ip_vs_sed ip_vs_nq ip_vs_mh ip_vs_fo ip_vs_ovf ip_vs_twos veth bridge ipip dummy \\
-         nf_conntrack nf_nat nf_tables nft_chain_nat nft_nat sctp"
+         nf_conntrack nf_nat nf_tables nft_chain_nat nft_nat nft_masq sctp"
 loaded=""; missing=""
 # one modprobe for all (each exec loads over 9p under TCG: the loop of lab-modprobe took ~37 s
 # under load, this ~7 s); the loop only retries what is still missing

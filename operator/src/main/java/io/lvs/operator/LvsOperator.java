@@ -10,6 +10,7 @@ import io.lvs.operator.apply.ProgrammingLedger;
 import io.lvs.operator.apply.ResolvedPools;
 import io.lvs.operator.apply.VipLeases;
 import io.lvs.operator.controller.InformerView;
+import io.lvs.operator.controller.LvsNodeConfigReconciler;
 import io.lvs.operator.controller.OutcomeEvents;
 import io.lvs.operator.controller.RealServerPoolReconciler;
 import io.lvs.operator.controller.VirtualServiceReconciler;
@@ -76,6 +77,7 @@ public final class LvsOperator implements AutoCloseable {
         ledger, resolved, health, validation, events, new ServicePublisher(client, sliceApi, clock), clock,
         settings.goneNodeTimeout(), metrics);
     operator.register(services, c -> namespaces(c, settings));
+    operator.register(new LvsNodeConfigReconciler(view, sync, validation, clock));
     operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health, sliceApi),
         c -> namespaces(c, settings));
   }

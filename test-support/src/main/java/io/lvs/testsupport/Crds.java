@@ -16,7 +16,8 @@ public final class Crds {
   public static final List<String> PROJECT = List.of(
       "io/lvs/api/crds/virtualservices.lvs.io-v1.yml",
       "io/lvs/api/crds/realserverpools.lvs.io-v1.yml",
-      "io/lvs/api/crds/lvsnodestates.lvs.io-v1.yml");
+      "io/lvs/api/crds/lvsnodestates.lvs.io-v1.yml",
+      "io/lvs/api/crds/lvsnodeconfigs.lvs.io-v1.yml");
 
   /** The test-only discovery.k8s.io/v1 EndpointSlice stand-in (never shipped; see the file's header). */
   public static final String ENDPOINTSLICE_V1 = "io/lvs/testsupport/endpointslice-v1-crd.yaml";

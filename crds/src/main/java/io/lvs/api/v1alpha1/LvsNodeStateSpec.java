@@ -2,6 +2,7 @@ package io.lvs.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
 
 /**
@@ -17,11 +18,23 @@ public record LvsNodeStateSpec(
     List<NodeLink> links,
     List<NodeSysctl> sysctls,
     List<NodeSnat> snat,
-    List<NodeMark> marks) {
+    List<NodeMark> marks,
+    @JsonPropertyDescription("The IPVS timeouts this node must hold (first slice only; absent: none applies).") NodeTimeouts timeouts) {
+
+  /** A spec without node-level timeouts. */
+  public LvsNodeStateSpec(String nodeName, List<NodeIpvsService> services, List<NodeAddress> addresses,
+      List<NodeLink> links, List<NodeSysctl> sysctls, List<NodeSnat> snat, List<NodeMark> marks) {
+    this(nodeName, services, addresses, links, sysctls, snat, marks, null);
+  }
 
   /** A spec without fwmark marking rules. */
   public LvsNodeStateSpec(String nodeName, List<NodeIpvsService> services, List<NodeAddress> addresses,
       List<NodeLink> links, List<NodeSysctl> sysctls, List<NodeSnat> snat) {
-    this(nodeName, services, addresses, links, sysctls, snat, null);
+    this(nodeName, services, addresses, links, sysctls, snat, null, null);
+  }
+
+  /** This spec with {@code t} as its timeouts. */
+  public LvsNodeStateSpec withTimeouts(NodeTimeouts t) {
+    return new LvsNodeStateSpec(nodeName, services, addresses, links, sysctls, snat, marks, t);
   }
 }

@@ -94,6 +94,11 @@ import java.util.List;
     message = "publishing a Service needs a vip (a fwmark service has no single address to publish)",
     fieldPath = ".publishService",
     reason = "FieldValueInvalid")
+@ValidationRule(
+    value = "!has(self.inClusterAccess) || self.inClusterAccess.nodes == 'None' || (has(self.vip) && !self.vip.contains(':'))",
+    message = "in-cluster access needs an IPv4 vip (not a fwmark service, not IPv6)",
+    fieldPath = ".inClusterAccess",
+    reason = "FieldValueInvalid")
 public record VirtualServiceSpec(
     @JsonPropertyDescription("Virtual IP address clients connect to (IPv4 or IPv6 literal).")
         @Size(max = 45)
@@ -129,7 +134,22 @@ public record VirtualServiceSpec(
                 + " NAME.NAMESPACE.svc resolves to the vip. Never overwrites a Service it does not"
                 + " manage (condition ServicePublished=False, reason ServiceNameConflict). Default"
                 + " false.")
-        Boolean publishService) {
+        Boolean publishService,
+    @JsonPropertyDescription(
+            "Clients inside the cluster: which nodes schedule their own host processes' and pods'"
+                + " traffic to the vip with IPVS on that node (NAT towards the members, source NAT to"
+                + " the node), so that clients on directors and on real-server nodes are balanced"
+                + " too (docs/in-cluster.md). Absent: None.")
+        InClusterAccess inClusterAccess) {
+
+  /** A spec without inClusterAccess: callers written before it existed. */
+  public VirtualServiceSpec(String vip, List<ServicePort> ports, Long fwmark, List<FwmarkMatch> fwmarkMatch,
+      AddressFamily family, Forwarding forwarding, Scheduler scheduler, List<SchedulerFlag> schedulerFlags,
+      Persistence persistence, Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors,
+      String tunnelType, Boolean publishService) {
+    this(vip, ports, fwmark, fwmarkMatch, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
+        realServerPoolRef, directors, tunnelType, publishService, null);
+  }
 
   /** A spec without publishService: callers written before it existed. */
   public VirtualServiceSpec(String vip, List<ServicePort> ports, Long fwmark, List<FwmarkMatch> fwmarkMatch,
@@ -137,7 +157,7 @@ public record VirtualServiceSpec(
       Persistence persistence, Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors,
       String tunnelType) {
     this(vip, ports, fwmark, fwmarkMatch, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
-        realServerPoolRef, directors, tunnelType, null);
+        realServerPoolRef, directors, tunnelType, null, null);
   }
 
   /** A spec without fwmarkMatch: every vip/ports service, and callers written before it existed. */
@@ -145,6 +165,6 @@ public record VirtualServiceSpec(
       Forwarding forwarding, Scheduler scheduler, List<SchedulerFlag> schedulerFlags, Persistence persistence,
       Boolean onePacket, RealServerPoolRef realServerPoolRef, Directors directors, String tunnelType) {
     this(vip, ports, fwmark, null, family, forwarding, scheduler, schedulerFlags, persistence, onePacket,
-        realServerPoolRef, directors, tunnelType, null);
+        realServerPoolRef, directors, tunnelType, null, null);
   }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.lvs.api.v1alpha1.LvsNodeConfig;
+import io.lvs.api.v1alpha1.LvsNodeConfigSpec;
 import io.lvs.api.v1alpha1.Patterns;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
@@ -31,13 +33,21 @@ public final class SpecValidator {
   private final SchemaWalker walker = new SchemaWalker(new CelRules(), PATTERN_NAMES);
   private final CrdSchema virtualServices;
   private final CrdSchema realServerPools;
+  private final CrdSchema nodeConfigs;
 
   /** A validator over the given schemas (tests use this to feed a CRD under edit). */
-  public SpecValidator(CrdSchema virtualServices, CrdSchema realServerPools) {
+  public SpecValidator(CrdSchema virtualServices, CrdSchema realServerPools, CrdSchema nodeConfigs) {
     this.virtualServices = virtualServices;
     this.realServerPools = realServerPools;
+    this.nodeConfigs = nodeConfigs;
     walker.checkSupported(virtualServices.root(), virtualServices.crdName());
     walker.checkSupported(realServerPools.root(), realServerPools.crdName());
+    walker.checkSupported(nodeConfigs.root(), nodeConfigs.crdName());
+  }
+
+  /** Over the given VirtualService and RealServerPool schemas and the packed LvsNodeConfig one. */
+  public SpecValidator(CrdSchema virtualServices, CrdSchema realServerPools) {
+    this(virtualServices, realServerPools, CrdSchema.load("lvsnodeconfigs." + VirtualService.GROUP, VirtualService.VERSION));
   }
 
   /** A validator over the CRDs packed in this jar. */
@@ -45,6 +55,16 @@ public final class SpecValidator {
     this(
         CrdSchema.load("virtualservices." + VirtualService.GROUP, VirtualService.VERSION),
         CrdSchema.load("realserverpools." + VirtualService.GROUP, VirtualService.VERSION));
+  }
+
+  /** Everything wrong with the LvsNodeConfig's spec; empty when it is valid. */
+  public List<FieldError> validate(LvsNodeConfig config) {
+    return validateObject(nodeConfigs, toJson(config));
+  }
+
+  /** Everything wrong with an LvsNodeConfig spec alone (paths start at {@code spec}). */
+  public List<FieldError> validate(LvsNodeConfigSpec spec) {
+    return validateSpec(nodeConfigs, json.valueToTree(spec));
   }
 
   /** Everything wrong with the VirtualService's spec; empty when it is valid. */
@@ -68,8 +88,8 @@ public final class SpecValidator {
   }
 
   /**
-   * Validates a raw object (as parsed from YAML or JSON) of kind VirtualService or
-   * RealServerPool: what {@code kubectl apply} would send, including fields the Java types cannot
+   * Validates a raw object (as parsed from YAML or JSON) of kind VirtualService,
+   * RealServerPool or LvsNodeConfig: what {@code kubectl apply} would send, including fields the Java types cannot
    * hold (wrong types, unknown fields).
    */
   public List<FieldError> validate(JsonNode object) {
@@ -77,6 +97,7 @@ public final class SpecValidator {
     return switch (kind) {
       case "VirtualService" -> validateObject(virtualServices, object);
       case "RealServerPool" -> validateObject(realServerPools, object);
+      case "LvsNodeConfig" -> validateObject(nodeConfigs, object);
       default -> throw new IllegalArgumentException("kind " + kind + " is not validated here");
     };
   }

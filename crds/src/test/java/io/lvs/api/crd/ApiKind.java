@@ -1,5 +1,6 @@
 package io.lvs.api.crd;
 
+import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
@@ -9,7 +10,8 @@ import java.nio.file.Path;
 enum ApiKind {
   VIRTUAL_SERVICE(VirtualService.class, "virtualservices.lvs.io", true),
   REAL_SERVER_POOL(RealServerPool.class, "realserverpools.lvs.io", true),
-  LVS_NODE_STATE(LvsNodeState.class, "lvsnodestates.lvs.io", false);
+  LVS_NODE_STATE(LvsNodeState.class, "lvsnodestates.lvs.io", false),
+  LVS_NODE_CONFIG(LvsNodeConfig.class, "lvsnodeconfigs.lvs.io", true);
 
   /** Tests run in the crds module directory. */
   static final Path MODULE = Path.of("").toAbsolutePath();

@@ -48,6 +48,7 @@ class GeneratedFilesTest {
           case VIRTUAL_SERVICE -> "lvsvs"; // not "vs": Istio's VirtualService has it
           case REAL_SERVER_POOL -> "rsp";
           case LVS_NODE_STATE -> "lvsns";
+          case LVS_NODE_CONFIG -> "lvsnc";
         };
     assertThat(names.path("shortNames")).extracting(JsonNode::asText).containsExactly(shortName);
     if (kind.userFacing()) {

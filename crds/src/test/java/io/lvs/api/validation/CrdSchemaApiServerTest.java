@@ -78,12 +78,12 @@ class CrdSchemaApiServerTest {
     GenericKubernetesResource resource = JSON.treeToValue(object, GenericKubernetesResource.class);
     if (schemaErrors.isEmpty()) {
       // CEL-only (or unknown-field-only) violation: 1.20 cannot see it and stores the object
-      GenericKubernetesResource stored = client.resource(resource).inNamespace(NS).create();
+      GenericKubernetesResource stored = create(resource, NS);
       assertThat(stored.getMetadata().getUid()).as(name).isNotBlank();
       client.resource(stored).delete();
       return;
     }
-    assertThatThrownBy(() -> client.resource(resource).inNamespace(NS).create())
+    assertThatThrownBy(() -> create(resource, NS))
         .as(name)
         .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
           assertThat(e.getCode()).isEqualTo(422);
@@ -102,7 +102,7 @@ class CrdSchemaApiServerTest {
     assertThat(docs).isNotEmpty();
     for (Examples.Doc doc : docs) {
       GenericKubernetesResource r = JSON.treeToValue(doc.object(), GenericKubernetesResource.class);
-      GenericKubernetesResource stored = client.resource(r).inNamespace("examples").create();
+      GenericKubernetesResource stored = create(r, "examples");
       // nothing pruned: what the server stored is what the example says
       JsonNode storedSpec = JSON.valueToTree(stored.getAdditionalProperties().get("spec"));
       assertThat(storedSpec).as(doc.toString()).isEqualTo(doc.object().get("spec"));
@@ -135,6 +135,20 @@ class CrdSchemaApiServerTest {
     assertThat(header.split("\\s+")).containsExactly("NAME", "VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
     assertThat(kubectl(kubeconfig, "get", "rsp", "-n", "lvs-test")).contains("web");
     assertThat(kubectl(kubeconfig, "get", "lvsns")).contains("No resources found");
+
+    // LvsNodeConfig: cluster-scoped, the columns a user reads (matched, applied, conflict; timeouts with -o wide)
+    GenericKubernetesResource nc = JSON.treeToValue(SpecValidatorTest.ncObject(""), GenericKubernetesResource.class);
+    nc.getMetadata().setName("kubectl-columns"); // not the example's name: that one is stored too
+    client.resource(nc).create();
+    List<String> lines = kubectl(kubeconfig, "get", "lvsnc", "-o", "wide").lines().toList();
+    assertThat(lines.get(0).split("\\s+")).containsExactly("NAME", "NODES", "APPLIED", "CONFLICT", "AGE", "TCP", "TCPFIN", "UDP");
+    String row = lines.stream().filter(l -> l.startsWith("kubectl-columns ")).findFirst().orElseThrow();
+    assertThat(row.split("\\s+")).endsWith("600", "60", "120");
+  }
+
+  /** In {@code namespace}, unless the kind is cluster-scoped (LvsNodeConfig). */
+  private static GenericKubernetesResource create(GenericKubernetesResource r, String namespace) {
+    return r.getKind().equals("LvsNodeConfig") ? client.resource(r).create() : client.resource(r).inNamespace(namespace).create();
   }
 
   private static String kubectl(Path kubeconfig, String... args) throws IOException, InterruptedException {

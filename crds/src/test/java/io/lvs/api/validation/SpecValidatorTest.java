@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
 import java.util.List;
@@ -37,6 +38,11 @@ class SpecValidatorTest {
       scheduler: rr
       realServerPoolRef: {name: web}
       directors: {nodeSelector: {lvs.io/director: "true"}}
+      """;
+  private static final String NC_BASE =
+      """
+      nodeSelector: {lvs.io/director: "true"}
+      timeouts: {tcpSeconds: 600, tcpFinSeconds: 60, udpSeconds: 120}
       """;
   private static final String RSP_BASE =
       """
@@ -95,6 +101,20 @@ class SpecValidatorTest {
         vs("family with a vip", "family: IPv6", "spec.family", "only a fwmark service takes a family"),
         vs("publishService on a fwmark service", "vip: null\nports: null\nfwmark: 1\nfwmarkMatch: [{address: 198.18.0.100}]\npublishService: true",
             "spec.publishService", "true is invalid: publishing a Service needs a vip"),
+        vs("in-cluster access nodes Everywhere", "inClusterAccess: {nodes: Everywhere}", "spec.inClusterAccess.nodes",
+            "must be one of All, None, Selected"),
+        vs("in-cluster access without nodes", "inClusterAccess: {}", "spec.inClusterAccess.nodes", "required"),
+        vs("in-cluster Selected without a selector", "inClusterAccess: {nodes: Selected}",
+            "spec.inClusterAccess.nodeSelector", "nodeSelector is required with nodes Selected"),
+        vs("in-cluster All with a selector", "inClusterAccess: {nodes: All, nodeSelector: {a: b}}",
+            "spec.inClusterAccess.nodeSelector", "refused otherwise"),
+        vs("in-cluster Selected with an empty selector", "inClusterAccess: {nodes: Selected, nodeSelector: {}}",
+            "spec.inClusterAccess.nodeSelector", "an empty nodeSelector selects no node"),
+        vs("in-cluster access on a fwmark service",
+            "vip: null\nports: null\nfwmark: 1\nfwmarkMatch: [{address: 198.18.0.100}]\ninClusterAccess: {nodes: All}",
+            "spec.inClusterAccess", "needs an IPv4 vip"),
+        vs("in-cluster access on an IPv6 vip", "vip: \"2001:db8::10\"\ninClusterAccess: {nodes: All}",
+            "spec.inClusterAccess", "needs an IPv4 vip"),
         // --- RealServerPool: schema
         rsp("static address not an IP", "static: [{address: 300.1.1.1, port: 80}]", "spec.static[0].address", "\"300.1.1.1\" must be an IPv4 or IPv6 literal"),
         rsp("static port 0", "static: [{address: 198.18.1.1, port: 0}]", "spec.static[0].port", "0 must be >= 1"),
@@ -117,7 +137,16 @@ class SpecValidatorTest {
         rsp("expected status on a TCP check", "healthCheck: {type: TCP, expectedStatus: 204}", "spec.healthCheck.expectedStatus", "only HTTP health checks have an expectedStatus"),
         rsp("timeout longer than interval", "healthCheck: {type: TCP, intervalSeconds: 2, timeoutSeconds: 5}", "spec.healthCheck.timeoutSeconds", "5 is invalid: must not exceed intervalSeconds"),
         rsp("service port and port name", "serviceRef: {name: web, port: 80, portName: http}", "spec.serviceRef", "set port or portName, not both"),
-        rsp("lower threshold above upper", "connectionLimits: {upper: 10, lower: 20}", "spec.connectionLimits.lower", "20 is invalid: must not exceed upper"));
+        rsp("lower threshold above upper", "connectionLimits: {upper: 10, lower: 20}", "spec.connectionLimits.lower", "20 is invalid: must not exceed upper"),
+        // --- LvsNodeConfig: schema
+        nc("tcp timeout 0 (the kernel's leave-unchanged)", "timeouts: {tcpSeconds: 0}", "spec.timeouts.tcpSeconds", "spec.timeouts.tcpSeconds: 0 must be >= 1"),
+        nc("udp timeout beyond the kernel's INT_MAX/HZ", "timeouts: {udpSeconds: 2147484}", "spec.timeouts.udpSeconds", "2147484 must be <= 2147483"),
+        nc("tcpfin timeout as a duration string", "timeouts: {tcpFinSeconds: 2m}", "spec.timeouts.tcpFinSeconds", "\"2m\" must be of type integer"),
+        nc("timeouts missing", "timeouts: null", "spec.timeouts", "spec.timeouts: required"),
+        nc("node selector missing", "nodeSelector: null", "spec.nodeSelector", "spec.nodeSelector: required"),
+        nc("unknown timeout", "timeouts: {tcpSeconds: 60, sctpSeconds: 60}", "spec.timeouts.sctpSeconds", "is an unknown field"),
+        // --- LvsNodeConfig: CEL
+        nc("no timeout at all", "timeouts: {}", "spec.timeouts", "at least one of tcpSeconds, tcpFinSeconds, udpSeconds is required"));
   }
 
   static Stream<Arguments> validSpecs() {
@@ -128,6 +157,9 @@ class SpecValidatorTest {
         vsOk("Tunnel with ipip and targetPort equal to port", "forwarding: Tunnel\ntunnelType: ipip\nports: [{port: 80, targetPort: 80}]"),
         vsOk("persistence", "persistence: {timeoutSeconds: 300, netmaskPrefixLength: 24}"),
         vsOk("a published DNS name", "publishService: true"),
+        vsOk("in-cluster access on all nodes", "inClusterAccess: {nodes: All}"),
+        vsOk("in-cluster access on selected nodes", "inClusterAccess: {nodes: Selected, nodeSelector: {lvs/clients: \"true\"}}"),
+        vsOk("in-cluster access None on IPv6", "vip: \"2001:db8::10\"\ninClusterAccess: {nodes: None}"),
         vsOk("same port on TCP and UDP", "ports: [{port: 53}, {port: 53, protocol: UDP}]"),
         vsOk("one-packet UDP", "ports: [{port: 53, protocol: UDP}]\nonePacket: true"),
         vsOk("sh with flags", "scheduler: sh\nschedulerFlags: [sh-fallback, sh-port]"),
@@ -142,6 +174,8 @@ class SpecValidatorTest {
         rspOk("service, pods and nodes", "serviceRef: {name: web, portName: http}\npodSelector: {matchLabels: {app: web}, port: 8080}\nnodeSelector: {matchLabels: {role: rs}, port: 80, addressType: ExternalIP}"),
         rspOk("IPv6 static member", "static: [{address: \"2001:db8::1\", port: 80, weight: 3}]"),
         rspOk("same address on two ports", "static: [{address: 198.18.1.1, port: 80}, {address: 198.18.1.1, port: 81}]"),
+        ncOk("all three timeouts", ""),
+        ncOk("only tcp, every node", "nodeSelector: {}\ntimeouts: {tcpSeconds: 2147483}"),
         rspOk("HTTP check, drain, limits, weights", "healthCheck: {type: HTTP, path: /healthz, expectedStatus: 204, intervalSeconds: 5, timeoutSeconds: 5}\ndrain: {gracePeriodSeconds: 0}\nconnectionLimits: {upper: 0, lower: 5}\nweights: [{address: 198.18.1.1, weight: 0}]"));
   }
 
@@ -246,7 +280,11 @@ class SpecValidatorTest {
    * one may fail to, when its mistake is a wrong type or an unknown field that only raw YAML can carry.
    */
   private static void sameAnswerThroughTheJavaTypes(JsonNode object, List<FieldError> expected) {
-    Class<?> type = object.path("kind").asText().equals("VirtualService") ? VirtualService.class : RealServerPool.class;
+    Class<?> type = switch (object.path("kind").asText()) {
+      case "VirtualService" -> VirtualService.class;
+      case "LvsNodeConfig" -> LvsNodeConfig.class;
+      default -> RealServerPool.class;
+    };
     Object typed;
     try {
       typed = STRICT.treeToValue(object, type);
@@ -257,12 +295,12 @@ class SpecValidatorTest {
       }
       return;
     }
-    List<FieldError> viaTypes =
-        typed instanceof VirtualService v ? VALIDATOR.validate(v) : VALIDATOR.validate((RealServerPool) typed);
+    List<FieldError> viaTypes = typed instanceof VirtualService v ? VALIDATOR.validate(v)
+        : typed instanceof LvsNodeConfig c ? VALIDATOR.validate(c) : VALIDATOR.validate((RealServerPool) typed);
     assertThat(viaTypes).extracting(FieldError::message).containsExactlyInAnyOrderElementsOf(
         expected.stream().map(FieldError::message).toList());
-    List<FieldError> viaSpec =
-        typed instanceof VirtualService v ? VALIDATOR.validate(v.getSpec()) : VALIDATOR.validate(((RealServerPool) typed).getSpec());
+    List<FieldError> viaSpec = typed instanceof VirtualService v ? VALIDATOR.validate(v.getSpec())
+        : typed instanceof LvsNodeConfig c ? VALIDATOR.validate(c.getSpec()) : VALIDATOR.validate(((RealServerPool) typed).getSpec());
     assertThat(viaSpec).isEqualTo(viaTypes);
   }
 
@@ -272,6 +310,18 @@ class SpecValidatorTest {
 
   private static Arguments rsp(String name, String override, String path, String message) {
     return Arguments.of(name, rspObject(override), path, message);
+  }
+
+  private static Arguments nc(String name, String override, String path, String message) {
+    return Arguments.of(name, ncObject(override), path, message);
+  }
+
+  private static Arguments ncOk(String name, String override) {
+    return Arguments.of(name, ncObject(override));
+  }
+
+  static JsonNode ncObject(String override) {
+    return object("LvsNodeConfig", NC_BASE, override);
   }
 
   private static Arguments vsOk(String name, String override) {
@@ -304,7 +354,10 @@ class SpecValidatorTest {
       });
       ObjectNode object = YAML.createObjectNode();
       object.put("apiVersion", "lvs.io/v1alpha1").put("kind", kind);
-      object.putObject("metadata").put("name", "t").put("namespace", "default");
+      ObjectNode meta = object.putObject("metadata").put("name", "t");
+      if (!kind.equals("LvsNodeConfig")) { // cluster-scoped
+        meta.put("namespace", "default");
+      }
       object.set("spec", spec);
       return object;
     } catch (Exception e) {

@@ -35,7 +35,8 @@ class ChartCrdsTest {
     Map<String, String> chart = crdsUnder(FILES.chart().resolve("crds"));
     assumeFalse(chart.isEmpty(), "helm-chart/crds/ is not filled yet");
     assertThat(chart.keySet()).allSatisfy(n -> assertThat(n).endsWith(".lvs.io"));
-    assertThat(chart.keySet()).contains("virtualservices.lvs.io", "realserverpools.lvs.io", "lvsnodestates.lvs.io");
+    assertThat(chart.keySet()).contains("virtualservices.lvs.io", "realserverpools.lvs.io", "lvsnodestates.lvs.io",
+        "lvsnodeconfigs.lvs.io");
   }
 
   /** CRD name → file text, for every YAML file holding a CustomResourceDefinition (target/ and tests excluded). */

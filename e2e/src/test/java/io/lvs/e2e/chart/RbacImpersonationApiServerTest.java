@@ -302,7 +302,7 @@ class RbacImpersonationApiServerTest {
     Map<String, String> chart = ChartCrdsTest.crdsUnder(ProjectFiles.locate().chart().resolve("crds"));
     List<String> texts = new ArrayList<>(chart.values());
     if (texts.isEmpty()) {
-      for (String plural : List.of("virtualservices", "realserverpools", "lvsnodestates")) {
+      for (String plural : List.of("virtualservices", "realserverpools", "lvsnodestates", "lvsnodeconfigs")) {
         try (InputStream in = RbacImpersonationApiServerTest.class.getResourceAsStream("/META-INF/fabric8/" + plural + ".lvs.io-v1.yml")) {
           if (in == null) {
             throw new AssertionError("generated CRD " + plural + ".lvs.io not on the classpath (crds module)");

@@ -133,6 +133,9 @@ class FieldCoverageTest {
           vs("directors.nodeSelector", "{}", "{directors: {nodeSelector: {lvs/director: null, lvs/standby: \"true\"}}}"),
           vs("directors.vipInterface", "{}", "{directors: {vipInterface: eth1}}"),
           vs("tunnelType", "{forwarding: Tunnel}", "{tunnelType: gre}"),
+          vs("inClusterAccess.nodes", "{}", "{inClusterAccess: {nodes: All}}"),
+          vs("inClusterAccess.nodeSelector", "{inClusterAccess: {nodes: Selected, nodeSelector: {lvs/web: \"true\"}}}",
+              "{inClusterAccess: {nodeSelector: {lvs/web: null, lvs/web2: \"true\"}}}"),
           pool("serviceRef.name", "{serviceRef: {name: web, port: 8080}}", "{serviceRef: {name: web2}}"),
           pool("serviceRef.port", "{serviceRef: {name: web, port: 8080}}", "{serviceRef: {port: 9090}}"),
           pool("serviceRef.portName", "{serviceRef: {name: web, port: 8080}}", "{serviceRef: {port: null, portName: metrics}}"),
@@ -250,6 +253,21 @@ class FieldCoverageTest {
     });
     assertThat(d1.services().keySet()).singleElement().asString().contains("7"); // the fwmark service it feeds
     assertThat(run(new Case("", "{}", "{}"), false).translations().get("d1").desired().marks()).isEmpty();
+  }
+
+  @Test
+  void inClusterAccessReachesEachSelectedNodeAsAClientsFwmarkServiceAndALocalOnlyMark() {
+    Case c = REACHES_THE_NODE.stream().filter(x -> x.field().endsWith("spec.inClusterAccess.nodes")).findFirst()
+        .orElseThrow();
+    Run on = run(c, true);
+    assertThat(on.nodes()).containsOnlyKeys("d1", "d2", "w1", "w2");
+    on.translations().forEach((node, t) -> {
+      assertThat(t.desired().marks()).as(node).singleElement().satisfies(m -> {
+        assertThat(m.clientsUplink()).isEqualTo("eth0"); // the interface holding the node's InternalIP
+        assertThat(m.network().getHostAddress()).isEqualTo("198.18.10.1");
+      });
+      assertThat(t.desired().services().keySet()).as(node).anySatisfy(k -> assertThat(k.isFwmark()).isTrue());
+    });
   }
 
   /** Per node, the agent's translation of what the operator planned for it, and its IPVS requests. */

@@ -203,6 +203,18 @@ public final class Applier {
     return observer.observe(desired, owned());
   }
 
+  /**
+   * Replaces the timeouts' originals in the owned set and saves it at once (the timeouts are
+   * written by {@link TimeoutKeeper}, between two applies).
+   */
+  public void recordTimeouts(io.lvs.agent.ownership.OwnedTimeouts timeouts) {
+    OwnedSet next = owned().withTimeouts(timeouts);
+    if (next != owned) {
+      store.save(next);
+      owned = next;
+    }
+  }
+
   /** What this agent owns now. */
   public OwnedSet owned() {
     if (owned == null) {
@@ -230,7 +242,7 @@ public final class Applier {
         services.put(k, s);
       }
     }
-    return new OwnedSet(services, o.addresses(), o.links(), o.sysctls());
+    return new OwnedSet(services, o.addresses(), o.links(), o.sysctls(), o.timeouts());
   }
 
   /** Answers "not yet" and remembers it was asked: the incremental path then defers to a full sync. */

@@ -8,9 +8,21 @@ import java.util.Objects;
  * A fwmark service's marking rule as data: packets to {@code network}/{@code prefixLength} of this
  * protocol, destination port in [port, endPort] (port 0: any port), get {@code mark}, so IPVS
  * balances them as the fwmark service. Programming it (nftables) is another layer's job.
+ *
+ * <p>{@code clientsUplink} null: a director's rule, for all traffic arriving at the node. Set: an
+ * in-cluster clients' rule (docs/in-cluster.md), for locally originated traffic only — the node's
+ * own processes, and packets routed in from any interface but this uplink and the tunnel devices
+ * (which bring other nodes', outside clients' and directors' DR / Tunnel traffic).
  */
 public record MarkRule(
-    String owner, long mark, InetAddress network, int prefixLength, IpProtocol protocol, int port, int endPort) {
+    String owner, long mark, InetAddress network, int prefixLength, IpProtocol protocol, int port, int endPort,
+    String clientsUplink) {
+  /** A director's marking rule. */
+  public MarkRule(String owner, long mark, InetAddress network, int prefixLength, IpProtocol protocol, int port,
+      int endPort) {
+    this(owner, mark, network, prefixLength, protocol, port, endPort, null);
+  }
+
   public MarkRule {
     Objects.requireNonNull(owner, "owner");
     Objects.requireNonNull(network, "network");
@@ -39,6 +51,15 @@ public record MarkRule(
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e); // 4 or 16 bytes: cannot happen
     }
+  }
+
+  /** This rule without its uplink: as the output hook's rule (local processes) reads back. */
+  public MarkRule withoutUplink() {
+    return new MarkRule(owner, mark, network, prefixLength, protocol, port, endPort, null);
+  }
+
+  public boolean forLocalClients() {
+    return clientsUplink != null;
   }
 
   /** Any destination port (port and endPort 0). */

@@ -38,7 +38,13 @@ public final class Nft {
   public static final int NFTA_HOOK_HOOKNUM = 1;
   public static final int NFTA_HOOK_PRIORITY = 2;
   public static final int NF_INET_PRE_ROUTING = 0;
+  public static final int NF_INET_LOCAL_OUT = 3;
   public static final int NF_INET_POST_ROUTING = 4;
+  public static final int NF_IP_PRI_NAT_SRC = 100;
+  public static final int NFT_META_IIFNAME = 6;
+  public static final int NFT_CMP_NEQ = 1;
+  /** IFNAMSIZ: an interface name compares as 16 bytes, NUL padded. */
+  public static final int IFNAMSIZ = 16;
   /** NF_IP_PRI_MANGLE: `priority mangle`, before IPVS (LOCAL_IN) and before routing. */
   public static final int NF_IP_PRI_MANGLE = -150;
   public static final int NF_ACCEPT = 1;

@@ -33,10 +33,40 @@ import java.util.Arrays;
 public final class NftMarkCodec {
   private NftMarkCodec() {}
 
+  /** The tunnel devices a clients' rule also skips: decapsulated Tunnel traffic re-enters on them. */
+  public static final java.util.List<String> TUNNEL_DEVICES = java.util.List.of("tunl0", "gre0");
+
   public static void writeExpressions(AttrWriter w, MarkRule r) {
+    int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
+    if (r.forLocalClients()) {
+      // [ meta load iifname => reg 1 ] [ cmp neq reg 1 NAME ] for the uplink, then each tunnel device
+      for (String dev : uplinkThenTunnels(r.clientsUplink())) {
+        expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_IIFNAME));
+        cmp(w, NFT_CMP_NEQ, ifname(dev));
+      }
+    }
+    writeMatch(w, r);
+    w.endNested(list);
+    NftRuleCodec.writeComment(w, r.owner());
+  }
+
+  private static java.util.List<String> uplinkThenTunnels(String uplink) {
+    java.util.List<String> out = new java.util.ArrayList<>(java.util.List.of(uplink));
+    TUNNEL_DEVICES.stream().filter(t -> !t.equals(uplink)).forEach(out::add);
+    return out;
+  }
+
+  static byte[] ifname(String name) {
+    byte[] b = name.getBytes(StandardCharsets.US_ASCII);
+    if (b.length >= IFNAMSIZ) {
+      throw new IllegalArgumentException("interface name " + name + " is longer than 15 bytes");
+    }
+    return Arrays.copyOf(b, IFNAMSIZ);
+  }
+
+  private static void writeMatch(AttrWriter w, MarkRule r) {
     boolean v6 = r.network() instanceof Inet6Address;
     int len = v6 ? 16 : 4;
-    int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
     expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_L4PROTO));
     cmp(w, NFT_CMP_EQ, new byte[] {(byte) r.protocol().number()});
     payload(w, NFT_PAYLOAD_NETWORK_HEADER, v6 ? 24 : 16, len);
@@ -67,8 +97,6 @@ public final class NftMarkCodec {
       data(x, NFTA_IMMEDIATE_DATA, mark);
     });
     expr(w, "meta", x -> x.putBe32(NFTA_META_KEY, NFT_META_MARK).putBe32(NFTA_META_SREG, NFT_REG_1));
-    w.endNested(list);
-    NftRuleCodec.writeComment(w, r.owner());
   }
 
   /** Reads a rule back; a rule of another shape is a MalformedMessageException naming its handle. */
@@ -82,6 +110,7 @@ public final class NftMarkCodec {
     Long mark = null;
     boolean setMark = false;
     String loaded = "";
+    String uplink = null;
     for (AttrReader.Attr e : AttrReader.parse(rule.require(NFTA_RULE_EXPRESSIONS).payload()).all()) {
       AttrReader x = AttrReader.parse(e.payload());
       String name = x.string(NFTA_EXPR_NAME);
@@ -91,13 +120,17 @@ public final class NftMarkCodec {
           if (d.has(NFTA_META_SREG)) {
             setMark = be32(d.bytes(NFTA_META_KEY)) == NFT_META_MARK;
           } else {
-            loaded = "l4proto";
+            loaded = be32(d.bytes(NFTA_META_KEY)) == NFT_META_IIFNAME ? "iifname" : "l4proto";
           }
         }
         case "payload" -> loaded = be32(d.bytes(NFTA_PAYLOAD_BASE)) == NFT_PAYLOAD_NETWORK_HEADER ? "daddr" : "dport";
         case "bitwise" -> prefix = prefixOf(d.nested(NFTA_BITWISE_MASK).bytes(NFTA_DATA_VALUE));
         case "cmp" -> {
           byte[] v = d.nested(NFTA_CMP_DATA).bytes(NFTA_DATA_VALUE);
+          if (loaded.equals("iifname") && be32(d.bytes(NFTA_CMP_OP)) == NFT_CMP_NEQ) {
+            uplink = uplink == null ? name(v) : uplink; // the first is the uplink, then the tunnel devices
+            continue;
+          }
           if (be32(d.bytes(NFTA_CMP_OP)) != NFT_CMP_EQ) {
             throw foreign(handle, "cmp other than eq");
           }
@@ -126,7 +159,15 @@ public final class NftMarkCodec {
     if (proto == null || net == null || mark == null || !setMark) {
       throw foreign(handle, "shape");
     }
-    return new MarkRule(NftRuleCodec.owner(rule), mark, addr(net), prefix, IpProtocol.ofNumber(proto), lo, hi);
+    return new MarkRule(NftRuleCodec.owner(rule), mark, addr(net), prefix, IpProtocol.ofNumber(proto), lo, hi, uplink);
+  }
+
+  private static String name(byte[] v) {
+    int n = 0;
+    while (n < v.length && v[n] != 0) {
+      n++;
+    }
+    return new String(v, 0, n, StandardCharsets.US_ASCII);
   }
 
   static byte[] mask(int len, int prefix) {

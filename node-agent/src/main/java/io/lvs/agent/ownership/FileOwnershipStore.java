@@ -149,6 +149,6 @@ public final class FileOwnershipStore implements OwnershipStore {
       services.put(OwnedSetJson.decodeKey(n), OwnedSetJson.decodeService(n));
     }
     return new OwnedSet(services, OwnedSetJson.decodeAddresses(root), OwnedSetJson.decodeLinks(root),
-        OwnedSetJson.decodeSysctls(root));
+        OwnedSetJson.decodeSysctls(root), OwnedSetJson.decodeTimeouts(root));
   }
 }

@@ -36,7 +36,7 @@ final class JournalRecord {
       }
     }
     boolean small = !before.addresses().equals(after.addresses()) || !before.links().equals(after.links())
-        || !before.sysctls().equals(after.sysctls());
+        || !before.sysctls().equals(after.sysctls()) || !before.timeouts().equals(after.timeouts());
     if (small) {
       codec.encodeSmallParts(r.putObject("small"), after);
     }
@@ -54,9 +54,9 @@ final class JournalRecord {
     }
     JsonNode small = r.get("small");
     if (small == null) {
-      return new OwnedSet(services, base.addresses(), base.links(), base.sysctls());
+      return new OwnedSet(services, base.addresses(), base.links(), base.sysctls(), base.timeouts());
     }
     return new OwnedSet(services, OwnedSetJson.decodeAddresses(small), OwnedSetJson.decodeLinks(small),
-        OwnedSetJson.decodeSysctls(small));
+        OwnedSetJson.decodeSysctls(small), OwnedSetJson.decodeTimeouts(small));
   }
 }

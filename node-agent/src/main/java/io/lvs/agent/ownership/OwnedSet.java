@@ -21,10 +21,18 @@ public record OwnedSet(
     Map<ServiceKey, OwnedService> services,
     Map<InterfaceAddress, SortedSet<String>> addresses,
     Map<String, SortedSet<String>> links,
-    Map<String, OwnedSysctl> sysctls) {
+    Map<String, OwnedSysctl> sysctls,
+    OwnedTimeouts timeouts) {
   public static final OwnedSet EMPTY = new OwnedSet(Map.of(), Map.of(), Map.of(), Map.of());
 
+  /** A set without IPVS timeouts changed. */
+  public OwnedSet(Map<ServiceKey, OwnedService> services, Map<InterfaceAddress, SortedSet<String>> addresses,
+      Map<String, SortedSet<String>> links, Map<String, OwnedSysctl> sysctls) {
+    this(services, addresses, links, sysctls, OwnedTimeouts.NONE);
+  }
+
   public OwnedSet {
+    timeouts = timeouts == null ? OwnedTimeouts.NONE : timeouts;
     services = Collections.unmodifiableMap(new LinkedHashMap<>(services));
     addresses = Collections.unmodifiableMap(new LinkedHashMap<>(addresses));
     links = Collections.unmodifiableMap(new LinkedHashMap<>(links));
@@ -41,7 +49,12 @@ public record OwnedSet(
   }
 
   public boolean isEmpty() {
-    return services.isEmpty() && addresses.isEmpty() && links.isEmpty() && sysctls.isEmpty();
+    return services.isEmpty() && addresses.isEmpty() && links.isEmpty() && sysctls.isEmpty() && timeouts.isEmpty();
+  }
+
+  /** This set with {@code t} as the timeouts' originals. */
+  public OwnedSet withTimeouts(OwnedTimeouts t) {
+    return t.equals(timeouts) ? this : new OwnedSet(services, addresses, links, sysctls, t);
   }
 
   public Builder toBuilder() {
@@ -171,7 +184,7 @@ public record OwnedSet(
       });
       editing.clear();
       changed = false;
-      from = new OwnedSet(services, addresses, links, sysctls);
+      from = new OwnedSet(services, addresses, links, sysctls, from.timeouts);
       services = from.services;
       servicesCopied = false;
       return from;

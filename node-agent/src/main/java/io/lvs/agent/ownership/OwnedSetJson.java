@@ -67,6 +67,29 @@ final class OwnedSetJson {
     ArrayNode sysctls = root.putArray("sysctls");
     owned.sysctls().forEach((key, s) -> owners(
         sysctls.addObject().put("key", key).put("original", s.original()).put("value", s.value()), s.owners()));
+    if (!owned.timeouts().isEmpty()) {
+      ObjectNode t = root.putObject("timeouts");
+      putIfSet(t, "tcpOriginal", owned.timeouts().tcpOriginal());
+      putIfSet(t, "tcpFinOriginal", owned.timeouts().tcpFinOriginal());
+      putIfSet(t, "udpOriginal", owned.timeouts().udpOriginal());
+    }
+  }
+
+  private static void putIfSet(ObjectNode n, String field, Integer value) {
+    if (value != null) {
+      n.put(field, value);
+    }
+  }
+
+  /** Absent in files written before timeouts existed: none changed. */
+  static OwnedTimeouts decodeTimeouts(JsonNode root) {
+    JsonNode t = root.path("timeouts");
+    return new OwnedTimeouts(intOrNull(t, "tcpOriginal"), intOrNull(t, "tcpFinOriginal"), intOrNull(t, "udpOriginal"));
+  }
+
+  private static Integer intOrNull(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || !v.canConvertToInt() ? null : v.asInt();
   }
 
   private static void owners(ObjectNode n, Set<String> owners) {

@@ -141,11 +141,22 @@ public final class NodeStateTranslator {
     Set<String> owners = new LinkedHashSet<>();
     Map<MemberKey, HealthTarget> health = new LinkedHashMap<>();
     List<NodeIpvsService> services = orEmpty(spec.services());
+    Map<String, Long> clientMarks = ClientServices.marks(services);
     for (int i = 0; i < services.size(); i++) {
       NodeIpvsService s = services.get(i);
       String owner = owner(s.owner());
       owners.add(owner);
       String path = paths.of("services", i);
+      if (s.inCluster() != null) { // this node's own clients' service (docs/in-cluster.md)
+        try {
+          ClientServices.Translated t = ClientServices.translate(s, clientMarks.get(ClientServices.key(s)), path, holders);
+          b.service(t.service());
+          b.mark(t.mark());
+        } catch (IllegalArgumentException e) {
+          Translation.add(errors, owner, path + ": " + e.getMessage());
+        }
+        continue;
+      }
       try {
         DesiredService ds = service(s, path);
         b.service(ds);

@@ -28,9 +28,13 @@ public final class ProductionKernel {
     return new NftSnatProgrammer(NetlinkNftClient.open(null));
   }
 
-  /** fwmark marking rules through nftables (the agent's own table, not the SNAT one). */
+  /**
+   * fwmark marking rules through nftables: directors' in the agent's own table (not the SNAT one),
+   * in-cluster clients' in their own tables with the policy route (docs/in-cluster.md).
+   */
   public static MarkProgrammer marks() {
-    return new NftMarkProgrammer(io.lvs.agent.nft.NetlinkMarkClient.open(null));
+    return new ClientTrafficProgrammer(new NftMarkProgrammer(io.lvs.agent.nft.NetlinkMarkClient.open(null)),
+        io.lvs.agent.nft.NetlinkClientTrafficClient.open(null));
   }
 
   /**

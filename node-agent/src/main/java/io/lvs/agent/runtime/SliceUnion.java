@@ -51,7 +51,9 @@ public record SliceUnion(List<NodeSlice> slices, LvsNodeStateSpec spec, Map<Stri
         concat(sorted, "links", LvsNodeStateSpec::links, origins),
         concat(sorted, "sysctls", LvsNodeStateSpec::sysctls, origins),
         concat(sorted, "snat", LvsNodeStateSpec::snat, origins),
-        concat(sorted, "marks", LvsNodeStateSpec::marks, origins));
+        concat(sorted, "marks", LvsNodeStateSpec::marks, origins),
+        // only the first slice carries them; the first found wins should a second ever do
+        sorted.stream().map(s -> s.spec().timeouts()).filter(java.util.Objects::nonNull).findFirst().orElse(null));
     return new SliceUnion(sorted, spec, owners, origins);
   }
 

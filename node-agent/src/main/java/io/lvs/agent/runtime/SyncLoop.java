@@ -3,6 +3,7 @@ package io.lvs.agent.runtime;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.lvs.agent.apply.Applier;
 import io.lvs.agent.apply.ApplyReport;
+import io.lvs.agent.apply.TimeoutKeeper;
 import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.ipvs.IpvsClient;
 import io.lvs.agent.model.ObservedService;
@@ -13,6 +14,7 @@ import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.runtime.health.HealthChecker;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.PodNamespaceReport;
+import io.lvs.api.v1alpha1.TimeoutsReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,7 @@ public final class SyncLoop implements AutoCloseable {
   public record Target(SliceUnion slices) {}
 
   private final Applier applier;
+  private final TimeoutKeeper timeouts;
   private final RtnlClient rtnl;
   private final NodeStateTranslator translator = new NodeStateTranslator();
   private final StatusBuilder statusBuilder = new StatusBuilder();
@@ -109,7 +112,7 @@ public final class SyncLoop implements AutoCloseable {
       Duration resync) {
     this.pods = Objects.requireNonNull(pods, "pods");
     this.applier = Objects.requireNonNull(applier, "applier");
-    Objects.requireNonNull(ipvs, "ipvs"); // the table is read through the applier
+    this.timeouts = new TimeoutKeeper(Objects.requireNonNull(ipvs, "ipvs"), applier); // the table is read through the applier
     this.rtnl = Objects.requireNonNull(rtnl, "rtnl");
     this.health = Objects.requireNonNull(health, "health");
     this.snat = Objects.requireNonNull(snat, "snat");
@@ -214,6 +217,7 @@ public final class SyncLoop implements AutoCloseable {
       readAll.set(true);
       LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
+    TimeoutsReport timeoutsReport = timeouts.apply(slices.spec().timeouts()); // its errors are its own: reported, not fatal
     SyncOutcome outcome = new SyncOutcome(slices, translation, desired, report, failure, observed, healthNow, snatErrors,
         healthDetails, podReports);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -229,7 +233,8 @@ public final class SyncLoop implements AutoCloseable {
           .addKeyValue("problems", report.problems().size()).addKeyValue("conflicts", report.conflicts().size())
           .addKeyValue("tookMs", took.toMillis()).log("kernel changed");
     }
-    Map<String, LvsNodeStateStatus> statuses = statusBuilder.build(outcome, lastConditions, clock.instant());
+    Map<String, LvsNodeStateStatus> statuses =
+        TimeoutsStatus.attach(statusBuilder.build(outcome, lastConditions, clock.instant()), slices, timeoutsReport);
     // a deleted slice's conditions are forgotten (not those of a slice that arrived during this sync)
     lastConditions.keySet().removeIf(name -> !statuses.containsKey(name) && !target.slices().owners().containsKey(name));
     statuses.forEach((name, status) -> lastConditions.put(name, status.conditions()));

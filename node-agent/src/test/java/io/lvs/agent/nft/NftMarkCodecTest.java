@@ -42,6 +42,21 @@ class NftMarkCodecTest {
   }
 
   @Test
+  void aClientsRuleReadsBackWithItsUplinkAndSkipsTheTunnelDevicesToo() {
+    MarkRule r = new MarkRule("ns/web", 0x4c561234L, ip("198.18.0.10"), 32, IpProtocol.TCP, 80, 80, "eth0");
+    assertThat(roundTrip(r)).isEqualTo(r);
+    AttrWriter w = new AttrWriter();
+    NftMarkCodec.writeExpressions(w, r);
+    String bytes = new String(w.toArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(bytes).contains("eth0\0", "tunl0\0", "gre0\0");
+    // the director's rule of the same traffic has no interface match at all
+    AttrWriter d = new AttrWriter();
+    NftMarkCodec.writeExpressions(d, r.withoutUplink());
+    assertThat(new String(d.toArray(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("eth0", "tunl0");
+    assertThatThrownBy(() -> NftMarkCodec.ifname("averyveryverylongname")).hasMessageContaining("averyveryverylongname");
+  }
+
+  @Test
   void hostBitsAreClearedSoTheKernelsComparisonAndTheListingAgree() {
     MarkRule r = new MarkRule("ns/a", 3, ip("198.18.4.77"), 22, IpProtocol.TCP, 0, 0);
     assertThat(r.network()).isEqualTo(ip("198.18.4.0"));

@@ -32,7 +32,24 @@ class FileOwnershipStoreTest {
         .link("tunl0", Set.of("ns/tun"))
         .sysctl("net.ipv4.conf.all.arp_ignore", new OwnedSysctl("0", "1", new TreeSet<>(Set.of("ns/web"))))
         .sysctl("net.ipv4.ip_local_port_range", new OwnedSysctl("32768\t60999", "1024 65000", new TreeSet<>()))
-        .build();
+        .build()
+        .withTimeouts(new OwnedTimeouts(900, null, 300));
+  }
+
+  @Test
+  void timeoutOriginalsGoThroughTheJournalAndSurviveARestart() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+    byte[] snapshot = Files.readAllBytes(store.file());
+
+    OwnedSet restored = sample().withTimeouts(new OwnedTimeouts(null, 120, null));
+    store.save(restored);
+
+    assertThat(Files.readAllBytes(store.file())).isEqualTo(snapshot);
+    assertThat(Files.readAllLines(store.journalFile())).hasSize(1);
+    assertThat(new FileOwnershipStore(dir).load().timeouts()).isEqualTo(new OwnedTimeouts(null, 120, null));
+    store.save(restored.withTimeouts(OwnedTimeouts.NONE));
+    assertThat(new FileOwnershipStore(dir).load()).isEqualTo(restored.withTimeouts(OwnedTimeouts.NONE));
   }
 
   @Test

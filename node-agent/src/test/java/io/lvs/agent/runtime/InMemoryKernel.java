@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * count of mutating calls, and a switch that makes every call fail (EPERM) as a broken netlink would.
  */
 public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
+  private IpvsTimeouts timeouts = new IpvsTimeouts(900, 120, 300);
   private final Map<ServiceKey, IpvsService> services = new LinkedHashMap<>();
   private final Map<ServiceKey, Map<DestinationKey, Destination>> dests = new LinkedHashMap<>();
   private final Set<InterfaceAddress> addresses = new LinkedHashSet<>();
@@ -135,13 +136,17 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   }
 
   @Override
-  public IpvsTimeouts timeouts() {
-    return new IpvsTimeouts(900, 120, 300);
+  public synchronized IpvsTimeouts timeouts() {
+    return timeouts;
   }
 
+  /** As the kernel: a 0 leaves that timeout unchanged. */
   @Override
-  public void setTimeouts(IpvsTimeouts timeouts) {
-    throw new UnsupportedOperationException("not used by the sync loop");
+  public synchronized void setTimeouts(IpvsTimeouts t) {
+    mutations.incrementAndGet();
+    timeouts = new IpvsTimeouts(t.tcpSeconds() == 0 ? timeouts.tcpSeconds() : t.tcpSeconds(),
+        t.tcpFinSeconds() == 0 ? timeouts.tcpFinSeconds() : t.tcpFinSeconds(),
+        t.udpSeconds() == 0 ? timeouts.udpSeconds() : t.udpSeconds());
   }
 
   @Override

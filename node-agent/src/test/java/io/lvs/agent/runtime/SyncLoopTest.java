@@ -37,6 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import io.lvs.agent.ipvs.IpvsTimeouts;
+import io.lvs.api.v1alpha1.NodeTimeouts;
+import io.lvs.api.v1alpha1.TimeoutsReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +106,26 @@ class SyncLoopTest {
     loop.syncNow();
     assertThat(kernel.services()).containsKey(foreign.key());
     assertThat(kernel.mutations.get()).isZero();
+  }
+
+  @Test
+  void theNodesTimeoutsAreSetAndReportedOnItsFirstSliceThenRestoredWhenTheyGo() {
+    loop(Duration.ofMinutes(1)).onSlices(List.of(new NodeSlice("n1.1", 2, webSpec(null)),
+        new NodeSlice("n1", 5, new LvsNodeStateSpec("n1", null, null, null, null, null, null,
+            new NodeTimeouts("dirs", 600, null, null)))), Map.of());
+    loop.syncNow();
+
+    assertThat(kernel.timeouts()).isEqualTo(new IpvsTimeouts(600, 120, 300));
+    Map<String, LvsNodeStateStatus> statuses = published.get(published.size() - 1);
+    assertThat(statuses.get("n1").timeouts()).isEqualTo(new TimeoutsReport("dirs", true, 600, 120, 300, null));
+    assertThat(statuses.get("n1").observedGeneration()).isEqualTo(5);
+    assertThat(statuses.get("n1.1").timeouts()).isNull();
+    assertThat(store.load().timeouts().tcpOriginal()).isEqualTo(900);
+
+    loop.onSlices(List.of(new NodeSlice("n1", 6, new LvsNodeStateSpec("n1", null, null, null, null, null))), Map.of());
+    loop.syncNow();
+    assertThat(kernel.timeouts()).isEqualTo(new IpvsTimeouts(900, 120, 300));
+    assertThat(store.load().timeouts().isEmpty()).isTrue();
   }
 
   @Test

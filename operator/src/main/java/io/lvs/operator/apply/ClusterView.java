@@ -1,6 +1,7 @@
 package io.lvs.operator.apply;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
@@ -20,6 +21,14 @@ public interface ClusterView {
   List<RealServerPool> pools();
 
   List<Node> nodes();
+
+  /**
+   * The LvsNodeConfigs, or empty while their cache is not there yet (then the sync leaves every
+   * node's timeouts as they are: not knowing is not "none").
+   */
+  default Optional<List<LvsNodeConfig>> nodeConfigs() {
+    return Optional.empty();
+  }
 
   Set<String> nodeStateNames();
 

@@ -1,13 +1,18 @@
 package io.lvs.operator.apply;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeTimeouts;
 import io.lvs.operator.diff.NodeStateChange;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.reflect.RecordComponent;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -20,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeStateWriter implements SliceWriter {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final KubernetesClient client;
   private final MeterRegistry metrics;
 
@@ -41,9 +47,7 @@ public final class NodeStateWriter implements SliceWriter {
       result = client.resource(obj).create();
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
-      LvsNodeState patch = new LvsNodeState();
-      patch.setSpec(u.spec());
-      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(u.spec()));
       kind = "update";
     } else {
       op.delete();
@@ -55,6 +59,30 @@ public final class NodeStateWriter implements SliceWriter {
     LOG.info("node state {} name={} resourceVersion={}", kind, change.name(),
         result == null ? "-" : result.getMetadata().getResourceVersion());
     return result;
+  }
+
+  /**
+   * {"spec": the whole spec}, with every field the spec (or its timeouts object) leaves out as an
+   * explicit null: a merge patch keeps an absent field's old value and merges objects field by
+   * field, so a node whose timeouts (or one of them) went would keep them. Lists replace whole.
+   */
+  static String mergePatch(LvsNodeStateSpec spec) {
+    ObjectNode tree = nullAbsent(JSON.valueToTree(spec), LvsNodeStateSpec.class);
+    if (tree.get("timeouts").isObject()) {
+      nullAbsent((ObjectNode) tree.get("timeouts"), NodeTimeouts.class);
+    }
+    ObjectNode root = JSON.createObjectNode();
+    root.set("spec", tree);
+    return root.toString();
+  }
+
+  private static ObjectNode nullAbsent(ObjectNode tree, Class<? extends Record> type) {
+    for (RecordComponent c : type.getRecordComponents()) {
+      if (!tree.has(c.getName())) {
+        tree.putNull(c.getName());
+      }
+    }
+    return tree;
   }
 
   /** The labels every slice carries: who manages it and which node it is for (what the agent selects on). */

@@ -1,9 +1,11 @@
 package io.lvs.operator.controller;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.javaoperatorsdk.operator.health.Status;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
@@ -26,6 +28,19 @@ public final class InformerView implements ClusterView {
       InformerEventSource<Node, VirtualService> nodes) {}
 
   private volatile Caches caches;
+  private volatile InformerEventSource<LvsNodeConfig, ?> configs;
+
+  /** The LvsNodeConfig controller's informer, once it has made it. */
+  void bindConfigs(InformerEventSource<LvsNodeConfig, ?> configs) {
+    this.configs = configs;
+  }
+
+  /** Known once the informer has synced: before that an empty list would read as "no configuration". */
+  @Override
+  public Optional<List<LvsNodeConfig>> nodeConfigs() {
+    InformerEventSource<LvsNodeConfig, ?> c = configs;
+    return c == null || c.getStatus() != Status.HEALTHY ? Optional.empty() : Optional.of(c.list().toList());
+  }
 
   void bind(
       IndexerResourceCache<VirtualService> services,

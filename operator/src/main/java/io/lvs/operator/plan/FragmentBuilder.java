@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
  *   <li>fwmark services: directors get the marking rules of {@code fwmarkMatch}; DR/TUN real
  *       servers get each of its (single) addresses as they would a VIP. Nobody holds or announces
  *       those addresses on the directors: the network routes them there (see docs/modes.md).
+ *   <li>in-cluster client nodes: their own clients' NAT service ({@link InClusterClients}).
  * </ul>
  */
 final class FragmentBuilder {
@@ -74,6 +75,9 @@ final class FragmentBuilder {
       if (k.holder() != null) {
         builders.computeIfAbsent(k.holder(), NodeSpecBuilder::new).address(holderAddress(owner, spec, prefix, k.holderIp()));
       }
+    }
+    for (NodeView c : k.clientNodes()) {
+      InClusterClients.contribute(builders.computeIfAbsent(c.name(), NodeSpecBuilder::new), s, members, c);
     }
     Forwarding fwd = spec.forwarding();
     if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {

@@ -63,7 +63,8 @@ final class NodeSpecBuilder {
             .thenComparing(s -> Objects.toString(s.vip(), ""))
             .thenComparing(s -> s.port() == null ? 0 : s.port())
             .thenComparing(s -> Objects.toString(s.protocol(), ""))
-            .thenComparing(s -> s.fwmark() == null ? 0L : s.fwmark()));
+            .thenComparing(s -> s.fwmark() == null ? 0L : s.fwmark())
+            .thenComparing(s -> s.inCluster() != null)); // a director's and a client's service of one port
     List<NodeAddress> addr = new ArrayList<>(addresses);
     addr.sort(
         Comparator.comparing(NodeAddress::owner)

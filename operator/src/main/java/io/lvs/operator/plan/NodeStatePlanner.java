@@ -104,7 +104,8 @@ public final class NodeStatePlanner {
     // nodes: its member nodes are the same too, and nothing needs a deep compare
     boolean sameObject = known != null && known.key().service() == s && sameNodes;
     List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
-    FragmentKey key = new FragmentKey(s, ds, holder, holderIp, present);
+    List<NodeView> clients = sameObject ? known.key().clientNodes() : InClusterClients.nodes(s.spec(), byName.values());
+    FragmentKey key = new FragmentKey(s, ds, holder, holderIp, present, clients);
     if (known == null || !known.key().equals(key)) {
       Known now = known(key);
       nodeParts.replace(s.key(), known == null ? null : known.fragment(), now.fragment());

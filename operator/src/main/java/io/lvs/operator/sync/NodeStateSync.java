@@ -78,7 +78,8 @@ public final class NodeStateSync implements PlanRequests, AutoCloseable {
     return new SyncRun(sources.view(), inputs, planner, new LeaseWrites(targets.leases(), parallel),
         new NodeSlicing(new NodeSlicer(sliceMaxEntries), memos.slicing()), new SliceChanges(memos.sliceChanges()),
         new SliceWrites(targets.writer(), sources.view(), targets.ledger(), parallel), published, metrics,
-        sources.pools()::takeChangeTimes);
+        sources.pools()::takeChangeTimes,
+        configs -> configs.stream().filter(c -> sources.validation().validate(c.getSpec()).isEmpty()).toList());
   }
 
   /** What the last plan decided, for status. */

@@ -1,7 +1,12 @@
 package io.lvs.operator.sync;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.lvs.api.v1alpha1.LvsNodeConfig;
 import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeTimeouts;
+import io.lvs.operator.nodeconfig.NodeConfigResolver;
+import io.lvs.operator.nodeconfig.TimeoutsOverlay;
 import io.lvs.operator.apply.ClusterView;
 import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.plan.NodeSlicing;
@@ -14,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -44,10 +50,11 @@ final class SyncRun {
   private final PublishedPlan published;
   private final SyncMetrics metrics;
   private final Supplier<List<Long>> memberChangeTimes;
+  private final UnaryOperator<List<LvsNodeConfig>> validConfigs;
 
   SyncRun(ClusterView view, ServiceInputs inputs, Planner planner, LeaseWrites leases, NodeSlicing slicing,
       SliceChanges changes, SliceWrites writes, PublishedPlan published, SyncMetrics metrics,
-      Supplier<List<Long>> memberChangeTimes) {
+      Supplier<List<Long>> memberChangeTimes, UnaryOperator<List<LvsNodeConfig>> validConfigs) {
     this.view = view;
     this.inputs = inputs;
     this.planner = planner;
@@ -58,6 +65,7 @@ final class SyncRun {
     this.published = published;
     this.metrics = metrics;
     this.memberChangeTimes = memberChangeTimes;
+    this.validConfigs = validConfigs;
   }
 
   Result run() {
@@ -72,7 +80,9 @@ final class SyncRun {
     Map<String, LvsNodeState> objects = sliceObjects();
     NodeSlicing.Slices slices = slicing.slice(plan, objects);
     Set<String> live = nodes.stream().map(n -> n.getMetadata().getName()).collect(Collectors.toSet());
-    SliceChanges.Changes found = changes.between(slices.desired(), objects, live);
+    Map<String, LvsNodeStateSpec> desired =
+        TimeoutsOverlay.apply(slices.desired(), nodeTimeouts(nodes, objects), live);
+    SliceChanges.Changes found = changes.between(desired, objects, live);
     metrics.planningEnds();
     Set<String> written = writes.write(found.writes());
     if (!found.writes().isEmpty()) {
@@ -81,6 +91,14 @@ final class SyncRun {
     boolean moved = leases.afterSliceWrites(plan.vipHolders(), recorded);
     published.publish(plan, slices.sliceOfOwner(), written);
     return new Result(moved, found.awaitingConfirmation());
+  }
+
+  /** Per node, the timeouts its first slice must carry: as resolved, or as now while configs are unknown. */
+  private Map<String, NodeTimeouts> nodeTimeouts(List<Node> nodes, Map<String, LvsNodeState> objects) {
+    Map<String, NodeTimeouts> current = TimeoutsOverlay.current(objects);
+    return view.nodeConfigs()
+        .map(all -> NodeConfigResolver.resolve(validConfigs.apply(all), nodes.stream().map(NodeView::of).toList(), current).timeouts())
+        .orElse(current);
   }
 
   private Map<String, LvsNodeState> sliceObjects() {

@@ -1,5 +1,6 @@
 package io.lvs.operator.validate;
 
+import io.lvs.api.v1alpha1.LvsNodeConfigSpec;
 import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import java.util.List;
 
@@ -11,4 +12,9 @@ import java.util.List;
 public interface SpecValidation {
   /** Problems found, empty when the spec may be planned. */
   List<String> validate(VirtualServiceSpec spec);
+
+  /** The same for an LvsNodeConfig: an invalid one selects no node. */
+  default List<String> validate(LvsNodeConfigSpec spec) {
+    return NodeConfigRules.validate(spec);
+  }
 }

@@ -70,6 +70,12 @@ class CelWithoutServerApiServerTest {
         vs("publish-without-a-vip",
             "{vip: null, ports: null, fwmark: 11, fwmarkMatch: [{address: 198.18.51.2}], publishService: true}",
             "spec.publishService: true is invalid"),
+        vs("in-cluster-selected-without-selector", "{inClusterAccess: {nodes: Selected}}",
+            "spec.inClusterAccess.nodeSelector: nodeSelector is required with nodes Selected"),
+        vs("in-cluster-empty-selector", "{inClusterAccess: {nodes: Selected, nodeSelector: {}}}",
+            "spec.inClusterAccess.nodeSelector: {}"),
+        vs("in-cluster-on-ipv6", "{vip: \"2001:db8::51\", inClusterAccess: {nodes: All}}",
+            "spec.inClusterAccess: {\"nodes\":\"All\"}"),
         rsp("no-member-source", "{static: null, defaultWeight: 1}", "spec: {"),
         rsp("same-static-twice", "{static: [{address: 198.18.52.1, port: 80}, {address: 198.18.52.1, port: 80, weight: 3}]}",
             "spec.static: [{\"address\":\"198.18.52.1\""),
@@ -117,7 +123,7 @@ class CelWithoutServerApiServerTest {
     // every rule of both CRDs was broken by some case and the operator said its message
     Set<String> rules = celMessages("virtualservices.lvs.io-v1.yml");
     rules.addAll(celMessages("realserverpools.lvs.io-v1.yml"));
-    assertThat(rules).hasSize(22);
+    assertThat(rules).hasSize(25);
     for (String rule : rules) {
       assertThat(said.values()).as("a case breaking the rule \"%s\"", rule).anyMatch(m -> m.contains(rule));
     }

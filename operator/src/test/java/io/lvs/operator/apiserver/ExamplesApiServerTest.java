@@ -45,7 +45,9 @@ class ExamplesApiServerTest {
     for (Path file : exampleFiles()) {
       try (InputStream in = Files.newInputStream(file)) {
         for (HasMetadata o : client.load(in).items()) {
-          o.getMetadata().setNamespace(NS);
+          if (!o.getKind().equals("LvsNodeConfig")) { // cluster-scoped
+            o.getMetadata().setNamespace(NS);
+          }
           client.resource(o).create();
           if (o.getKind().equals("VirtualService")) {
             services.add(o.getMetadata().getName());

@@ -190,7 +190,8 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
                         null, null, null, null, null, null, null, d.healthSince(), d.healthError()))
                     .toList(),
                 null, null, null, null, null))
-            .toList());
+            .toList(),
+        s.timeouts());
   }
 
   @Override
