@@ -79,13 +79,7 @@ public final class Applier {
    */
   public ApplyReport apply(DesiredState desired) {
     OwnedSet current = owned();
-    ObservedState observed = observer.observe(desired, current);
-    Plan plan = differ.plan(desired, observed, current);
-    view = new KernelView(observed);
-    ApplyReport report = execute(plan, desired, observed, current);
-    lastDesired = desired;
-    lastConflicts = plan.conflicts();
-    return report;
+    return converge(desired, observer.observe(desired, current), current);
   }
 
   /**
@@ -101,7 +95,11 @@ public final class Applier {
       return apply(desired);
     }
     OwnedSet current = owned();
-    ObservedState observed = observer.observe(desired, current, check.read(view.servicesByKey()));
+    return converge(desired, observer.observe(desired, current, check.read(view.servicesByKey())), current);
+  }
+
+  /** Plans from what was observed, remembers it as the view, and carries the plan out. */
+  private ApplyReport converge(DesiredState desired, ObservedState observed, OwnedSet current) {
     Plan plan = differ.plan(desired, observed, current);
     view = new KernelView(observed);
     ApplyReport report = execute(plan, desired, observed, current);
