@@ -29,10 +29,14 @@ MEM=${LAB_MEM:-2048}
 TIMEOUT=${LAB_TIMEOUT:-900}
 # LAB_HOST_PORTS="6443 2379": each host 127.0.0.1:PORT is reachable in the VM at
 # 198.19.255.100:PORT (QEMU user networking, restrict=on: nothing else leaves the VM).
+# LAB_HOST_FORWARDS="198.19.253.2:19720-19702 ...": the other way, with LAB_HOST_PORTS: QEMU
+# listens on the host's ADDR:PORT (an address the host holds) and forwards each connection to
+# the VM's 198.19.255.15:GUEST_PORT.
 NET=(-nic none); NETARG=""
 if [[ -n ${LAB_HOST_PORTS:-} ]]; then
   nic="user,model=virtio-net-pci,restrict=on,net=198.19.255.0/24,host=198.19.255.2"
   for p in $LAB_HOST_PORTS; do nic+=",guestfwd=tcp:198.19.255.100:$p-cmd:socat - TCP:127.0.0.1:$p"; done
+  for f in ${LAB_HOST_FORWARDS:-}; do nic+=",hostfwd=tcp:${f%-*}-198.19.255.15:${f##*-}"; done
   NET=(-nic "$nic"); NETARG=" labnet=1"
 fi
 [[ ${LAB_MODULE_AUTOLOAD:-0} == 1 ]] && NETARG+=" labautoload=1"

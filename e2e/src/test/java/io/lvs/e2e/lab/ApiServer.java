@@ -37,10 +37,41 @@ public final class ApiServer implements ControlPlane {
    * Where the server and its etcd listen. In the VM: on the bridge. On the host: loopback ports
    * of their own (another kube-apiserver of the test suites may hold the usual ones), forwarded
    * into the VM by QEMU and relayed onto the bridge, so lab processes see the same address either way.
+   * {@code rbac}: RBAC authorization (the admin token is in system:masters; the {@link User}s exist
+   * for the kubectl-lvs scenario) on the host, where its bootstrap policy costs nothing; under
+   * emulation (the demo) AlwaysAllow.
    */
-  public record Listen(String bindAddress, int port, int etcdClientPort, int etcdPeerPort) {
-    public static final Listen IN_LAB = new Listen(LabNetwork.GATEWAY, PORT, 2379, 2380);
-    public static final Listen ON_HOST = new Listen("127.0.0.1", 16443, 23790, 23800);
+  public record Listen(String bindAddress, int port, int etcdClientPort, int etcdPeerPort, boolean rbac) {
+    public static final Listen IN_LAB = new Listen(LabNetwork.GATEWAY, PORT, 2379, 2380, false);
+    public static final Listen ON_HOST = new Listen("127.0.0.1", 16443, 23790, 23800, true);
+  }
+
+  /** The group of {@link User#VIEWER}: the chart's example subject for rbac.viewers. */
+  public static final String VIEWERS_GROUP = "lvs-viewers";
+
+  /** A user the token file knows besides the admin; its kubeconfig (lab URL) is {@link #kubeconfig}. */
+  public enum User {
+    /** In group {@link #VIEWERS_GROUP}, which the kubectl-lvs scenario binds to the chart's viewer roles. */
+    VIEWER("lvs-lab-viewer", VIEWERS_GROUP),
+    /** Bound to nothing. */
+    STRANGER("lvs-lab-stranger", "");
+
+    private final String userName;
+    private final String group;
+
+    User(String userName, String group) {
+      this.userName = userName;
+      this.group = group;
+    }
+
+    public String userName() {
+      return userName;
+    }
+
+    /** The kubeconfig with this user's token, beside the admin's in the API server's folder. */
+    public Path kubeconfig(Path apiServerDir) {
+      return apiServerDir.resolve("kubeconfig-" + name().toLowerCase(java.util.Locale.ROOT));
+    }
   }
 
   private final Path binaries;
@@ -85,9 +116,16 @@ public final class ApiServer implements ControlPlane {
       Files.createDirectories(dir);
       writeCertificates();
       Files.writeString(dir.resolve("token"), token);
-      Files.writeString(dir.resolve("tokens.csv"), token + ",lvs-lab-admin,lvs-lab-admin,system:masters\n");
-      Files.writeString(dir.resolve("kubeconfig"), kubeconfig(labUrl()));
-      Files.writeString(dir.resolve("kubeconfig-local"), kubeconfig(localUrl()));
+      StringBuilder tokens = new StringBuilder(token + ",lvs-lab-admin,lvs-lab-admin,system:masters\n");
+      for (User u : User.values()) {
+        String t = UUID.randomUUID().toString().replace("-", "");
+        tokens.append(t).append(',').append(u.userName()).append(',').append(u.userName())
+            .append(u.group.isEmpty() ? "" : ",\"" + u.group + "\"").append('\n');
+        Files.writeString(u.kubeconfig(dir), kubeconfig(labUrl(), u.userName(), t));
+      }
+      Files.writeString(dir.resolve("tokens.csv"), tokens);
+      Files.writeString(dir.resolve("kubeconfig"), kubeconfig(labUrl(), "lvs-lab-admin", token));
+      Files.writeString(dir.resolve("kubeconfig-local"), kubeconfig(localUrl(), "lvs-lab-admin", token));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -203,6 +241,16 @@ public final class ApiServer implements ControlPlane {
     return dir.resolve("kubeconfig");
   }
 
+  @Override
+  public Path kubeconfigFile(User user) {
+    return user.kubeconfig(dir);
+  }
+
+  @Override
+  public boolean rbac() {
+    return listen.rbac();
+  }
+
   /** kubeconfig for processes beside the server (on the host): its own listen address. */
   public Path localKubeconfigFile() {
     return dir.resolve("kubeconfig-local");
@@ -257,8 +305,8 @@ public final class ApiServer implements ControlPlane {
         "--tls-private-key-file=" + dir.resolve("apiserver.key"),
         "--client-ca-file=" + dir.resolve("ca.crt"),
         "--token-auth-file=" + dir.resolve("tokens.csv"),
-        // the chart's RBAC is proven by the delivery and operator suites; here every process is admin
-        "--authorization-mode=AlwaysAllow",
+        // the harness, operator and agents are admin (system:masters) either way
+        "--authorization-mode=" + (listen.rbac() ? "RBAC" : "AlwaysAllow"),
         "--service-account-issuer=https://kubernetes.default.svc",
         "--service-account-key-file=" + dir.resolve("sa.pub"),
         "--service-account-signing-key-file=" + dir.resolve("sa.key"),
@@ -268,7 +316,8 @@ public final class ApiServer implements ControlPlane {
         // informers) costs tens of seconds under emulation. discovery.k8s.io stays off so the
         // test-only EndpointSlice v1 CRD can serve it.
         "--runtime-config=api/all=false,api/v1=true,apiextensions.k8s.io/v1=true,apiregistration.k8s.io/v1=true,"
-            + "coordination.k8s.io/v1=true,events.k8s.io/v1=true,authentication.k8s.io/v1=true,authorization.k8s.io/v1=true",
+            + "coordination.k8s.io/v1=true,events.k8s.io/v1=true,authentication.k8s.io/v1=true,authorization.k8s.io/v1=true"
+            + (listen.rbac() ? ",rbac.authorization.k8s.io/v1=true" : ""),
         "--enable-admission-plugins=NamespaceLifecycle",
         "--disable-admission-plugins=ServiceAccount,LimitRanger,TaintNodesByCondition,Priority,DefaultTolerationSeconds,"
             + "DefaultStorageClass,StorageObjectInUseProtection,PersistentVolumeClaimResize,RuntimeClass,CertificateApproval,"
@@ -301,7 +350,7 @@ public final class ApiServer implements ControlPlane {
     Shell.ok("openssl", "ec", "-in", d + "/sa.key", "-pubout", "-out", d + "/sa.pub");
   }
 
-  private String kubeconfig(String url) {
+  private String kubeconfig(String url, String user, String userToken) {
     return """
         apiVersion: v1
         kind: Config
@@ -311,18 +360,18 @@ public final class ApiServer implements ControlPlane {
             server: %s
             certificate-authority: %s
         users:
-        - name: lvs-lab-admin
+        - name: %s
           user:
             token: %s
         contexts:
         - name: lvs-lab
           context:
             cluster: lvs-lab
-            user: lvs-lab-admin
+            user: %s
             namespace: default
         current-context: lvs-lab
         """
-        .formatted(url, dir.resolve("ca.crt"), token);
+        .formatted(url, dir.resolve("ca.crt"), user, userToken, user);
   }
 
   static void sleep(Duration d) {

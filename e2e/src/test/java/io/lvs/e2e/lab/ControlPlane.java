@@ -13,6 +13,12 @@ public interface ControlPlane extends AutoCloseable {
   /** kubeconfig for lab processes: https://198.18.0.1:6443, the lab CA, the shared token. */
   Path kubeconfigFile();
 
+  /** kubeconfig for lab processes acting as {@code user} (same URL and CA, the user's token). */
+  Path kubeconfigFile(ApiServer.User user);
+
+  /** Whether the server authorizes with RBAC (else every user may do everything). */
+  boolean rbac();
+
   /** kubectl from the same build as the server. */
   Path kubectl();
 

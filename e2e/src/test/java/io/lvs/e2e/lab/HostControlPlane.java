@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
@@ -21,7 +22,8 @@ import java.util.concurrent.Executors;
  * needs two minutes to start), then the kernel-lab VM runs the scenarios with the node agents,
  * which must be in the VM because they program its kernel. QEMU forwards three loopback ports
  * into the VM (lab.sh LAB_HOST_PORTS): the API server, this class's control endpoint (the
- * scenarios stop and start the real API server through it) and the operator's /readyz.
+ * scenarios stop and start the real API server through it) and the operator's /readyz; and, the
+ * other way, one host address per node agent for the API server's pod proxy ({@link AgentProxy}).
  *
  * <pre>java -cp TEST_CLASSPATH io.lvs.e2e.lab.HostControlPlane E2E_MODULE_DIR [TAG]</pre>
  *
@@ -83,8 +85,12 @@ public final class HostControlPlane {
     // Maven or a person interrupting the run: no server left behind on the host
     java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     java.util.concurrent.atomic.AtomicReference<LabProcess> started = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicBoolean forwarding = new java.util.concurrent.atomic.AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       stopping.set(true);
+      if (forwarding.get()) {
+        AgentProxy.removeHostAddresses(Lab.NODES);
+      }
       if (started.get() != null) {
         started.get().stop(Duration.ofSeconds(5));
       }
@@ -111,9 +117,16 @@ public final class HostControlPlane {
       boolean archived = trainAgentClasses(module, apiServer, logs, archive);
       say(born, archived ? "host: agent class archive " + archive + " (" + Files.size(archive) / (1024 * 1024) + " MiB)"
           : "host: no agent class archive (see " + logs.resolve("agent-training.log") + "); agents start without it");
+      Optional<String> noForwards = AgentProxy.addHostAddresses(Lab.NODES);
+      forwarding.set(noForwards.isEmpty());
+      say(born, noForwards.map(why -> "host: no agent forwards for the API server's pod proxy (kubectl lvs scenario skipped): " + why)
+          .orElse("host: agent forwards for the API server's pod proxy: " + AgentProxy.qemuForwards(Lab.NODES)));
       say(born, "host: booting the kernel-lab VM for the tests tagged '" + tag + "'");
-      rc = runVm(module, tag, dir, archived ? archive : null);
+      rc = runVm(module, tag, dir, archived ? archive : null, forwarding.get());
     } finally {
+      if (forwarding.get()) {
+        AgentProxy.removeHostAddresses(Lab.NODES);
+      }
       if (control != null) {
         control.stop(0);
       }
@@ -161,14 +174,19 @@ public final class HostControlPlane {
     return p.exitValue() == 0 && Files.isRegularFile(archive);
   }
 
-  private static int runVm(Path module, String tag, Path dir, Path archive) throws IOException, InterruptedException {
+  private static int runVm(Path module, String tag, Path dir, Path archive, boolean agentForwards)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of("bash", module.resolve("kernel-lab/run-tests-in-vm.sh").toString(),
         module.toString(), tag));
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     Map<String, String> env = pb.environment();
     env.put("LAB_HOST_PORTS", ApiServer.Listen.ON_HOST.port() + " " + CONTROL_PORT + " " + OPERATOR_HTTP_PORT);
+    if (agentForwards) {
+      env.put("LAB_HOST_FORWARDS", AgentProxy.qemuForwards(Lab.NODES));
+    }
     env.put("LAB_JAVA_OPTS", env.getOrDefault("LAB_JAVA_OPTS", "") + " -D" + DIR_PROPERTY + "=" + dir
-        + (archive == null ? "" : " -D" + AGENT_ARCHIVE_PROPERTY + "=" + archive));
+        + (archive == null ? "" : " -D" + AGENT_ARCHIVE_PROPERTY + "=" + archive)
+        + " -D" + AgentProxy.PROPERTY + "=" + agentForwards);
     return pb.start().waitFor();
   }
 

@@ -61,6 +61,16 @@ public final class HostControlPlaneClient implements ControlPlane {
   }
 
   @Override
+  public Path kubeconfigFile(ApiServer.User user) {
+    return user.kubeconfig(dir);
+  }
+
+  @Override
+  public boolean rbac() {
+    return ApiServer.Listen.ON_HOST.rbac();
+  }
+
+  @Override
   public Path kubectl() {
     return binaries.resolve("kubectl");
   }

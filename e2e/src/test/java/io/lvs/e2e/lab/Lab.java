@@ -35,6 +35,13 @@ public final class Lab implements AutoCloseable {
   /** Short resync so drift repair is measured in seconds (the product's default is 10). */
   public static final int RESYNC_SECONDS = 5;
 
+  /** The simulated nodes; the spare rs3 joins the pool in the scale scenario. */
+  static final List<LabNode> NODES = List.of(
+      new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR, Map.of(DIRECTOR_LABEL, DIRECTOR_VALUE)),
+      new LabNode("rs1", "198.18.0.11", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)),
+      new LabNode("rs2", "198.18.0.12", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)),
+      new LabNode("rs3", "198.18.0.13", LabNode.Role.REAL_SERVER, Map.of()));
+
   private final Path moduleDir;
   private final Path work;
   private final Path logs;
@@ -55,6 +62,7 @@ public final class Lab implements AutoCloseable {
   private JavaLauncher launcher;
   private LabProcess operator;
   private KernelSnapshot baseline;
+  private final AgentProxy agentProxy = new AgentProxy();
 
   private Lab(Path moduleDir, Path work, Consumer<String> progress) {
     this.moduleDir = moduleDir;
@@ -99,11 +107,7 @@ public final class Lab implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     say("kernel " + Shell.ok("uname", "-r").strip() + "; building the network (bridge " + LabNetwork.BRIDGE + ", 198.18.0.0/24)");
-    nodes.add(new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR, Map.of(DIRECTOR_LABEL, DIRECTOR_VALUE)));
-    nodes.add(new LabNode("rs1", "198.18.0.11", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)));
-    nodes.add(new LabNode("rs2", "198.18.0.12", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)));
-    // the spare joins the pool in the scale scenario
-    nodes.add(new LabNode("rs3", "198.18.0.13", LabNode.Role.REAL_SERVER, Map.of()));
+    nodes.addAll(NODES);
     Map<String, String> hosts = new LinkedHashMap<>();
     nodes.forEach(n -> hosts.put(n.ns(), n.address()));
     network.create(hosts);
@@ -171,6 +175,22 @@ public final class Lab implements AutoCloseable {
       awaitAgentReady(n.name(), Duration.ofSeconds(600));
     }
     say("lab ready after " + ResultBook.seconds(Duration.between(born, Instant.now())));
+  }
+
+  /**
+   * The agents' stand-in pods and the relays from the host's forwards to them, for kubectl lvs
+   * (once per lab; only the scenario that uses them pays for them). False when the host made no
+   * forwards ({@link AgentProxy#forwarded()}).
+   */
+  public synchronized boolean exposeAgentsToPodProxy() {
+    if (!AgentProxy.forwarded()) {
+      return false;
+    }
+    if (!agentProxy.started()) {
+      say("agent pods in " + AgentProxy.NAMESPACE + " with the host's forwards as pod IPs (kubectl lvs's pod proxy path)");
+      agentProxy.start(kube.client(), nodes, logs);
+    }
+    return true;
   }
 
   public void say(String line) {
@@ -334,6 +354,7 @@ public final class Lab implements AutoCloseable {
   @Override
   public void close() {
     heartbeat.close();
+    agentProxy.close();
     agents.values().forEach(a -> a.stop(Duration.ofSeconds(5)));
     if (operator != null) {
       operator.stop(Duration.ofSeconds(5));

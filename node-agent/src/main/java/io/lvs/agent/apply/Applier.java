@@ -44,6 +44,7 @@ public final class Applier {
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
 
   private final KernelObserver observer;
+  private final TableCheck check;
   private final OperationRunner runner;
   private final Differ differ;
   private final OwnershipStore store;
@@ -55,6 +56,16 @@ public final class Applier {
   private List<Conflict> lastConflicts = List.of();
 
   public Applier(IpvsClient ipvs, RtnlClient rtnl, Sysctl sysctl, OwnershipStore store, Differ differ) {
+    this(ipvs, rtnl, sysctl, store, differ, TableCheck.DEFAULT_MINIMUM_DEEP, TableCheck.DEFAULT_CYCLES);
+  }
+
+  /**
+   * With the resync's destination dumps set: at least {@code minimumDeep} services per resync,
+   * and every service at least once in {@code cycles} resyncs (see {@link #resync}).
+   */
+  public Applier(IpvsClient ipvs, RtnlClient rtnl, Sysctl sysctl, OwnershipStore store, Differ differ, int minimumDeep,
+      int cycles) {
+    this.check = new TableCheck(ipvs, minimumDeep, cycles);
     this.observer = new KernelObserver(ipvs, rtnl, sysctl);
     this.runner = new OperationRunner(ipvs, rtnl, new RestoringSysctl(sysctl));
     this.store = Objects.requireNonNull(store, "store");
@@ -68,13 +79,38 @@ public final class Applier {
    */
   public ApplyReport apply(DesiredState desired) {
     OwnedSet current = owned();
-    ObservedState observed = observer.observe(desired, current);
+    return converge(desired, observer.observe(desired, current), current);
+  }
+
+  /**
+   * The resync timer's sync: converges like {@link #apply} and repairs the same drift, but reads
+   * the table through a {@link TableCheck}: every service's config and every destination's key,
+   * forwarding method and weight are checked on each call, while destination dumps go only to the
+   * services that differ from the view (and to a rolling share of the rest, for the attributes the
+   * check cannot see: thresholds, tunnel settings, counters). A full {@link #apply} before the
+   * first one.
+   */
+  public ApplyReport resync(DesiredState desired) {
+    if (view == null) {
+      return apply(desired);
+    }
+    OwnedSet current = owned();
+    return converge(desired, observer.observe(desired, current, check.read(view.servicesByKey())), current);
+  }
+
+  /** Plans from what was observed, remembers it as the view, and carries the plan out. */
+  private ApplyReport converge(DesiredState desired, ObservedState observed, OwnedSet current) {
     Plan plan = differ.plan(desired, observed, current);
     view = new KernelView(observed);
     ApplyReport report = execute(plan, desired, observed, current);
     lastDesired = desired;
     lastConflicts = plan.conflicts();
     return report;
+  }
+
+  /** Destination dumps the last {@link #resync} sent (the rest of the table was checked without). */
+  public int lastResyncDumps() {
+    return check.lastDumps();
   }
 
   /**

@@ -8,6 +8,8 @@ import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.sysctl.Sysctl;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import io.lvs.agent.model.ObservedService;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,6 +30,13 @@ public final class KernelObserver {
     Set<String> keys = new LinkedHashSet<>(desired.sysctls().keySet());
     keys.addAll(owned.sysctls().keySet());
     return new ObservedState(ipvs.dump(), rtnl.addresses(), rtnl.links(), sysctls(keys));
+  }
+
+  /** {@link #observe} with the IPVS table already read (by a {@link TableCheck}). */
+  public ObservedState observe(DesiredState desired, OwnedSet owned, List<ObservedService> ipvsTable) {
+    Set<String> keys = new LinkedHashSet<>(desired.sysctls().keySet());
+    keys.addAll(owned.sysctls().keySet());
+    return new ObservedState(ipvsTable, rtnl.addresses(), rtnl.links(), sysctls(keys));
   }
 
   /** The current values of some sysctls; a key this kernel lacks is absent from the map. */

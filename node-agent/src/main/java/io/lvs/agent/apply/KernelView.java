@@ -44,6 +44,11 @@ final class KernelView {
     return List.copyOf(services.values());
   }
 
+  /** The services by key (read-only), for a resync to compare the kernel with. */
+  Map<ServiceKey, ObservedService> servicesByKey() {
+    return java.util.Collections.unmodifiableMap(services);
+  }
+
   /** Wanted sysctl keys the view has no value for (not read yet, or absent from the kernel). */
   List<String> unknownSysctls(Collection<String> keys) {
     return keys.stream().filter(k -> !sysctls.containsKey(k)).toList();

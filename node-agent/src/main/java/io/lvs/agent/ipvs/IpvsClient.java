@@ -3,11 +3,13 @@ package io.lvs.agent.ipvs;
 import io.lvs.agent.model.Destination;
 import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.IpvsService;
+import io.lvs.agent.model.ObservedDestination;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.netlink.NetlinkException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +20,25 @@ import java.util.Optional;
 public interface IpvsClient {
   /** IPVS_CMD_GET_SERVICE dump, with each service's destinations (IPVS_CMD_GET_DEST dumps). */
   List<ObservedService> dump();
+
+  /** The services alone, config and counters, without destinations (one IPVS_CMD_GET_SERVICE dump). */
+  default List<ObservedService> dumpServices() {
+    return dump().stream().map(s -> new ObservedService(s.service(), s.stats(), List.of())).toList();
+  }
+
+  /** The destinations of one service (IPVS_CMD_GET_DEST dump); empty if there is no such service. */
+  default List<ObservedDestination> dumpDestinations(ServiceKey key) {
+    return dump().stream().filter(s -> s.service().key().equals(key)).findFirst()
+        .map(ObservedService::destinations).orElse(List.of());
+  }
+
+  /**
+   * The kernel's text view of the table ({@link ProcIpvsTable}), which a resync can check the
+   * whole table with at a fraction of the dumps' cost; empty when this client has none.
+   */
+  default Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
+    return Optional.empty();
+  }
 
   void addService(IpvsService service);
 

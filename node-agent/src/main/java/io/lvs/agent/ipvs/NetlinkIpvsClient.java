@@ -18,10 +18,15 @@ import io.lvs.agent.netlink.NetlinkException;
 import io.lvs.agent.netlink.NlMessage;
 import io.lvs.agent.netlink.NlRequest;
 import io.lvs.agent.netlink.sys.NetlinkSocket;
+import io.lvs.agent.netlink.sys.Netns;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link IpvsClient} over the generic netlink family "IPVS" (the one ipvsadm uses). The family id
@@ -30,21 +35,47 @@ import java.util.function.Consumer;
 public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
   private final NetlinkConnection conn;
   private final int familyId;
+  /** /proc/net/ip_vs of the client's namespace; null when it could not be opened. */
+  private final ProcIpvsTable text;
 
   public NetlinkIpvsClient(NetlinkConnection conn) {
+    this(conn, GenlFamily.resolve(conn, IP_VS_GENL_NAME).id(), null);
+  }
+
+  private NetlinkIpvsClient(NetlinkConnection conn, int familyId, ProcIpvsTable text) {
     this.conn = conn;
-    this.familyId = GenlFamily.resolve(conn, IP_VS_GENL_NAME).id();
+    this.familyId = familyId;
+    this.text = text;
   }
 
   /** A client on a new NETLINK_GENERIC socket in the given network namespace (null: current). */
   public static NetlinkIpvsClient open(String netns) {
     NetlinkConnection c = new NetlinkConnection(NetlinkSocket.openIn(NetlinkSocket.NETLINK_GENERIC, netns));
     try {
-      return new NetlinkIpvsClient(c);
+      int family = GenlFamily.resolve(c, IP_VS_GENL_NAME).id(); // loads ip_vs, which adds the file
+      return new NetlinkIpvsClient(c, family, openText(netns));
     } catch (RuntimeException e) {
       c.close();
       throw e;
     }
+  }
+
+  /** The namespace's /proc/net/ip_vs, opened by a thread inside it (the open file stays bound to it). */
+  private static ProcIpvsTable openText(String netns) {
+    ProcIpvsTable[] out = new ProcIpvsTable[1];
+    try {
+      Netns.createIn(netns, "open /proc/net/ip_vs", () -> {
+        try {
+          out[0] = ProcIpvsTable.open(Path.of("/proc/thread-self/net/ip_vs"));
+        } catch (IOException e) {
+          LoggerFactory.getLogger(NetlinkIpvsClient.class).warn("no /proc/net/ip_vs, the resync dumps every service: {}", e.toString());
+        }
+        return 0;
+      });
+    } catch (RuntimeException e) {
+      LoggerFactory.getLogger(NetlinkIpvsClient.class).warn("no /proc/net/ip_vs, the resync dumps every service: {}", e.toString());
+    }
+    return out[0];
   }
 
   @Override
@@ -56,6 +87,27 @@ public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
       out.add(new ObservedService(s.service(), s.stats(), destinations(s.service().key())));
     }
     return out;
+  }
+
+  @Override
+  public synchronized List<ObservedService> dumpServices() {
+    List<NlMessage> msgs = conn.dump(request("list services", "", IPVS_CMD_GET_SERVICE, w -> {}));
+    List<ObservedService> out = new ArrayList<>(msgs.size());
+    for (NlMessage m : msgs) {
+      IpvsCodec.DecodedService s = IpvsCodec.decodeService(m);
+      out.add(new ObservedService(s.service(), s.stats(), List.of()));
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
+    return text == null ? Optional.empty() : Optional.of(text.read());
+  }
+
+  @Override
+  public List<ObservedDestination> dumpDestinations(ServiceKey key) {
+    return destinations(key);
   }
 
   /** IPVS_CMD_GET_DEST dump of one service. */
@@ -262,5 +314,12 @@ public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
   @Override
   public void close() {
     conn.close();
+    if (text != null) {
+      try {
+        text.close();
+      } catch (IOException e) {
+        // a read-only file: nothing was lost
+      }
+    }
   }
 }

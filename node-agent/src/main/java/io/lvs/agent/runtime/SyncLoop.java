@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Converges the kernel on the union of this node's slices: on every change to them, every health
  * transition, and on a resync timer that repairs drift. Only the timer (and the first sync) reads
- * the whole table ({@link Applier#apply}); a change or transition between two resyncs is applied
+ * the whole table ({@link Applier#apply} first, {@link Applier#resync} on the timer); a change or transition between two resyncs is applied
  * incrementally ({@link Applier#applyChanges}: no kernel read, its cost follows the change), and
  * drift elsewhere waits for the next resync, within one interval. Events are folded: however many arrive
  * while a sync runs, one more sync follows. Until the slices are known nothing is applied (an agent
@@ -66,6 +66,8 @@ public final class SyncLoop implements AutoCloseable {
   private final AtomicBoolean queued = new AtomicBoolean();
   /** The resync timer asked for a full read since the last one ran. */
   private final AtomicBoolean fullDue = new AtomicBoolean(true);
+  /** The next full sync must dump every service (first sync, or the view may be wrong after a failure). */
+  private final AtomicBoolean readAll = new AtomicBoolean(true);
   private volatile Target target;
   /** Per slice, the conditions last built (or found on the object), for transition times. */
   private final Map<String, List<Condition>> lastConditions = new ConcurrentHashMap<>();
@@ -192,7 +194,13 @@ public final class SyncLoop implements AutoCloseable {
     Map<String, List<String>> snatErrors = Map.of();
     Map<String, List<PodNamespaceReport>> podReports = Map.of();
     try {
-      report = full ? applier.apply(desired) : applier.applyChanges(desired);
+      if (!full) {
+        report = applier.applyChanges(desired);
+      } else if (readAll.getAndSet(false)) {
+        report = applier.apply(desired);
+      } else {
+        report = applier.resync(desired); // the whole table checked, destinations dumped where it differs
+      }
       metrics.applied(report);
       observed = applier.observedServices();
       if (!report.fullySucceeded()) {
@@ -206,6 +214,7 @@ public final class SyncLoop implements AutoCloseable {
       failure = "sync: " + (e.getMessage() == null ? e.toString() : e.getMessage());
       metrics.netlinkError(report == null ? "apply" : "snat");
       fullDue.set(true); // the view may not match the kernel after a failure: the next sync reads it
+      readAll.set(true);
       LOG.atWarn().addKeyValue("slices", slices.generations()).addKeyValue("error", failure).log("sync failed");
     }
     TimeoutsReport timeoutsReport = timeouts.apply(slices.spec().timeouts()); // its errors are its own: reported, not fatal

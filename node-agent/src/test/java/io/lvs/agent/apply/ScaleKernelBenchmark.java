@@ -74,8 +74,11 @@ class ScaleKernelBenchmark {
           assertThat(applier.apply(desired).plan().isEmpty()).isTrue();
           assertThat(ipvs.dump()).hasSize(services);
         });
-        out.time(RESYNC, () ->
+        out.time(FULL, () ->
             assertThat(applier.apply(desired).plan().isEmpty()).isTrue());
+        out.time(RESYNC, () ->
+            assertThat(applier.resync(desired).plan().isEmpty()).isTrue());
+        out.note("  destination dumps of that resync", applier.lastResyncDumps());
         out.time("  of which ipvs.dump (status read-back)", () -> assertThat(ipvs.dump()).hasSize(services));
         out.time(FLOOR, () -> assertThat(floor.runDumps(reads)).isEqualTo(services * (DESTS + 1)));
         out.child(IPVSADM, ns, "ipvsadm -S -n");
@@ -101,12 +104,16 @@ class ScaleKernelBenchmark {
       Oracle.deleteNetns(empty);
     }
     out.note("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
+    out.note("full read CPU / ipvsadm -S -n CPU (medians)", out.median(FULL, 1) / out.median(IPVSADM, 1));
+    out.note("before CPU / ipvsadm -S -n CPU (medians)", out.median(OLD_RESYNC, 1) / out.median(IPVSADM, 1));
+    out.note("full read CPU / floor CPU (medians)", out.median(FULL, 1) / out.median(FLOOR, 1));
     out.note("resync CPU / floor CPU (medians)", out.median(RESYNC, 1) / out.median(FLOOR, 1));
     out.write(Path.of("target", "benchmark-scale.txt"));
   }
 
   static final String OLD_RESYNC = "before: resync as SyncLoop ran it (Applier.apply, then ipvs.dump for the status)";
-  static final String RESYNC = "resync: Applier.apply (read + diff, nothing to change)";
+  static final String FULL = "full read: Applier.apply (every service dumped + diff, nothing to change)";
+  static final String RESYNC = "resync: Applier.resync (service dump + /proc/net/ip_vs + rolling dumps + diff)";
   static final String FLOOR = "floor: the same table read, requests pre-encoded, answers not decoded";
   static final String IPVSADM = "ipvsadm -S -n (process)";
   static final String SNAPSHOT = "owned set written whole (what every save did before; now the compaction)";

@@ -112,8 +112,9 @@ class IpvsProgrammingBenchmark {
       Oracle.freshNetns(ns + "c");
       t.child(RESTORE, ns + "c", "ipvsadm -R < " + rules);
       readBack(ns + "c", expected);
-      t.child(STARTUP, ns + "c", "ipvsadm -R < " + none);
-      Oracle.deleteNetns(ns + "c");
+      Oracle.freshNetns(ns + "s"); // readBack deleted ns c
+      t.child(STARTUP, ns + "s", "ipvsadm -R < " + none);
+      Oracle.deleteNetns(ns + "s");
     }
     double restore = t.median(RESTORE, 0);
     double startup = t.median(STARTUP, 0);

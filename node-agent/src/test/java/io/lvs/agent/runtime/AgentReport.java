@@ -20,6 +20,7 @@ final class AgentReport {
   private final Path log;
   private final StringBuilder out = new StringBuilder();
   private long rss;
+  private long peak;
 
   AgentReport(int services, long limit, long pid, Path log) throws IOException {
     this.pid = pid;
@@ -30,6 +31,15 @@ final class AgentReport {
 
   long rssBytes() {
     return rss;
+  }
+
+  /** VmHWM at the last {@link #memory}: the peak resident set, what a memory limit acts on. */
+  long peakBytes() {
+    return peak;
+  }
+
+  void line(String text) {
+    out.append(text).append('\n');
   }
 
   void note(String what, double value, String unit) {
@@ -44,6 +54,8 @@ final class AgentReport {
       out.append(String.format(Locale.ROOT, " %s %.1f MiB", key, kib / 1024.0));
       if (key.equals("VmRSS")) {
         rss = kib << 10;
+      } else if (key.equals("VmHWM")) {
+        peak = kib << 10;
       }
     }
     out.append('\n');
@@ -60,6 +72,10 @@ final class AgentReport {
     String b = AgentProcessAtScaleKernelTest.vip(2) + ":80";
     String c = AgentProcessAtScaleKernelTest.vip(3) + ":80";
     String before = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", c);
+    String foreign = "198.18.250.250:80";
+    Oracle.in(ns, "ipvsadm", "-A", "-t", foreign, "-s", "rr");
+    Oracle.in(ns, "ipvsadm", "-a", "-t", foreign, "-r", "198.19.250.1:80", "-g", "-w", "3");
+    String foreignBefore = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign);
     Oracle.in(ns, "ipvsadm", "-e", "-t", a, "-r", "198.19.1.1:80", "-g", "-w", "77");
     Oracle.in(ns, "ipvsadm", "-d", "-t", b, "-r", "198.19.2.2:80");
     Oracle.in(ns, "ipvsadm", "-D", "-t", c);
@@ -76,6 +92,10 @@ final class AgentReport {
       Thread.sleep(500);
     }
     double took = (System.nanoTime() - damaged) / 1e9;
+    Thread.sleep((resyncSeconds + 2) * 1000L); // at least one more resync over the foreign service
+    assertThat(Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign)).as("a service the agent does not own, untouched")
+        .isEqualTo(foreignBefore);
+    Oracle.in(ns, "ipvsadm", "-D", "-t", foreign);
     long syncMs = repairSyncMillis(logLines);
     note("hand-made damage (ipvsadm -e, -d, -D) -> repaired", took, "s");
     note("the repairing sync's own duration (agent log tookMs)", syncMs / 1e3, "s");

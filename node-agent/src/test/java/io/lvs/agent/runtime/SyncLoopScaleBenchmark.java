@@ -34,7 +34,7 @@ class SyncLoopScaleBenchmark {
         new HealthChecker(exec, t -> {}, () -> {}), SnatProgrammer.NONE, s -> {}, new AgentMetrics(registry),
         Clock.systemUTC(), exec, Duration.ofHours(1));
     try {
-      loop.onSlices(AgentProcessAtScaleKernelTest.slices(n), Map.of());
+      loop.onSlices(AgentProcessAtScaleKernelTest.slices("scale-node", n), Map.of());
       var threads = ManagementFactory.getThreadMXBean();
       for (int i = 0; i < 3; i++) {
         long c0 = threads.getCurrentThreadCpuTime();

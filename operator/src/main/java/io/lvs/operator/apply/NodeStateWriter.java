@@ -47,7 +47,10 @@ public final class NodeStateWriter implements SliceWriter {
       result = client.resource(obj).create();
       kind = "create";
     } else if (change instanceof NodeStateChange.Update u) {
-      result = op.patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(u.spec()));
+      // a patch given as text on a name alone makes the client GET the object first; on an item it does not
+      LvsNodeState target = new LvsNodeState();
+      target.setMetadata(new ObjectMetaBuilder().withName(u.name()).build());
+      result = client.resource(target).patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch(u.spec()));
       kind = "update";
     } else {
       op.delete();

@@ -230,7 +230,7 @@ class KubectlLvsPluginApiServerTest {
         .contains("TCP  198.18.6.1:80 rr").contains("  -> 198.18.6.12:80               Route   1 ");
     Run stats = plugin(VIEWER, "ln", "--stats", "ns/web");
     assertThat(section(stats.out(), "plugin-a")).contains("Conns   InPkts").contains("TCP  198.18.6.1:80      ");
-    assertThat(section(stats.out(), "plugin-b").strip()).startsWith("cannot reach agent lvs-agent-b on node plugin-b: error trying to reach service:")
+    assertThat(section(stats.out(), "plugin-b").strip()).startsWith("agent lvs-agent-b on node plugin-b does not answer (down or restarting?): error trying to reach service:")
         .doesNotContain("\n");
     assertThat(stats.exit()).as("a node did not answer").isEqualTo(2);
   }

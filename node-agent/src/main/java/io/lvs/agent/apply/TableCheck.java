@@ -1,0 +1,102 @@
+package io.lvs.agent.apply;
+
+import io.lvs.agent.ipvs.IpvsClient;
+import io.lvs.agent.ipvs.ProcIpvsTable;
+import io.lvs.agent.model.ObservedDestination;
+import io.lvs.agent.model.ObservedService;
+import io.lvs.agent.model.ServiceKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resync's read of the IPVS table, cheaper than a dump of every service: one service dump
+ * (every service's config and counters) and the kernel's text table (every destination's key,
+ * forwarding method, weight, connection counts), compared with the view. A destination dump is
+ * sent only for the services that differ from the view or are new to it, and for a rolling share
+ * of the others (at least {@code minimumDeep}, and all of them every {@code cycles} resyncs), so
+ * what the text lacks (thresholds, tunnel settings, destination counters) is read too, only less
+ * often. Without a text table every service is dumped, as a full read does.
+ */
+final class TableCheck {
+  /** Every service's destinations are read at least this often (in resyncs). */
+  static final int DEFAULT_CYCLES = 8;
+  /** Tables up to this many services are dumped whole on every resync: cheap, and counters stay fresh. */
+  static final int DEFAULT_MINIMUM_DEEP = 1_000;
+
+  private final IpvsClient ipvs;
+  private final int minimumDeep;
+  private final int cycles;
+  private int cursor;
+  private int lastDumps;
+
+  TableCheck(IpvsClient ipvs, int minimumDeep, int cycles) {
+    if (cycles < 1 || minimumDeep < 0) {
+      throw new IllegalArgumentException("cycles " + cycles + " (>= 1), minimumDeep " + minimumDeep + " (>= 0)");
+    }
+    this.ipvs = ipvs;
+    this.minimumDeep = minimumDeep;
+    this.cycles = cycles;
+  }
+
+  /** The table now, as a full read would give it, but with the destinations of unchanged services taken from the view. */
+  List<ObservedService> read(Map<ServiceKey, ObservedService> view) {
+    Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> text = ipvs.textTable();
+    if (text.isEmpty()) {
+      List<ObservedService> all = ipvs.dump();
+      lastDumps = all.size();
+      return all;
+    }
+    List<ObservedService> services = ipvs.dumpServices();
+    int n = services.size();
+    int share = Math.min(n, Math.max(minimumDeep, (n + cycles - 1) / cycles));
+    int from = n == 0 ? 0 : cursor % n;
+    cursor = n == 0 ? 0 : (from + share) % n;
+    List<ObservedService> out = new ArrayList<>(n);
+    int dumps = 0;
+    for (int i = 0; i < n; i++) {
+      ObservedService s = services.get(i);
+      ServiceKey key = s.service().key();
+      boolean turn = Math.floorMod(i - from, n) < share;
+      List<ObservedDestination> known = turn ? null : unchanged(s, view.get(key), text.get().get(key));
+      if (known == null) {
+        known = ipvs.dumpDestinations(key);
+        dumps++;
+      }
+      out.add(new ObservedService(s.service(), s.stats(), known));
+    }
+    lastDumps = dumps;
+    return out;
+  }
+
+  /** Destination dumps the last read sent. */
+  int lastDumps() {
+    return lastDumps;
+  }
+
+  /**
+   * The view's destinations with the text's connection counts when the service and every line of
+   * its destinations match the view; null when anything differs (or the text lacks the service).
+   */
+  private static List<ObservedDestination> unchanged(ObservedService now, ObservedService known, List<ProcIpvsTable.Row> rows) {
+    if (known == null || rows == null || !known.service().equals(now.service())
+        || rows.size() != known.destinations().size()) {
+      return null;
+    }
+    Map<Object, ProcIpvsTable.Row> byKey = new HashMap<>(rows.size() * 2);
+    for (ProcIpvsTable.Row r : rows) {
+      byKey.put(r.key(), r);
+    }
+    List<ObservedDestination> out = new ArrayList<>(rows.size());
+    for (ObservedDestination d : known.destinations()) {
+      ProcIpvsTable.Row r = byKey.get(d.destination().key());
+      if (r == null || !r.shows(d.destination())) {
+        return null;
+      }
+      out.add(new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
+    }
+    return out;
+  }
+}
