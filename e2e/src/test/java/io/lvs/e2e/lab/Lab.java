@@ -147,11 +147,12 @@ public final class Lab implements AutoCloseable {
     baseline = snapshot();
   }
 
-  /** The CRDs the lab installs: the product's three and the test-only EndpointSlice v1. */
+  /** The CRDs the lab installs: the product's four and the test-only EndpointSlice v1. */
   static List<Path> crdFiles(Path moduleDir) {
     Path crds = moduleDir.resolveSibling("crds");
     return List.of(crds.resolve("virtualservices.lvs.io-v1.yml"), crds.resolve("realserverpools.lvs.io-v1.yml"),
-        crds.resolve("lvsnodestates.lvs.io-v1.yml"), moduleDir.resolveSibling("test-support/src/main/resources/" + io.lvs.testsupport.Crds.ENDPOINTSLICE_V1));
+        crds.resolve("lvsnodestates.lvs.io-v1.yml"), crds.resolve("lvsnodeconfigs.lvs.io-v1.yml"),
+        moduleDir.resolveSibling("test-support/src/main/resources/" + io.lvs.testsupport.Crds.ENDPOINTSLICE_V1));
   }
 
   /** The product: the operator (unless the host runs it) and one agent per node, each a JVM, waited for until ready. */
