@@ -24,13 +24,7 @@ final class NftHandOffCodec {
 
   static void writeExpressions(AttrWriter w, long base, long mask, long handed, String comment) {
     int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
-    expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_MARK));
-    expr(w, "bitwise", x -> {
-      x.putBe32(NFTA_BITWISE_SREG, NFT_REG_1).putBe32(NFTA_BITWISE_DREG, NFT_REG_1).putBe32(NFTA_BITWISE_LEN, 4);
-      data(x, NFTA_BITWISE_MASK, u32(mask));
-      data(x, NFTA_BITWISE_XOR, new byte[4]);
-    });
-    cmp(w, NFT_CMP_EQ, u32(base));
+    NftMasqueradeCodec.writeMarkMatch(w, base, mask);
     expr(w, "immediate", x -> {
       x.putBe32(NFTA_IMMEDIATE_DREG, NFT_REG_1);
       data(x, NFTA_IMMEDIATE_DATA, u32(handed));

@@ -21,6 +21,14 @@ final class NftMasqueradeCodec {
 
   static void writeExpressions(AttrWriter w, long base, long mask, String comment) {
     int list = w.beginNested(NFTA_RULE_EXPRESSIONS);
+    writeMarkMatch(w, base, mask);
+    expr(w, "masq", x -> {});
+    w.endNested(list);
+    NftRuleCodec.writeComment(w, comment);
+  }
+
+  /** meta mark & MASK == BASE: the match both the masquerade and the hand-off rule start with. */
+  static void writeMarkMatch(AttrWriter w, long base, long mask) {
     expr(w, "meta", x -> x.putBe32(NFTA_META_DREG, NFT_REG_1).putBe32(NFTA_META_KEY, NFT_META_MARK));
     expr(w, "bitwise", x -> {
       x.putBe32(NFTA_BITWISE_SREG, NFT_REG_1).putBe32(NFTA_BITWISE_DREG, NFT_REG_1).putBe32(NFTA_BITWISE_LEN, 4);
@@ -28,9 +36,6 @@ final class NftMasqueradeCodec {
       data(x, NFTA_BITWISE_XOR, new byte[4]);
     });
     cmp(w, NFT_CMP_EQ, u32(base));
-    expr(w, "masq", x -> {});
-    w.endNested(list);
-    NftRuleCodec.writeComment(w, comment);
   }
 
   /** Whether a rule read back is this masquerade of marks BASE/MASK. */
