@@ -19,7 +19,15 @@ public record LvsNodeStateSpec(
     List<NodeSysctl> sysctls,
     List<NodeSnat> snat,
     List<NodeMark> marks,
-    @JsonPropertyDescription("The IPVS timeouts this node must hold (first slice only; absent: none applies).") NodeTimeouts timeouts) {
+    @JsonPropertyDescription("The IPVS timeouts this node must hold (first slice only; absent: none applies).") NodeTimeouts timeouts,
+    @JsonPropertyDescription("HA VIPs this node may hold as one of several directors; the directors elect the holder.")
+        List<NodeVipCandidate> vipCandidates) {
+
+  /** A spec without HA VIP candidates. */
+  public LvsNodeStateSpec(String nodeName, List<NodeIpvsService> services, List<NodeAddress> addresses,
+      List<NodeLink> links, List<NodeSysctl> sysctls, List<NodeSnat> snat, List<NodeMark> marks, NodeTimeouts timeouts) {
+    this(nodeName, services, addresses, links, sysctls, snat, marks, timeouts, null);
+  }
 
   /** A spec without node-level timeouts. */
   public LvsNodeStateSpec(String nodeName, List<NodeIpvsService> services, List<NodeAddress> addresses,
@@ -35,6 +43,6 @@ public record LvsNodeStateSpec(
 
   /** This spec with {@code t} as its timeouts. */
   public LvsNodeStateSpec withTimeouts(NodeTimeouts t) {
-    return new LvsNodeStateSpec(nodeName, services, addresses, links, sysctls, snat, marks, t);
+    return new LvsNodeStateSpec(nodeName, services, addresses, links, sysctls, snat, marks, t, vipCandidates);
   }
 }
