@@ -62,7 +62,7 @@ while [ ! -f "$R/stop" ]; do
     # each command runs on its own so a slow one does not hold the others up
     ( sh "$id.run" > "$id.out" 2>&1; echo $? > "$id.rc.tmp"; mv "$id.rc.tmp" "$id.rc"; rm -f "$id.run" ) &
   done
-  sleep 0.5
+  sleep 1   # a fork and exec each time: under emulation not free
 done
 log "stop requested"
 for spec in $NODES; do n=${spec%%:*}; [ -f "$R/$n/pids" ] && kill $(cat "$R/$n/pids") 2>/dev/null; done
