@@ -157,7 +157,12 @@ class RbacImpersonationApiServerTest {
       return l;
     });
     assertThat(operator.leases().inNamespace(NS).list().getItems()).hasSize(1);
-    forbidden(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?watch=true", null);
+    // the ha-leases informer: list and watch the agents' HA VIP Leases
+    allowed(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?labelSelector=lvs.io%2Frole%3Dha-vip", null);
+    try (Watch w = operator.leases().inNamespace(NS).withLabel("lvs.io/role", "ha-vip").watch(new LeaseWatcher())) {
+      assertThat(w).isNotNull();
+    }
+    forbidden(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases?watch=true", null);
     allowed(operator, "PATCH", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/vip-198-18-0-10",
         "{\"spec\":{\"holderIdentity\":\"node-a\"}}");
     allowed(operator, "DELETE", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/vip-198-18-0-10", null);
@@ -276,6 +281,14 @@ class RbacImpersonationApiServerTest {
     try (Watch w = op.watch(new NoopWatcher())) {
       assertThat(w).isNotNull();
     }
+  }
+
+  private static final class LeaseWatcher implements Watcher<io.fabric8.kubernetes.api.model.coordination.v1.Lease> {
+    @Override
+    public void eventReceived(Action action, io.fabric8.kubernetes.api.model.coordination.v1.Lease resource) {}
+
+    @Override
+    public void onClose(WatcherException cause) {}
   }
 
   private static final class NoopWatcher implements Watcher<GenericKubernetesResource> {
