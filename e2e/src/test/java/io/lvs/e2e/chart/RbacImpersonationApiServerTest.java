@@ -227,6 +227,26 @@ class RbacImpersonationApiServerTest {
   }
 
   @Test
+  void agentElectsHaVipHoldersThroughLeasesInTheReleaseNamespace() {
+    // as VipLeaseClient does: get, create, a JSON merge patch on the version read; and a PUT
+    String path = "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/lvs-ha-vip-198-18-0-20";
+    allowed(agent, "GET", path, null);
+    agent.leases().inNamespace(NS).resource(new LeaseBuilder().withNewMetadata().withName("lvs-ha-vip-198-18-0-20")
+        .addToLabels("lvs.io/role", "ha-vip").endMetadata().withNewSpec().withHolderIdentity("node-a")
+        .withLeaseDurationSeconds(3).endSpec().build()).create();
+    String version = agent.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get().getMetadata().getResourceVersion();
+    assertThat(new RawApi(agent).call("PATCH", path, "{\"metadata\":{\"resourceVersion\":\"" + version
+        + "\",\"annotations\":{\"lvs.io/failover-reason\":\"HolderLost\"}},\"spec\":{\"holderIdentity\":\"node-b\"}}"))
+        .isEqualTo(200);
+    var current = agent.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get();
+    assertThat(current.getSpec().getHolderIdentity()).isEqualTo("node-b");
+    current.getSpec().setHolderIdentity("node-a");
+    assertThat(new RawApi(agent).call("PUT", path, Serialization.asJson(current))).isEqualTo(200);
+    assertThat(admin.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get().getSpec().getHolderIdentity())
+        .isEqualTo("node-a");
+  }
+
+  @Test
   void agentIsRefusedTheSpecCreationDeletionAndEverythingElse() {
     String node = "/apis/lvs.io/v1alpha1/lvsnodestates/node-a";
     forbidden(agent, "PATCH", node, "{\"spec\":{\"services\":[]}}");
@@ -241,7 +261,11 @@ class RbacImpersonationApiServerTest {
     forbidden(agent, "GET", "/api/v1/namespaces/" + NS + "/secrets", null);
     forbidden(agent, "GET", "/api/v1/pods", null);
     forbidden(agent, "GET", "/api/v1/nodes", null);
-    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases", null);
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases", null); // no list
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?watch=true", null);
+    forbidden(agent, "DELETE", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/lvs-ha-vip-198-18-0-10", null);
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases/lvs-ha-vip-198-18-0-10", null);
+    forbidden(agent, "POST", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases", "{}");
     forbidden(agent, "POST", "/api/v1/namespaces/" + NS + "/events", "{}");
     forbidden(agent, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/lvsnodestates.lvs.io", null);
   }
