@@ -238,7 +238,7 @@ class OperatorApiServerTest {
   }
 
   @Test
-  void nodeSelectorMembersGetTheVipOnLoAndDirectorsFollowNodeReadinessWithAFencedVipHandover() {
+  void nodeSelectorMembersGetTheVipOnLoAndASecondDirectorTurnsTheVipIntoAnElection() {
     fx.namespace("nodes");
     fx.node("n-d1", "192.168.3.1", true, Map.of("lvs/n-director", "true"));
     fx.node("n-w1", "192.168.3.11", true, Map.of("lvs/n-rs", "true"));
