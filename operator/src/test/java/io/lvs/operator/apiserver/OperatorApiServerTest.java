@@ -281,11 +281,12 @@ class OperatorApiServerTest {
       }
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });
-    // n-d1 turns NotReady: n-d2 stays a candidate, alone, and still no operator Lease
+    // n-d1 turns NotReady: its candidacy goes, n-d2 stays one (n-d1 still named), no operator Lease
     fx.nodeReady("n-d1", false);
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(fx.nodeState("n-d2").getSpec().vipCandidates()).singleElement()
-          .satisfies(c -> assertThat(c.directors()).extracting(NodeHaPeer::nodeName).containsExactly("n-d2"));
+      assertThat(fx.nodeState("n-d1").getSpec().vipCandidates()).isNullOrEmpty();
+      assertThat(fx.nodeState("n-d2").getSpec().vipCandidates()).singleElement().satisfies(c -> assertThat(c.directors())
+          .extracting(NodeHaPeer::nodeName).containsExactly("n-d1", "n-d2"));
       assertThat(addresses("n-d2")).isEmpty();
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });
