@@ -209,12 +209,15 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   }
 
   /**
-   * An HA VIP (no holder named by the plan) with its directors' Lease: the active director and the
-   * last failover from it, and an Event when that is new.
+   * The active director: the plan's holder for one director; for an HA VIP (no holder named by the
+   * plan) its directors' Lease's holder and the last failover, and an Event when that is new.
    */
   private VirtualServiceStatus withHa(VirtualService vs, ClusterPlan.Outcome outcome, VirtualServiceStatus status) {
-    if (outcome.vipHolder() != null || vs.getSpec().vip() == null) {
+    if (vs.getSpec().vip() == null) {
       return status;
+    }
+    if (outcome.vipHolder() != null) { // one director: the operator's own choice, no election
+      return status.withHa(outcome.vipHolder(), null);
     }
     Optional<Lease> lease = haLeases.get(new ResourceID(HaLeaseStatus.leaseName(vs.getSpec().vip()), leaseNamespace));
     if (lease.isEmpty()) {

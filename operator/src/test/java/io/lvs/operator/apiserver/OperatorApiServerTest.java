@@ -269,6 +269,8 @@ class OperatorApiServerTest {
       assertThat(addresses("n-d1")).extracting(NodeAddress::address).containsExactly("10.0.3.100");
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()
           .getSpec().getHolderIdentity()).isEqualTo("n-d1");
+      assertThat(client.resources(VirtualService.class).inNamespace("nodes").withName("web").get().getStatus()
+          .activeDirector()).isEqualTo("n-d1");
     });
     // a second director joins: both get the rules and a candidacy for the VIP, the agents elect
     // the holder, and the operator's Lease goes
