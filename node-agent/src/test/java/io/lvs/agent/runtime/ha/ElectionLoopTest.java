@@ -37,7 +37,8 @@ class ElectionLoopTest {
     }
 
     @Override
-    public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow) {
+    public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow,
+        ElectionPorts.Takeover takeover) {
       if (apiDown) {
         throw new IllegalStateException("connection refused");
       }
@@ -45,7 +46,7 @@ class ElectionLoopTest {
         return Optional.empty();
       }
       stored = new LeaseView(holder, Long.toString(++version));
-      ops.add("lease " + (holder == null ? "released" : holder));
+      ops.add("lease " + (holder == null ? "released" : holder) + (takeover == null ? "" : " " + takeover));
       return Optional.of(stored);
     }
   };
@@ -127,5 +128,36 @@ class ElectionLoopTest {
     runFor(Duration.ofMillis(200));
     assertThat(loop.holding()).isEmpty();
     assertThat(ops).contains("remove " + VIP);
+  }
+
+  @Test
+  void aTakeoverFromAnExpiredHolderIsRecordedWithItsOwnAnnouncementsAndTimings() {
+    stored = new LeaseView("d2", Long.toString(++version));
+    var fast = new ElectionTimings(Duration.ofSeconds(1), Duration.ofMillis(600), Duration.ofMillis(200),
+        Duration.ofMillis(500));
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, null, true, fast, 1, Duration.ofMillis(50))), Set.of("d1", "d2"));
+    List<Transition> t = runFor(Duration.ofMillis(1500)); // d2 silent: its Lease expires after 1 s, not 3
+    assertThat(t).containsExactly(new Transition(VIP, true, Reason.STANDBY, Instant.parse("2026-01-01T00:00:00Z"),
+        new ElectionPorts.Takeover("d2", "HolderLost")));
+    assertThat(ops).containsSubsequence("lease d1 Takeover[from=d2, reason=HolderLost]", "add " + VIP);
+    assertThat(ops.stream().filter(o -> o.startsWith("announce"))).as("announceCount 1").hasSize(1);
+    assertThat(ops.stream().filter(o -> o.startsWith("lease d1")).skip(1)).as("renewals record no takeover")
+        .isNotEmpty().allMatch(o -> o.equals("lease d1"));
+  }
+
+  @Test
+  void thePreferredDirectorTakingAReleasedLeaseRecordsAPreemption() {
+    stored = new LeaseView(null, Long.toString(++version)); // released by d2 for us
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    List<Transition> t = runFor(Duration.ofSeconds(3));
+    assertThat(t).extracting(Transition::takeover).containsExactly(new ElectionPorts.Takeover("", "Preempted"));
+  }
+
+  @Test
+  void theFirstElectionOfAVipIsNoFailover() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d2", false)), Set.of("d1"));
+    List<Transition> t = runFor(Duration.ofSeconds(3));
+    assertThat(t).extracting(Transition::holds).containsExactly(true);
+    assertThat(t.get(0).takeover()).isNull();
   }
 }
