@@ -140,6 +140,7 @@ public final class HaRuntime implements AutoCloseable {
       return;
     }
     lastDaemonCheck = now;
+    repairVips();
     boolean enabled = !topology.syncedVips().isEmpty();
     if (enabled && syncInterface == null) {
       LOG.atError().addKeyValue("event", "ha_sync_no_interface")
@@ -152,6 +153,22 @@ public final class HaRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.atWarn().addKeyValue("event", "ha_sync_daemon_failed").addKeyValue("error", e.getMessage())
           .log("sync daemon step failed; retried");
+    }
+  }
+
+  /** A held VIP removed by someone else (by hand) is put back and announced. */
+  private void repairVips() {
+    for (String vip : loop.holding()) {
+      try {
+        if (host.ensure(vip)) {
+          host.announce(vip);
+          LOG.atWarn().addKeyValue("event", "ha_vip_repaired").addKeyValue("vip", vip)
+              .log("a held VIP was missing from its interface; added again");
+        }
+      } catch (RuntimeException e) {
+        LOG.atWarn().addKeyValue("event", "ha_vip_repair_failed").addKeyValue("vip", vip)
+            .addKeyValue("error", e.getMessage()).log("a held VIP could not be checked");
+      }
     }
   }
 

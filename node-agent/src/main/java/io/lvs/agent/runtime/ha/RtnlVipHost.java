@@ -32,6 +32,14 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
 
   @Override
   public void add(String vip) {
+    ensure(vip);
+  }
+
+  /**
+   * Adds the VIP unless it is there already; true when it had to be added (a held VIP deleted by
+   * hand is repaired this way, then announced again).
+   */
+  public boolean ensure(String vip) {
     InterfaceAddress a = wanted.get(vip);
     if (a == null) {
       throw new IllegalStateException("VIP " + vip + " is not a candidate of this node");
@@ -40,7 +48,7 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
       if (!ledger.owns(a)) {
         throw new IllegalStateException("address " + a + " exists and was not added by this agent; left as is");
       }
-      return;
+      return false;
     }
     ledger.address(a, true); // first: a crash after the add must still find it ours
     try {
@@ -49,6 +57,7 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
       ledger.address(a, false);
       throw e;
     }
+    return true;
   }
 
   @Override

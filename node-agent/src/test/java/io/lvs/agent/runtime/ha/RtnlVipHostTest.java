@@ -40,6 +40,17 @@ class RtnlVipHostTest {
   }
 
   @Test
+  void aHeldVipDeletedByHandIsAddedAgain() {
+    kernel.rtnl().createLink("eth0", null, true);
+    RtnlVipHost h = host();
+    h.add(VIP);
+    assertThat(h.ensure(VIP)).as("present: nothing to do").isFalse();
+    kernel.rtnl().deleteAddress(A);
+    assertThat(h.ensure(VIP)).isTrue();
+    assertThat(kernel.rtnl().addresses()).contains(A);
+  }
+
+  @Test
   void anAddressTheAgentDidNotAddIsRefusedAndNeverRemoved() {
     kernel.rtnl().createLink("eth0", null, true);
     kernel.rtnl().addAddress(A);
