@@ -59,6 +59,7 @@ public final class ElectionLoop {
   private final ConcurrentLinkedQueue<PeerView> inbox = new ConcurrentLinkedQueue<>();
   /** {@code holding} as of the last step, for the heartbeat sender's thread. */
   private volatile Set<String> published = Set.of();
+  private boolean failedThisStep;
 
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
       ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements) {
@@ -114,6 +115,7 @@ public final class ElectionLoop {
 
   /** One pass over every election; the transitions it made. */
   public List<Transition> step() {
+    failedThisStep = false;
     for (PeerView v; (v = inbox.poll()) != null; ) {
       peers.heard(v);
     }
@@ -143,10 +145,6 @@ public final class ElectionLoop {
     Instant now = monotonic.get();
     Instant read = lastRead.get(vip);
     HaVip config = configs.get(vip);
-    if (read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) {
-      lastRead.put(vip, now);
-      reread(e);
-    }
     Decision d = e.step(now);
     if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
       out.add(new Transition(vip, false, d.reason(), wall.instant()));
@@ -157,6 +155,11 @@ public final class ElectionLoop {
     if (d.lease() != Decision.LeaseAction.NONE && mayWrite) {
       takeover = d.lease() == Decision.LeaseAction.ACQUIRE ? takeover(e.lease(), config) : null;
       write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
+    }
+    // read after deciding and dropping: a read that hangs on a partition never delays a fence
+    if (read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) {
+      lastRead.put(vip, now);
+      reread(e);
     }
     if (e.holder() && !holding.contains(vip)) {
       add(vip, config, new Transition(vip, true, d.reason(), wall.instant(), takeover), out);
@@ -227,12 +230,16 @@ public final class ElectionLoop {
 
   /** An API call: its outcome is the API server's reachability; null when it failed. */
   private <T> T call(Supplier<T> c) {
+    if (failedThisStep) {
+      return null; // one failed (perhaps timed-out) call per pass: N VIPs must not add up N timeouts
+    }
     try {
       T t = c.get();
       api.succeeded(monotonic.get());
       return t;
     } catch (RuntimeException ex) {
       api.failed();
+      failedThisStep = true;
       LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
       return null;
     }

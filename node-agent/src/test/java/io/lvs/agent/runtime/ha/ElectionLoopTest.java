@@ -24,23 +24,35 @@ class ElectionLoopTest {
   final List<String> ops = new ArrayList<>();
   boolean apiDown;
   boolean removeFails;
+  /** What a failed call costs on the clock (a timeout), 0: it fails at once. */
+  Duration failedCallCost = Duration.ZERO;
   LeaseView stored = LeaseView.ABSENT;
+  final java.util.Map<String, LeaseView> others = new java.util.HashMap<>();
   long version;
 
   final ElectionPorts.Leases leases = new ElectionPorts.Leases() {
     @Override
     public LeaseView read(String vip) {
       if (apiDown) {
+        now = now.plus(failedCallCost);
         throw new IllegalStateException("connection refused");
       }
-      return stored;
+      return VIP.equals(vip) ? stored : others.getOrDefault(vip, LeaseView.ABSENT);
     }
 
     @Override
     public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow,
         ElectionPorts.Takeover takeover) {
       if (apiDown) {
+        now = now.plus(failedCallCost);
         throw new IllegalStateException("connection refused");
+      }
+      if (!VIP.equals(vip)) { // the other VIPs of the many-VIP test
+        if (!Objects.equals(basis.version(), others.getOrDefault(vip, LeaseView.ABSENT).version())) {
+          return Optional.empty();
+        }
+        others.put(vip, new LeaseView(holder, Long.toString(++version)));
+        return Optional.of(others.get(vip));
       }
       if (!Objects.equals(basis.version(), stored.version())) {
         return Optional.empty();
@@ -159,5 +171,27 @@ class ElectionLoopTest {
     List<Transition> t = runFor(Duration.ofSeconds(3));
     assertThat(t).extracting(Transition::holds).containsExactly(true);
     assertThat(t.get(0).takeover()).isNull();
+  }
+
+  @Test
+  void callsThatTimeOutOnAPartitionDoNotAddUpAcrossVipsAndDelayTheFence() {
+    List<String> vips = List.of("198.18.0.100", "198.18.0.101", "198.18.0.102");
+    loop.configure(vips.stream().map(v -> new ElectionLoop.HaVip(v, "d1", true)).toList(), Set.of("d1", "d2"));
+    for (int i = 0; i < 40; i++) { // d2 heard from the start, reaching the API server
+      loop.heard(new PeerReport("d2", i, 60_000, Set.of()));
+      runFor(Duration.ofMillis(100));
+    }
+    assertThat(loop.holding()).containsExactlyInAnyOrderElementsOf(vips);
+    Instant lastRenewal = now;
+    apiDown = true;
+    failedCallCost = Duration.ofMillis(400);
+    for (int i = 0; i < 100 && !loop.holding().isEmpty(); i++) {
+      loop.heard(new PeerReport("d2", 100 + i, 60_000, Set.of()));
+      loop.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(loop.holding()).isEmpty();
+    // each pass pays one timeout at most, whatever the number of VIPs; the Lease expires at 3 s
+    assertThat(Duration.between(lastRenewal, now)).isLessThanOrEqualTo(Duration.ofMillis(2600));
   }
 }
