@@ -105,7 +105,7 @@ class ClusterChartE2eTest {
     for (Pod p : agentPods()) {
       var c = p.getSpec().getContainers().get(0);
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as("read-only root as rendered").isTrue();
-      assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("320Mi");
+      assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("384Mi");
       assertThat(p.getSpec().getHostNetwork()).isTrue();
     }
     for (String node : ClusterLane.NODES) {
