@@ -4,11 +4,17 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lvs.agent.ipvs.NetlinkIpvsClient;
+import io.lvs.agent.rtnl.NetlinkRtnlClient;
 import io.lvs.agent.runtime.Agent;
 import io.lvs.agent.runtime.AgentConfig;
 import io.lvs.agent.runtime.ProductionKernel;
 import io.lvs.agent.runtime.MarkProgrammer;
 import io.lvs.agent.runtime.SnatProgrammer;
+import io.lvs.agent.runtime.ha.HaLedger;
+import io.lvs.agent.runtime.ha.HaRuntime;
+import io.lvs.agent.runtime.ha.HaSettings;
+import io.lvs.agent.runtime.k8s.VipLeaseClient;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node agent process (DaemonSet pod, hostNetwork, privileged). Environment: NODE_NAME
- * (required), LVS_STATE_DIR, LVS_RESYNC_SECONDS, LVS_HTTP_PORT; the API server is found with
+ * (required), LVS_STATE_DIR, LVS_RESYNC_SECONDS, LVS_HTTP_PORT, and the HA settings of
+ * {@link HaSettings}; the API server is found with
  * fabric8's standard config (KUBECONFIG, in-cluster service account, kubernetes.master).
  * Exit status 2: bad configuration; 1: could not start.
  */
@@ -29,10 +36,25 @@ public final class AgentMain {
 
   private AgentMain() {}
 
+  /**
+   * The HA VIP elections, on their own API client (short timeouts, no retries: a Lease call must
+   * never block the election past its safety margin) and their own netlink sockets.
+   */
+  private static HaRuntime haRuntime(AgentConfig config, HaSettings ha, PrometheusMeterRegistry registry) {
+    int ms = (int) ha.apiTimeout().toMillis();
+    KubernetesClient leases = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
+        .withRequestRetryBackoffLimit(0).withConnectionTimeout(ms).withRequestTimeout(ms).build()).build();
+    return new HaRuntime(config.nodeName(), ha, new VipLeaseClient(leases, ha.namespace()), NetlinkRtnlClient.open(null),
+        NetlinkIpvsClient.open(null), new HaLedger(config.stateDir()), registry, HaRuntime::monotonicNow,
+        Clock.systemUTC());
+  }
+
   public static void main(String[] args) throws Exception {
     AgentConfig config;
+    HaSettings ha;
     try {
       config = AgentConfig.fromEnv(System.getenv());
+      ha = HaSettings.fromEnv(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("lvs-node-agent: " + e.getMessage());
       System.exit(2);
@@ -45,6 +67,7 @@ public final class AgentMain {
     KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
         .withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(200).build()).build();
     Agent agent;
+    HaRuntime haRuntime;
     try {
       SnatProgrammer snat;
       try {
@@ -63,6 +86,9 @@ public final class AgentMain {
       }
       agent = new Agent(config, client, ProductionKernel.open(), ProductionKernel.ownershipStore(config.stateDir()),
           snat, marks, ProductionKernel.pods(config.stateDir()), registry, Clock.systemUTC());
+      haRuntime = haRuntime(config, ha, registry);
+      agent.addSliceListener(haRuntime::onSlices);
+      haRuntime.start();
       agent.start();
     } catch (Exception e) {
       LOG.atError().setCause(e).addKeyValue("node", config.nodeName()).log("agent could not start");
@@ -72,7 +98,9 @@ public final class AgentMain {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // leave the kernel as it is: a stopped agent must not drop traffic
+      // leave the kernel as it is: a stopped agent must not drop traffic (a held VIP stays until
+      // the next agent process removes it at its start; docs/ha.md, failure modes)
+      haRuntime.close();
       agent.close();
       client.close();
       stopped.countDown();

@@ -21,7 +21,7 @@ public final class SpecOwners {
     return out;
   }
 
-  /** The owner of every entry, list by list (services, addresses, links, sysctls, SNAT, marks); null entries are skipped. */
+  /** The owner of every entry, list by list (services, addresses, links, sysctls, SNAT, marks, HA VIP candidates); null entries are skipped. */
   public static void forEach(LvsNodeStateSpec spec, Consumer<String> owner) {
     if (spec != null) {
       each(spec.services(), s -> s.owner(), owner);
@@ -30,6 +30,7 @@ public final class SpecOwners {
       each(spec.sysctls(), s -> s.owner(), owner);
       each(spec.snat(), s -> s.owner(), owner);
       each(spec.marks(), m -> m.owner(), owner);
+      each(spec.vipCandidates(), c -> c.owner(), owner);
     }
   }
 

@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "MODE", jsonPath = ".spec.forwarding", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "SCHEDULER", jsonPath = ".spec.scheduler", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "READY", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "DIRECTOR", jsonPath = ".status.activeDirector", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "AGE", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "SERVERS", jsonPath = ".status.readyRealServers", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "NODES", jsonPath = ".status.nodes.summary", type = AdditionalPrinterColumn.Type.STRING, priority = 1)

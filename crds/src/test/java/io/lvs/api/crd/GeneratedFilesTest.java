@@ -70,7 +70,7 @@ class GeneratedFilesTest {
         defaultColumns.add(c.path("name").asText());
       }
     }
-    assertThat(defaultColumns).containsExactly("VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
+    assertThat(defaultColumns).containsExactly("VIP", "PORTS", "MODE", "SCHEDULER", "READY", "DIRECTOR", "AGE");
   }
 
   @Test

@@ -132,7 +132,7 @@ class CrdSchemaApiServerTest {
     String out = kubectl(kubeconfig, "get", "lvs", "-n", "lvs-test");
     assertThat(out).contains("virtualservice.lvs.io/web").contains("realserverpool.lvs.io/web");
     String header = kubectl(kubeconfig, "get", "lvsvs", "-n", "lvs-test").lines().findFirst().orElseThrow();
-    assertThat(header.split("\\s+")).containsExactly("NAME", "VIP", "PORTS", "MODE", "SCHEDULER", "READY", "AGE");
+    assertThat(header.split("\\s+")).containsExactly("NAME", "VIP", "PORTS", "MODE", "SCHEDULER", "READY", "DIRECTOR", "AGE");
     assertThat(kubectl(kubeconfig, "get", "rsp", "-n", "lvs-test")).contains("web");
     assertThat(kubectl(kubeconfig, "get", "lvsns")).contains("No resources found");
 

@@ -7,10 +7,10 @@ import java.util.Optional;
 /**
  * Whether this node reaches the API server, and since when without a break: every API call's
  * outcome is recorded here; the heartbeat tells the peers, and the election's acquisition gate
- * reads it. Not thread-safe: the election loop owns it.
+ * reads it. Written by the election loop only; read by the heartbeat sender too (hence volatile).
  */
 public final class ApiReachability {
-  private Instant since;
+  private volatile Instant since;
 
   public void succeeded(Instant at) {
     if (since == null) {

@@ -21,9 +21,21 @@ public final class Peers {
     this.self = Objects.requireNonNull(self, "self");
   }
 
-  /** The directors the spec names besides this node. */
+  /**
+   * The directors the spec names besides this node. One the spec named before and no longer names
+   * (the operator dropped it, e.g. its node turned NotReady) is forgotten with its last heartbeat:
+   * else a director gone for good would count as unknown forever and no holder could keep its VIP
+   * through an API-server outage. Should it still be alive and heard, it counts again.
+   */
   public void name(Set<String> directors) {
-    named = directors.stream().filter(n -> !n.equals(self)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    Set<String> next = directors.stream().filter(n -> !n.equals(self))
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    for (String gone : named) {
+      if (!next.contains(gone)) {
+        heard.remove(gone);
+      }
+    }
+    named = next;
   }
 
   /** Records a heartbeat unless it is older than the last one of that peer (or our own, looped back). */

@@ -58,6 +58,9 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   private final Supplier<List<Connection>> connections;
   private final Instant started;
   private AgentHttpServer http;
+  /** Others that follow this node's slices (the HA runtime); registered before {@link #start}. */
+  private final List<java.util.function.Consumer<List<NodeSlice>>> sliceListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Without a marking backend: fwmark owners are told their rules are not programmed. */
   public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
@@ -112,12 +115,18 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     loop.trigger();
   }
 
+  /** {@code l} gets every new set of this node's slices (the saved ones at start too), on the watcher's thread. */
+  public void addSliceListener(java.util.function.Consumer<List<NodeSlice>> l) {
+    sliceListeners.add(l);
+  }
+
   /** Starts everything; returns at once (the watch connects in the background, retrying). */
   public void start() throws IOException {
     lastSpec.load().ifPresent(saved -> {
       LOG.atInfo().addKeyValue("slices", saved.slices().stream().map(s -> s.name() + "@" + s.generation()).toList())
           .log("resuming from the last applied slices until the API server answers");
       loop.onSlices(saved.slices(), Map.of());
+      sliceListeners.forEach(l -> l.accept(saved.slices()));
     });
     loop.start();
     watcher.start();
@@ -155,6 +164,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
       }
     }
     loop.onSlices(slices, previous);
+    sliceListeners.forEach(l -> l.accept(slices));
     try {
       lastSpec.save(new LastSpecStore.Saved(slices));
     } catch (RuntimeException e) {

@@ -58,16 +58,17 @@ public final class NodeStateDiff {
     }
     LvsNodeStateSpec n = normalize(s);
     return n.services().isEmpty() && n.addresses().isEmpty() && n.links().isEmpty()
-        && n.sysctls().isEmpty() && n.snat().isEmpty() && n.marks().isEmpty() && n.timeouts() == null;
+        && n.sysctls().isEmpty() && n.snat().isEmpty() && n.marks().isEmpty() && n.timeouts() == null
+        && n.vipCandidates().isEmpty();
   }
 
   static LvsNodeStateSpec normalize(LvsNodeStateSpec s) {
     if (s == null) {
-      return new LvsNodeStateSpec(null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null);
+      return new LvsNodeStateSpec(null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, List.of());
     }
     return new LvsNodeStateSpec(
         s.nodeName(), orEmpty(s.services()), orEmpty(s.addresses()), orEmpty(s.links()), orEmpty(s.sysctls()),
-        orEmpty(s.snat()), orEmpty(s.marks()), s.timeouts());
+        orEmpty(s.snat()), orEmpty(s.marks()), s.timeouts(), orEmpty(s.vipCandidates()));
   }
 
   private static <T> List<T> orEmpty(List<T> l) {

@@ -22,6 +22,7 @@ public final class OwnerChanges {
     compare(a.sysctls(), b.sysctls(), s -> s.owner(), out);
     compare(a.snat(), b.snat(), s -> s.owner(), out);
     compare(a.marks(), b.marks(), s -> s.owner(), out);
+    compare(a.vipCandidates(), b.vipCandidates(), s -> s.owner(), out);
     return out;
   }
 

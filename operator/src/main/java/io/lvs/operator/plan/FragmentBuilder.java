@@ -29,11 +29,13 @@ import java.util.stream.Collectors;
  *   <li>directors: the IPVS services and destinations; ip_forward for NAT/FullNAT; SNAT and
  *       net.ipv4.vs.conntrack=1 for FullNAT;
  *   <li>the VIP holder (one director per VIP): the VIP on {@code directors.vipInterface}, else on
- *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced;
+ *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced; when the
+ *       directors are an HA group, each of them instead gets a candidacy ({@link VipCandidates})
+ *       and their agents elect the holder;
  *   <li>DR real-server nodes: the VIP on lo, arp_ignore=1 / arp_announce=2 on all and lo;
  *   <li>Tunnel real-server nodes: tunl0 up with the VIP, the ARP sysctls, rp_filter relaxed.
  *   <li>DR / Tunnel members that are pods: the VIP inside the pod, by its node's agent
- *       ({@link PodRealServers}); DR pods not on the VIP holder are named in the outcome.
+ *       ({@link PodRealServers}); DR pods not on a node that may hold the VIP are named in the outcome.
  *   <li>fwmark services: directors get the marking rules of {@code fwmarkMatch}; DR/TUN real
  *       servers get each of its (single) addresses as they would a VIP. Nobody holds or announces
  *       those addresses on the directors: the network routes them there (see docs/modes.md).
@@ -72,7 +74,11 @@ final class FragmentBuilder {
       vips = marks.stream().filter(m -> m.prefixLength() == prefix).map(NodeMark::address).distinct().toList();
     } else {
       vips = List.of(spec.vip());
-      if (k.holder() != null) {
+      if (k.ha() != null) {
+        for (NodeView c : k.ha().candidates()) {
+          builders.computeIfAbsent(c.name(), NodeSpecBuilder::new).vipCandidate(VipCandidates.of(owner, spec, prefix, c, k.ha()));
+        }
+      } else if (k.holder() != null) {
         builders.computeIfAbsent(k.holder(), NodeSpecBuilder::new).address(holderAddress(owner, spec, prefix, k.holderIp()));
       }
     }
@@ -82,10 +88,11 @@ final class FragmentBuilder {
     Forwarding fwd = spec.forwarding();
     if (fwd == Forwarding.DirectRouting || fwd == Forwarding.Tunnel) {
       Set<String> rsNodes = new LinkedHashSet<>();
+      Set<String> vipNodes = k.vipNodes(); // may hold the VIP itself: never a real server's lo copy of it
       for (Member m : members) {
         if (PodRealServers.isPod(m, nodes.get(m.node()))) {
-          podRealServer(builders, owner, vips, prefix, fwd, v6, m, k.holder());
-        } else if (m.node() != null && nodes.containsKey(m.node()) && !m.node().equals(k.holder())) {
+          podRealServer(builders, owner, vips, prefix, fwd, v6, m, vipNodes);
+        } else if (m.node() != null && nodes.containsKey(m.node()) && !vipNodes.contains(m.node())) {
           rsNodes.add(m.node());
         }
       }
@@ -103,11 +110,11 @@ final class FragmentBuilder {
    * source, an address of that very node, which the holder accepts only with accept_local.
    */
   private static void podRealServer(Map<String, NodeSpecBuilder> builders, String owner, List<String> vips, int prefix,
-      Forwarding fwd, boolean v6, Member m, String holder) {
+      Forwarding fwd, boolean v6, Member m, Set<String> vipNodes) {
     NodeSpecBuilder b = builders.computeIfAbsent(m.node(), NodeSpecBuilder::new);
     vips.forEach(vip -> b.address(PodRealServers.entry(owner, vip, prefix, fwd, m)));
-    if (fwd == Forwarding.DirectRouting && !v6 && m.node().equals(holder)) {
-      builders.computeIfAbsent(holder, NodeSpecBuilder::new).sysctl(owner, PodRealServers.ACCEPT_LOCAL, "1");
+    if (fwd == Forwarding.DirectRouting && !v6 && vipNodes.contains(m.node())) {
+      b.sysctl(owner, PodRealServers.ACCEPT_LOCAL, "1");
     }
   }
 

@@ -9,6 +9,7 @@ import io.lvs.api.v1alpha1.NodeLink;
 import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.NodeVipCandidate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,7 +35,7 @@ import java.util.function.Predicate;
 public final class NodeSlicer {
   private final int maxEntries;
 
-  /** @param maxEntries soft limit per slice, counting every service, destination, address, link, sysctl and SNAT rule */
+  /** @param maxEntries soft limit per slice, counting entries as {@link #cost} does */
   public NodeSlicer(int maxEntries) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
@@ -125,10 +126,18 @@ public final class NodeSlicer {
     }
   }
 
-  /** Entries a part holds: every service, destination, address, link, sysctl, SNAT and marking rule. */
+  /**
+   * Entries a part holds: every service, destination, address, link, sysctl, SNAT and marking rule,
+   * and every HA VIP candidacy with each director it names (a candidacy lists them all).
+   */
   static int cost(LvsNodeStateSpec p) {
     int c = size(p.addresses()) + size(p.links()) + size(p.sysctls()) + size(p.snat())
         + size(p.marks());
+    if (p.vipCandidates() != null) {
+      for (NodeVipCandidate v : p.vipCandidates()) {
+        c += 1 + size(v.directors());
+      }
+    }
     if (p.services() != null) {
       for (NodeIpvsService s : p.services()) {
         c += 1 + size(s.destinations());
@@ -171,6 +180,7 @@ public final class NodeSlicer {
     List<NodeSysctl> sysctls = new ArrayList<>();
     List<NodeSnat> snat = new ArrayList<>();
     List<NodeMark> marks = new ArrayList<>();
+    List<NodeVipCandidate> candidates = new ArrayList<>();
     for (LvsNodeStateSpec p : parts) {
       addAll(services, p.services());
       addAll(addresses, p.addresses());
@@ -178,9 +188,11 @@ public final class NodeSlicer {
       addAll(sysctls, p.sysctls());
       addAll(snat, p.snat());
       addAll(marks, p.marks());
+      addAll(candidates, p.vipCandidates());
     }
     return new LvsNodeStateSpec(node, List.copyOf(services), List.copyOf(addresses), List.copyOf(links),
-        List.copyOf(sysctls), List.copyOf(snat), marks.isEmpty() ? null : List.copyOf(marks));
+        List.copyOf(sysctls), List.copyOf(snat), marks.isEmpty() ? null : List.copyOf(marks), null,
+        candidates.isEmpty() ? null : List.copyOf(candidates));
   }
 
   private static <T> void addAll(List<T> to, List<T> from) {

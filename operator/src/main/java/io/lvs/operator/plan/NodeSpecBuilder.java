@@ -7,6 +7,7 @@ import io.lvs.api.v1alpha1.NodeLink;
 import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.NodeVipCandidate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -27,6 +28,7 @@ final class NodeSpecBuilder {
   private final Set<NodeSysctl> sysctls = new LinkedHashSet<>();
   private final List<NodeSnat> snat = new ArrayList<>();
   private final Set<NodeMark> marks = new LinkedHashSet<>();
+  private final Set<NodeVipCandidate> candidates = new LinkedHashSet<>();
 
   NodeSpecBuilder(String node) {
     this.node = node;
@@ -54,6 +56,10 @@ final class NodeSpecBuilder {
 
   void mark(NodeMark m) {
     marks.add(m);
+  }
+
+  void vipCandidate(NodeVipCandidate c) {
+    candidates.add(c);
   }
 
   LvsNodeStateSpec build() {
@@ -85,7 +91,10 @@ final class NodeSpecBuilder {
             .thenComparing(NodeMark::address)
             .thenComparing(m -> Objects.toString(m.protocol(), ""))
             .thenComparing(m -> m.port() == null ? 0 : m.port()));
-    // no marks: null, as before marks existed, so specs of other services stay equal to theirs
-    return new LvsNodeStateSpec(node, svc, addr, lnk, sys, sn, mk.isEmpty() ? null : List.copyOf(mk));
+    List<NodeVipCandidate> vc = new ArrayList<>(candidates);
+    vc.sort(Comparator.comparing(NodeVipCandidate::owner).thenComparing(NodeVipCandidate::address));
+    // no marks or candidates: null, as before they existed, so specs of other services stay equal to theirs
+    return new LvsNodeStateSpec(node, svc, addr, lnk, sys, sn, mk.isEmpty() ? null : List.copyOf(mk), null,
+        vc.isEmpty() ? null : List.copyOf(vc));
   }
 }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Every VirtualService, its resolved members and the nodes in, one LvsNodeState spec per node out.
  * Three steps, each in its own class: decide across VirtualServices ({@link ClusterDecisions}:
- * conflicts, directors, VIP holders); build each VirtualService's fragment ({@link FragmentBuilder}:
+ * conflicts, directors, VIP holders or, for an HA group of directors, the candidates that elect
+ * the holder themselves); build each VirtualService's fragment ({@link FragmentBuilder}:
  * what each node programs for it); merge the fragments per node ({@link NodeParts}).
  *
  * <p>VIP handover is fenced ({@link VipFence}): while the VIP's Lease names another director
@@ -105,7 +106,8 @@ public final class NodeStatePlanner {
     boolean sameObject = known != null && known.key().service() == s && sameNodes;
     List<NodeView> present = sameObject ? known.key().memberNodes() : memberNodes(s, byName);
     List<NodeView> clients = sameObject ? known.key().clientNodes() : InClusterClients.nodes(s.spec(), byName.values());
-    FragmentKey key = new FragmentKey(s, ds, holder, holderIp, present, clients);
+    HaVip ha = s.spec().vip() == null ? null : g.ha().get(ServiceClaims.canonical(s.spec().vip()));
+    FragmentKey key = new FragmentKey(s, ds, holder, holderIp, present, clients, ha);
     if (known == null || !known.key().equals(key)) {
       Known now = known(key);
       nodeParts.replace(s.key(), known == null ? null : known.fragment(), now.fragment());
@@ -115,7 +117,7 @@ public final class NodeStatePlanner {
     return known.key().service() == s ? known : new Known(key, known.fragment(), known.outcome());
   }
 
-  /** The director granted this VirtualService's VIP in this plan; null while none (or fenced). */
+  /** The director granted this VirtualService's VIP in this plan; null while none (or fenced, or elected by the directors). */
   private static String holderOf(ServiceInput s, ClusterDecisions g, Map<String, String> leaseHolders) {
     String vip = s.spec().vip() == null ? null : ServiceClaims.canonical(s.spec().vip());
     if (vip == null || !g.chosen().containsKey(vip)) {
@@ -130,7 +132,7 @@ public final class NodeStatePlanner {
     k.memberNodes().forEach(n -> present.put(n.name(), n));
     return new Known(k, f, new ClusterPlan.Outcome(null, k.directors().stream().map(NodeView::name).toList(), k.holder(),
         f.nodes().keySet(), PodRealServers.notL2Neighbours(k.service().spec().forwarding(), k.service().members(), present,
-            k.holder())));
+            k.vipNodes())));
   }
 
   /** The nodes that exist among the members' nodes, by name. */

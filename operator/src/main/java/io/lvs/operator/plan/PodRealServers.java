@@ -5,6 +5,7 @@ import io.lvs.api.v1alpha1.NodeAddress;
 import io.lvs.operator.resolve.Member;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -35,18 +36,21 @@ final class PodRealServers {
 
   /**
    * DR pod members that cannot be L2 neighbours of the director forwarding to them (the VIP
-   * holder), by address, with the reason; empty for other modes and while no director holds the VIP.
+   * holder, or any of the directors electing one), by address, with the reason; empty for other
+   * modes and while no director may hold the VIP.
    */
   static Map<String, String> notL2Neighbours(Forwarding fwd, List<Member> members, Map<String, NodeView> nodes,
-      String holder) {
+      Set<String> holders) {
     Map<String, String> out = new TreeMap<>();
-    if (fwd != Forwarding.DirectRouting || holder == null) {
+    if (fwd != Forwarding.DirectRouting || holders.isEmpty()) {
       return out;
     }
+    String which = holders.size() == 1 ? "the director " + holders.iterator().next()
+        : "any of the directors " + String.join(", ", holders);
     for (Member m : members) {
       NodeView n = nodes.get(m.node());
-      if (isPod(m, n) && !m.node().equals(holder)) {
-        out.put(m.address(), "pod on node " + m.node() + ", not on the director " + holder
+      if (isPod(m, n) && !holders.contains(m.node())) {
+        out.put(m.address(), "pod on node " + m.node() + ", not on " + which
             + ": DirectRouting needs one L2 segment (use Tunnel, or run the pods on the directors)");
       }
     }

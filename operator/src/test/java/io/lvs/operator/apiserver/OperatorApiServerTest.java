@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,6 +25,8 @@ import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.MemberStatus;
 import io.lvs.api.v1alpha1.NodeAddress;
+import io.lvs.api.v1alpha1.NodeHaPeer;
+import io.lvs.api.v1alpha1.NodeVipCandidate;
 import io.lvs.api.v1alpha1.NodeDestination;
 import io.lvs.api.v1alpha1.NodeIpvsService;
 import io.lvs.api.v1alpha1.NodeMembers;
@@ -95,7 +96,7 @@ class OperatorApiServerTest {
   }
 
   @Test
-  void staticMembersProgramEveryDirectorOneHoldsTheVipAndStatusFollowsAgentReports() {
+  void staticMembersProgramEveryDirectorBothAreVipCandidatesAndStatusFollowsAgentReports() {
     fx.namespace("static");
     fx.node("s-d1", "192.168.1.1", true, Map.of("lvs/s-director", "true"));
     fx.node("s-d2", "192.168.1.2", true, Map.of("lvs/s-director", "true"));
@@ -107,11 +108,16 @@ class OperatorApiServerTest {
         assertThat(destinations(d, "static/web")).extracting(NodeDestination::address, NodeDestination::weight)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("192.0.2.1", 1), org.assertj.core.groups.Tuple.tuple("192.0.2.2", 3));
       }
-      assertThat(addresses("s-d1")).containsExactly(new NodeAddress("static/web", "10.0.1.100", 32, "eth0", true));
-      assertThat(addresses("s-d2")).isEmpty();
+      // two directors: their agents elect the holder; the operator names none and keeps no Lease
+      for (String d : List.of("s-d1", "s-d2")) {
+        assertThat(addresses(d)).isEmpty();
+        assertThat(fx.nodeState(d).getSpec().vipCandidates()).singleElement().satisfies(c -> {
+          assertThat(c.address()).isEqualTo("10.0.1.100");
+          assertThat(c.directors()).extracting(NodeHaPeer::nodeName).containsExactly("s-d1", "s-d2");
+        });
+      }
     });
-    Lease lease = client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-1-100").get();
-    assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("s-d1");
+    assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-1-100").get()).isNull();
     await().atMost(WAIT).until(() -> Objects.equals(conditionText("static", "web", "Programmed"), "False NodesPending: 0/2 nodes"));
 
     fx.agentReports("s-d1", List.of(new OwnerReport("static/web", true, null)));
@@ -119,7 +125,7 @@ class OperatorApiServerTest {
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(conditionText("static", "web", "Ready")).isEqualTo("True Ready: 2/2 real servers ready on 2/2 nodes");
       VirtualService vs = client.resources(VirtualService.class).inNamespace("static").withName("web").get();
-      assertThat(vs.getStatus().nodes().activeDirector()).isEqualTo("s-d1");
+      assertThat(vs.getStatus().nodes().activeDirector()).isNull(); // no agent has taken the VIP's Lease
       assertThat(vs.getStatus().observedGeneration()).isEqualTo(vs.getMetadata().getGeneration());
       assertThat(vs.getStatus().readyRealServers()).isEqualTo("2/2");
     });
@@ -232,7 +238,7 @@ class OperatorApiServerTest {
   }
 
   @Test
-  void nodeSelectorMembersGetTheVipOnLoAndDirectorsFollowNodeReadinessWithAFencedVipHandover() {
+  void nodeSelectorMembersGetTheVipOnLoAndASecondDirectorTurnsTheVipIntoAnElection() {
     fx.namespace("nodes");
     fx.node("n-d1", "192.168.3.1", true, Map.of("lvs/n-director", "true"));
     fx.node("n-w1", "192.168.3.11", true, Map.of("lvs/n-rs", "true"));
@@ -258,19 +264,33 @@ class OperatorApiServerTest {
       assertThat(w2.addresses()).isEmpty();
       assertThat(w2.sysctls()).isEmpty();
     });
-    // a second director joins: it gets the rules but not the VIP (the holder stays)
+    // one director: it holds the VIP, recorded in the operator's Lease
+    await().atMost(WAIT).untilAsserted(() -> {
+      assertThat(addresses("n-d1")).extracting(NodeAddress::address).containsExactly("10.0.3.100");
+      assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()
+          .getSpec().getHolderIdentity()).isEqualTo("n-d1");
+      assertThat(client.resources(VirtualService.class).inNamespace("nodes").withName("web").get().getStatus()
+          .activeDirector()).isEqualTo("n-d1");
+    });
+    // a second director joins: both get the rules and a candidacy for the VIP, the agents elect
+    // the holder, and the operator's Lease goes
     fx.node("n-d2", "192.168.3.2", true, Map.of("lvs/n-director", "true"));
     await().atMost(WAIT).untilAsserted(() -> {
       assertThat(destinations("n-d2", "nodes/web")).hasSize(1);
-      assertThat(addresses("n-d2")).isEmpty();
+      for (String d : List.of("n-d1", "n-d2")) {
+        assertThat(addresses(d)).isEmpty();
+        assertThat(fx.nodeState(d).getSpec().vipCandidates()).extracting(NodeVipCandidate::address).containsExactly("10.0.3.100");
+      }
+      assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });
-    // the holder fails: the VIP moves to n-d2 and the lease records it
+    // n-d1 turns NotReady: its candidacy goes, n-d2 stays one (n-d1 still named), no operator Lease
     fx.nodeReady("n-d1", false);
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(addresses("n-d2")).extracting(NodeAddress::address).containsExactly("10.0.3.100");
-      assertThat(addresses("n-d1")).isEmpty();
-      assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()
-          .getSpec().getHolderIdentity()).isEqualTo("n-d2");
+      assertThat(fx.nodeState("n-d1").getSpec().vipCandidates()).isNullOrEmpty();
+      assertThat(fx.nodeState("n-d2").getSpec().vipCandidates()).singleElement().satisfies(c -> assertThat(c.directors())
+          .extracting(NodeHaPeer::nodeName).containsExactly("n-d1", "n-d2"));
+      assertThat(addresses("n-d2")).isEmpty();
+      assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });
   }
 

@@ -19,6 +19,7 @@ import io.lvs.api.v1alpha1.NodeLink;
 import io.lvs.api.v1alpha1.NodeMark;
 import io.lvs.api.v1alpha1.NodeSnat;
 import io.lvs.api.v1alpha1.NodeSysctl;
+import io.lvs.api.v1alpha1.NodeVipCandidate;
 import io.lvs.api.v1alpha1.PortRange;
 import io.lvs.api.v1alpha1.Protocol;
 import io.lvs.api.v1alpha1.ServicePort;
@@ -39,8 +40,13 @@ class NodeStatePlannerTest {
     return s.sysctls().stream().map(x -> x.key() + "=" + x.value()).toList();
   }
 
+  /** One director and three workers: the VIP's holder is the operator's choice, fenced by its Lease. */
+  private final List<NodeView> solo =
+      List.of(director("d1", "192.168.0.1"), worker("d2", "192.168.0.2"), worker("w1", "192.168.0.11"),
+          worker("w2", "192.168.0.12"));
+
   @Test
-  void directRoutingDirectorsGetIpvsOneHoldsTheVipRealServersGetLoAndArpSysctls() {
+  void directRoutingDirectorsGetIpvsAndElectTheHolderRealServersGetLoAndArpSysctls() {
     var plan = planner.plan(
         List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1,
             List.of(member("192.168.0.11", 80, "w1"), member("192.168.0.12", 80, "w2"),
@@ -59,9 +65,14 @@ class NodeStatePlannerTest {
               tuple("192.168.0.12", 80, 1, Forwarding.DirectRouting));
       assertThat(plan.nodes().get(d).sysctls()).isEmpty(); // DR directors need no forwarding
     }
-    assertThat(plan.nodes().get("d1").addresses()).containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, "eth0", true));
-    assertThat(plan.nodes().get("d2").addresses()).isEmpty();
-    assertThat(plan.vipHolders()).containsEntry("10.0.0.100", "d1");
+    // two directors: each is a candidate, none is told to hold the VIP, no operator Lease
+    for (String d : List.of("d1", "d2")) {
+      assertThat(plan.nodes().get(d).addresses()).isEmpty();
+      assertThat(plan.nodes().get(d).vipCandidates()).extracting(NodeVipCandidate::owner, NodeVipCandidate::address)
+          .containsExactly(tuple("ns/web", "10.0.0.100"));
+    }
+    assertThat(plan.vipHolders()).isEmpty();
+    assertThat(plan.services().get("ns/web").vipHolder()).isNull();
     LvsNodeStateSpec w1 = plan.nodes().get("w1");
     assertThat(w1.services()).isEmpty();
     assertThat(w1.addresses()).containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, "lo", false));
@@ -80,18 +91,19 @@ class NodeStatePlannerTest {
   @Test
   void theHolderGetsTheVipOnVipInterfaceWhenSetElseOnTheInterfaceHoldingItsInternalIp() {
     VirtualServiceSpec named = vs("10.0.0.100", 80, Forwarding.DirectRouting, "p");
-    var plan = planner.plan(List.of(input("ns/named", named, 1, List.of())), nodes, Map.of());
+    var plan = planner.plan(List.of(input("ns/named", named, 1, List.of())), solo, Map.of());
     assertThat(plan.nodes().get("d1").addresses())
         .containsExactly(new NodeAddress("ns/named", "10.0.0.100", 32, "eth0", true, null));
 
+    List<NodeView> soloD2 = List.of(worker("d1", "192.168.0.1"), director("d2", "192.168.0.2"));
     for (String unset : new String[] {null, "", " "}) {
       var p = new NodeStatePlanner().plan(
-          List.of(input("ns/web", withVipInterface(named, unset), 1, List.of())), nodes, Map.of("10.0.0.100", "d2"));
+          List.of(input("ns/web", withVipInterface(named, unset), 1, List.of())), soloD2, Map.of("10.0.0.100", "d2"));
       assertThat(plan.vipHolders()).containsEntry("10.0.0.100", "d1");
       assertThat(p.vipHolders()).containsEntry("10.0.0.100", "d2");
       assertThat(p.nodes().get("d2").addresses())
           .containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, null, true, "192.168.0.2"));
-      assertThat(p.nodes().get("d1").addresses()).isEmpty();
+      assertThat(p.nodes()).doesNotContainKey("d1");
     }
   }
 
@@ -99,7 +111,7 @@ class NodeStatePlannerTest {
   void theDefaultInterfaceFollowsTheHoldersInternalIpAndWithoutOneTheVipGoesToLoAsBefore() {
     VirtualServiceSpec spec = withVipInterface(vs("10.0.0.100", 80, Forwarding.NAT, "p"), null);
     List<ServiceInput> in = List.of(input("ns/web", spec, 1, List.of(member("10.1.0.1", 80, "w1"))));
-    var first = planner.plan(in, nodes, Map.of());
+    var first = planner.plan(in, solo, Map.of());
     assertThat(first.nodes().get("d1").addresses()).singleElement()
         .satisfies(a -> assertThat(a.interfaceOf()).isEqualTo("192.168.0.1"));
     // NAT: send_redirects off on "all" only; the interface is not known by name here
@@ -107,11 +119,11 @@ class NodeStatePlannerTest {
         "net.ipv4.conf.all.send_redirects=0");
 
     // the same input (memoized fragment) on a holder whose InternalIP changed: the new address
-    var moved = planner.plan(in, List.of(director("d1", "192.168.0.51"), director("d2", "192.168.0.2")), Map.of());
+    var moved = planner.plan(in, List.of(director("d1", "192.168.0.51"), worker("d2", "192.168.0.2")), Map.of());
     assertThat(moved.nodes().get("d1").addresses()).singleElement()
         .satisfies(a -> assertThat(a.interfaceOf()).isEqualTo("192.168.0.51"));
 
-    var none = planner.plan(in, List.of(director("d1", null), director("d2", "192.168.0.2")), Map.of());
+    var none = planner.plan(in, List.of(director("d1", null), worker("d2", "192.168.0.2")), Map.of());
     assertThat(none.nodes().get("d1").addresses())
         .containsExactly(new NodeAddress("ns/web", "10.0.0.100", 32, null, true, null));
   }
@@ -270,13 +282,13 @@ class NodeStatePlannerTest {
   @Test
   void vipHandoverIsFencedByTheLeaseNoTwoNodesHoldTheVip() {
     var svc = List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1, List.of()));
-    // lease says d2, and d2 is still a ready director: it keeps the VIP (no flapping to d1)
-    var sticky = planner.plan(svc, nodes, Map.of("10.0.0.100", "d2"));
+    // lease says d2, and d2 is still the director: it keeps the VIP
+    var sticky = planner.plan(svc, List.of(worker("d1", "192.168.0.1"), director("d2", "192.168.0.2")), Map.of("10.0.0.100", "d2"));
     assertThat(sticky.services().get("ns/web").vipHolder()).isEqualTo("d2");
     assertThat(sticky.nodes().get("d2").addresses()).hasSize(1);
-    assertThat(sticky.nodes().get("d1").addresses()).isEmpty();
-    // d2 goes NotReady: phase 1 gives the VIP to nobody and names d1 as the next holder
-    var without = List.of(director("d1", "192.168.0.1"), new NodeView("d2", Map.of("lvs/director", "true"), false, "192.168.0.2"));
+    assertThat(sticky.nodes()).doesNotContainKey("d1");
+    // the director label moves from d2 to d1: phase 1 gives the VIP to nobody and names d1 as the next holder
+    var without = List.of(director("d1", "192.168.0.1"), worker("d2", "192.168.0.2"));
     var phase1 = planner.plan(svc, without, Map.of("10.0.0.100", "d2"));
     assertThat(phase1.vipHolders()).containsEntry("10.0.0.100", "d1");
     assertThat(phase1.nodes().values()).flatExtracting(LvsNodeStateSpec::addresses).isEmpty();

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.lvs.api.v1alpha1.ConnectionLimits;
+import io.lvs.api.v1alpha1.Directors;
+import io.lvs.api.v1alpha1.FailoverTimings;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.MemberStatus;
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.RealServerPoolSpec;
 import io.lvs.api.v1alpha1.RealServerPoolStatus;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.api.v1alpha1.VirtualServiceSpec;
 import io.lvs.api.validation.FieldError;
 import io.lvs.api.validation.SpecValidator;
 import io.lvs.operator.apply.ProgrammingLedger;
@@ -38,8 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every memo of the sync earns its place only if it changes nothing: the memoized sync (as the
  * operator runs it) and a memo-free one (a fresh planner per run, no input, slicing or diff memo)
  * go through the same random cluster changes (VirtualServices, pools, members, nodes, Leases,
- * agents' reports, hand edits) and must make the very same slice and Lease writes, tell the same outcome
- * changes and publish the same outcomes and slices.
+ * agents' reports, hand edits), with single directors and HA groups of them, and must make the
+ * very same slice and Lease writes, tell the same outcome changes and publish the same outcomes and
+ * slices.
  */
 class NodeStateSyncDifferentialTest {
   private static final int STEPS = 600;
@@ -104,6 +108,8 @@ class NodeStateSyncDifferentialTest {
       putNode(random, "n" + i);
     }
     int writes = 0;
+    int elected = 0;
+    int leased = 0;
     Set<Integer> kinds = new HashSet<>();
     for (int step = 0; step < STEPS; step++) {
       int kind = random.nextInt(11);
@@ -115,8 +121,12 @@ class NodeStateSyncDifferentialTest {
       assertThat(memoized.published()).as("published at step %d", step).isEqualTo(reference.published());
       assertThat(memoized.cluster.slices.keySet()).isEqualTo(reference.cluster.slices.keySet());
       writes += a.contains("Update[") || a.contains("Create[") ? 1 : 0;
+      elected += a.contains("NodeVipCandidate[") ? 1 : 0;
+      leased += a.contains("announce=true") ? 1 : 0;
     }
     assertThat(kinds).as("every kind of change happened").hasSize(11);
+    assertThat(elected).as("steps that wrote HA VIP candidacies").isGreaterThan(3);
+    assertThat(leased).as("steps that gave a single director its VIP").isGreaterThan(3);
     assertThat(writes).as("steps that wrote slices: the changes mattered").isGreaterThan(STEPS / 6);
   }
 
@@ -148,8 +158,23 @@ class NodeStateSyncDifferentialTest {
         .withCreationTimestamp(was == null ? "2026-01-01T00:00:" + (10 + uids % 50) + "Z" : was.getMetadata().getCreationTimestamp())
         .withDeletionTimestamp(random.nextInt(12) == 0 ? "2026-02-01T00:00:00Z" : null)
         .build());
-    vs.setSpec(Specs.vs(VIPS.get(random.nextInt(VIPS.size())), port, fwd, pool));
+    VirtualServiceSpec spec = Specs.vs(VIPS.get(random.nextInt(VIPS.size())), port, fwd, pool);
+    vs.setSpec(new VirtualServiceSpec(spec.vip(), spec.ports(), spec.fwmark(), spec.family(), spec.forwarding(),
+        spec.scheduler(), spec.schedulerFlags(), spec.persistence(), spec.onePacket(), spec.realServerPoolRef(),
+        directors(random), spec.tunnelType()));
     services.put(NS + "/" + name, vs);
+  }
+
+  /**
+   * Directors by a label most nodes carry (mostly an HA group: the agents elect the holder) or by
+   * one few do (mostly a single director: the operator's Lease), with random HA settings.
+   */
+  private static Directors directors(Random random) {
+    String label = random.nextInt(3) == 0 ? "lvs/solo" : "lvs/director";
+    String preferred = random.nextBoolean() ? null : "n" + random.nextInt(6);
+    FailoverTimings t = random.nextBoolean() ? null : new FailoverTimings(1000 + 1000 * random.nextInt(3), 600, 200, 500, null);
+    return new Directors(Map.of(label, "true"), random.nextInt(4) == 0 ? null : "eth0", preferred,
+        random.nextInt(4) == 0 ? Boolean.FALSE : null, t, null, random.nextInt(4) == 0 ? Boolean.FALSE : null);
   }
 
   /** A status write: a new object with the same generation. */
@@ -206,6 +231,9 @@ class NodeStateSyncDifferentialTest {
     Map<String, String> labels = new HashMap<>();
     if (random.nextInt(3) > 0) {
       labels.put("lvs/director", "true");
+    }
+    if (i == 0 || random.nextInt(8) == 0) { // mostly one node, sometimes two
+      labels.put("lvs/solo", "true");
     }
     String ip = random.nextInt(5) == 0 ? "192.168.1." + (10 + i) : "192.168.0." + (10 + i);
     nodes.put(name, K8s.node(name, ip, random.nextInt(6) > 0, labels));

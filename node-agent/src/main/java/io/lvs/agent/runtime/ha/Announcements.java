@@ -16,26 +16,36 @@ public final class Announcements {
   private final Duration interval;
   private final Map<String, Pending> pending = new HashMap<>();
 
-  private record Pending(int left, Instant next) {}
+  private record Pending(int left, Instant next, Duration every) {}
 
   public Announcements(int count, Duration interval) {
-    if (count < 1 || count > 100) {
-      throw new IllegalArgumentException("announce count " + count + " must be 1-100");
-    }
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("announce interval " + interval + " must be positive");
-    }
+    validate(count, interval);
     this.count = count;
     this.interval = interval;
   }
 
   /** The VIP was just added: the first announcement is due now. */
   public void added(String vip, Instant now) {
-    pending.put(vip, new Pending(count, now));
+    added(vip, now, count, interval);
+  }
+
+  /** As {@link #added(String, Instant)}, with this VIP's own repetitions. */
+  public void added(String vip, Instant now, int times, Duration every) {
+    validate(times, every);
+    pending.put(vip, new Pending(times, now, every));
   }
 
   public void removed(String vip) {
     pending.remove(vip);
+  }
+
+  private static void validate(int count, Duration interval) {
+    if (count < 1 || count > 100) {
+      throw new IllegalArgumentException("announce count " + count + " must be 1-100");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("announce interval " + interval + " must be positive");
+    }
   }
 
   /** The VIPs to announce now (each at most once per call). */
@@ -48,7 +58,7 @@ public final class Announcements {
         if (p.left() <= 1) {
           pending.remove(e.getKey());
         } else {
-          pending.put(e.getKey(), new Pending(p.left() - 1, now.plus(interval)));
+          pending.put(e.getKey(), new Pending(p.left() - 1, now.plus(p.every()), p.every()));
         }
       }
     }

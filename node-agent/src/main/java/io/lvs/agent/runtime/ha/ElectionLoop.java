@@ -9,6 +9,7 @@ import io.lvs.agent.ha.PeerView;
 import io.lvs.agent.ha.Peers;
 import io.lvs.agent.ha.VipElection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +32,16 @@ import org.slf4j.LoggerFactory;
 public final class ElectionLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ElectionLoop.class);
 
-  /** One VIP this node may hold. */
-  public record HaVip(String vip, String preferred, boolean preempt) {}
+  /**
+   * One VIP this node may hold; {@code timings} null: the loop's; {@code announceCount} 0: the
+   * loop's announcements.
+   */
+  public record HaVip(String vip, String preferred, boolean preempt, ElectionTimings timings, int announceCount,
+      Duration announceInterval) {
+    public HaVip(String vip, String preferred, boolean preempt) {
+      this(vip, preferred, preempt, null, 0, null);
+    }
+  }
 
   private final String self;
   private final ElectionTimings timings;
@@ -44,9 +53,13 @@ public final class ElectionLoop {
   private final Peers peers;
   private final ApiReachability api = new ApiReachability();
   private final Map<String, VipElection> elections = new TreeMap<>();
+  private final Map<String, HaVip> configs = new TreeMap<>();
   private final Map<String, Instant> lastRead = new TreeMap<>();
   private final Set<String> holding = new TreeSet<>();
   private final ConcurrentLinkedQueue<PeerView> inbox = new ConcurrentLinkedQueue<>();
+  /** {@code holding} as of the last step, for the heartbeat sender's thread. */
+  private volatile Set<String> published = Set.of();
+  private boolean failedThisStep;
 
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
       ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements) {
@@ -66,16 +79,24 @@ public final class ElectionLoop {
     Set<String> wanted = new TreeSet<>();
     for (HaVip v : vips) {
       wanted.add(v.vip());
-      elections.computeIfAbsent(v.vip(),
-          k -> new VipElection(k, self, v.preferred(), v.preempt(), timings, peers, api));
+      // a changed election restarts (as standby) only while this node does not hold the VIP
+      if (!v.equals(configs.get(v.vip())) && !holding.contains(v.vip())) {
+        elections.put(v.vip(), new VipElection(v.vip(), self, v.preferred(), v.preempt(), timings(v), peers, api));
+        configs.put(v.vip(), v);
+      }
     }
     for (String vip : new ArrayList<>(elections.keySet())) {
       if (!wanted.contains(vip)) {
         elections.remove(vip);
+        configs.remove(vip);
         lastRead.remove(vip);
         drop(vip); // no longer ours to elect; its Lease expires by itself
       }
     }
+  }
+
+  private ElectionTimings timings(HaVip v) {
+    return v.timings() == null ? timings : v.timings();
   }
 
   /** A heartbeat from a peer (any thread). */
@@ -83,9 +104,9 @@ public final class ElectionLoop {
     inbox.add(new PeerView(r, monotonic.get()));
   }
 
-  /** What this node's next heartbeat says. */
+  /** What this node's next heartbeat says (any thread). */
   public PeerReport report(long seq) {
-    return new PeerReport(self, seq, api.millis(monotonic.get()), Set.copyOf(holding));
+    return new PeerReport(self, seq, api.millis(monotonic.get()), published);
   }
 
   public Set<String> holding() {
@@ -94,6 +115,7 @@ public final class ElectionLoop {
 
   /** One pass over every election; the transitions it made. */
   public List<Transition> step() {
+    failedThisStep = false;
     for (PeerView v; (v = inbox.poll()) != null; ) {
       peers.heard(v);
     }
@@ -114,6 +136,7 @@ public final class ElectionLoop {
         LOG.warn("event=vip_announce_failed vip={} error=\"{}\"", vip, ex.getMessage());
       }
     }
+    published = Set.copyOf(holding);
     return out;
   }
 
@@ -121,41 +144,72 @@ public final class ElectionLoop {
     String vip = e.vip();
     Instant now = monotonic.get();
     Instant read = lastRead.get(vip);
-    if (read == null || !now.isBefore(read.plus(timings.retryPeriod()))) {
-      lastRead.put(vip, now);
-      call(() -> {
-        e.observed(leases.read(vip), now);
-        return null;
-      });
-    }
+    HaVip config = configs.get(vip);
     Decision d = e.step(now);
     if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
       out.add(new Transition(vip, false, d.reason(), wall.instant()));
     }
     // a release only once the VIP is really gone
     boolean mayWrite = d.lease() != Decision.LeaseAction.RELEASE || !holding.contains(vip);
+    ElectionPorts.Takeover takeover = null;
     if (d.lease() != Decision.LeaseAction.NONE && mayWrite) {
-      String holder = d.lease() == Decision.LeaseAction.RELEASE ? null : self;
-      Optional<LeaseView> written = call(() -> leases.write(vip, e.lease(), holder, timings.leaseDuration(), wall.instant()));
-      if (written != null && written.isPresent()) {
-        e.written(written.get(), now);
-      } else if (written != null) {
-        call(() -> {
-          e.observed(leases.read(vip), monotonic.get()); // 409: someone else wrote; re-read
-          return null;
-        });
-      }
+      takeover = d.lease() == Decision.LeaseAction.ACQUIRE ? takeover(e.lease(), config) : null;
+      write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
+    }
+    // read after deciding and dropping: a read that hangs on a partition never delays a fence
+    if (read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) {
+      lastRead.put(vip, now);
+      reread(e);
     }
     if (e.holder() && !holding.contains(vip)) {
-      try {
-        host.add(vip);
-        holding.add(vip);
-        announcements.added(vip, monotonic.get());
-        out.add(new Transition(vip, true, d.reason(), wall.instant()));
-      } catch (RuntimeException ex) {
-        LOG.warn("event=vip_add_failed vip={} error=\"{}\"", vip, ex.getMessage());
-      }
+      add(vip, config, new Transition(vip, true, d.reason(), wall.instant(), takeover), out);
     }
+  }
+
+  /** Reads the Lease; the time of the answer counts (a standby measures expiry from it). */
+  private void reread(VipElection e) {
+    call(() -> {
+      LeaseView v = leases.read(e.vip());
+      e.observed(v, monotonic.get());
+      return null;
+    });
+  }
+
+  private void write(VipElection e, String holder, ElectionTimings t, ElectionPorts.Takeover takeover, Instant now) {
+    LeaseView basis = e.lease();
+    Optional<LeaseView> written =
+        call(() -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wall.instant(), takeover));
+    if (written != null && written.isPresent()) {
+      e.written(written.get(), now);
+    } else if (written != null) {
+      reread(e); // 409: someone else wrote
+    }
+  }
+
+  private void add(String vip, HaVip config, Transition t, List<Transition> out) {
+    try {
+      host.add(vip);
+      holding.add(vip);
+      if (config.announceCount() > 0) {
+        announcements.added(vip, monotonic.get(), config.announceCount(), config.announceInterval());
+      } else {
+        announcements.added(vip, monotonic.get());
+      }
+      out.add(t);
+    } catch (RuntimeException ex) {
+      LOG.warn("event=vip_add_failed vip={} error=\"{}\"", vip, ex.getMessage());
+    }
+  }
+
+  /** Why this node takes the Lease from {@code basis}; null when nobody held it before (or this node did). */
+  private ElectionPorts.Takeover takeover(LeaseView basis, HaVip config) {
+    if (basis.held()) {
+      return basis.heldBy(self) ? null : new ElectionPorts.Takeover(basis.holder(), "HolderLost");
+    }
+    if (basis.version() == null) {
+      return null; // the first election of this VIP
+    }
+    return new ElectionPorts.Takeover("", self.equals(config.preferred()) && config.preempt() ? "Preempted" : "Released");
   }
 
   /** Removes the VIP; false when that failed (it stays in {@code holding}, retried on the next step). */
@@ -176,12 +230,16 @@ public final class ElectionLoop {
 
   /** An API call: its outcome is the API server's reachability; null when it failed. */
   private <T> T call(Supplier<T> c) {
+    if (failedThisStep) {
+      return null; // one failed (perhaps timed-out) call per pass: N VIPs must not add up N timeouts
+    }
     try {
       T t = c.get();
       api.succeeded(monotonic.get());
       return t;
     } catch (RuntimeException ex) {
       api.failed();
+      failedThisStep = true;
       LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
       return null;
     }

@@ -13,9 +13,20 @@ public final class ElectionPorts {
   public interface Leases {
     LeaseView read(String vip);
 
-    /** Empty on a conflict (another writer got there first). */
-    Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant wallNow);
+    /**
+     * Empty on a conflict (another writer got there first). {@code takeover}: this write takes the
+     * VIP from another director or after a release (recorded on the Lease), else null.
+     */
+    Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant wallNow,
+        Takeover takeover);
   }
+
+  /**
+   * Why this node takes a VIP, as the Lease annotations record it for the VirtualService's status:
+   * {@code from} the previous holder ("" after a release), {@code reason} {@code HolderLost} (the
+   * Lease expired), {@code Released} or {@code Preempted} (released, and this is the preferred director).
+   */
+  public record Takeover(String from, String reason) {}
 
   /** The VIP on this director's interface (production: rtnl address add/delete and announce). */
   public interface VipHost {

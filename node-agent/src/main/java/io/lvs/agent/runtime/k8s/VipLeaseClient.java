@@ -24,6 +24,9 @@ import java.util.Optional;
 public final class VipLeaseClient implements ElectionPorts.Leases {
   static final String ROLE_LABEL = "lvs.io/role";
   static final String VIP_ANNOTATION = "lvs.io/vip";
+  static final String FAILOVER_TIME = "lvs.io/failover-time";
+  static final String FAILOVER_FROM = "lvs.io/failover-from";
+  static final String FAILOVER_REASON = "lvs.io/failover-reason";
   private final KubernetesClient client;
   private final String namespace;
 
@@ -40,11 +43,18 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
 
   /**
    * Writes the Lease naming {@code holder} (null: released) on the version of {@code basis};
-   * empty when another writer got there first.
+   * empty when another writer got there first. A takeover is recorded in the failover annotations
+   * (which the operator copies into the VirtualService's status); other writes leave them.
    */
   @Override
-  public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now) {
+  public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now,
+      ElectionPorts.Takeover takeover) {
     Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder));
+    if (takeover != null) {
+      l.getMetadata().getAnnotations().put(FAILOVER_TIME, now.toString());
+      l.getMetadata().getAnnotations().put(FAILOVER_FROM, takeover.from());
+      l.getMetadata().getAnnotations().put(FAILOVER_REASON, takeover.reason());
+    }
     try {
       // a merge patch carrying resourceVersion is checked against it (409 when stale) and keeps
       // what it leaves out (acquireTime on a renewal)

@@ -24,28 +24,41 @@ class ElectionLoopTest {
   final List<String> ops = new ArrayList<>();
   boolean apiDown;
   boolean removeFails;
+  /** What a failed call costs on the clock (a timeout), 0: it fails at once. */
+  Duration failedCallCost = Duration.ZERO;
   LeaseView stored = LeaseView.ABSENT;
+  final java.util.Map<String, LeaseView> others = new java.util.HashMap<>();
   long version;
 
   final ElectionPorts.Leases leases = new ElectionPorts.Leases() {
     @Override
     public LeaseView read(String vip) {
       if (apiDown) {
+        now = now.plus(failedCallCost);
         throw new IllegalStateException("connection refused");
       }
-      return stored;
+      return VIP.equals(vip) ? stored : others.getOrDefault(vip, LeaseView.ABSENT);
     }
 
     @Override
-    public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow) {
+    public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow,
+        ElectionPorts.Takeover takeover) {
       if (apiDown) {
+        now = now.plus(failedCallCost);
         throw new IllegalStateException("connection refused");
+      }
+      if (!VIP.equals(vip)) { // the other VIPs of the many-VIP test
+        if (!Objects.equals(basis.version(), others.getOrDefault(vip, LeaseView.ABSENT).version())) {
+          return Optional.empty();
+        }
+        others.put(vip, new LeaseView(holder, Long.toString(++version)));
+        return Optional.of(others.get(vip));
       }
       if (!Objects.equals(basis.version(), stored.version())) {
         return Optional.empty();
       }
       stored = new LeaseView(holder, Long.toString(++version));
-      ops.add("lease " + (holder == null ? "released" : holder));
+      ops.add("lease " + (holder == null ? "released" : holder) + (takeover == null ? "" : " " + takeover));
       return Optional.of(stored);
     }
   };
@@ -127,5 +140,58 @@ class ElectionLoopTest {
     runFor(Duration.ofMillis(200));
     assertThat(loop.holding()).isEmpty();
     assertThat(ops).contains("remove " + VIP);
+  }
+
+  @Test
+  void aTakeoverFromAnExpiredHolderIsRecordedWithItsOwnAnnouncementsAndTimings() {
+    stored = new LeaseView("d2", Long.toString(++version));
+    var fast = new ElectionTimings(Duration.ofSeconds(1), Duration.ofMillis(600), Duration.ofMillis(200),
+        Duration.ofMillis(500));
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, null, true, fast, 1, Duration.ofMillis(50))), Set.of("d1", "d2"));
+    List<Transition> t = runFor(Duration.ofMillis(1500)); // d2 silent: its Lease expires after 1 s, not 3
+    assertThat(t).containsExactly(new Transition(VIP, true, Reason.STANDBY, Instant.parse("2026-01-01T00:00:00Z"),
+        new ElectionPorts.Takeover("d2", "HolderLost")));
+    assertThat(ops).containsSubsequence("lease d1 Takeover[from=d2, reason=HolderLost]", "add " + VIP);
+    assertThat(ops.stream().filter(o -> o.startsWith("announce"))).as("announceCount 1").hasSize(1);
+    assertThat(ops.stream().filter(o -> o.startsWith("lease d1")).skip(1)).as("renewals record no takeover")
+        .isNotEmpty().allMatch(o -> o.equals("lease d1"));
+  }
+
+  @Test
+  void thePreferredDirectorTakingAReleasedLeaseRecordsAPreemption() {
+    stored = new LeaseView(null, Long.toString(++version)); // released by d2 for us
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    List<Transition> t = runFor(Duration.ofSeconds(3));
+    assertThat(t).extracting(Transition::takeover).containsExactly(new ElectionPorts.Takeover("", "Preempted"));
+  }
+
+  @Test
+  void theFirstElectionOfAVipIsNoFailover() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d2", false)), Set.of("d1"));
+    List<Transition> t = runFor(Duration.ofSeconds(3));
+    assertThat(t).extracting(Transition::holds).containsExactly(true);
+    assertThat(t.get(0).takeover()).isNull();
+  }
+
+  @Test
+  void callsThatTimeOutOnAPartitionDoNotAddUpAcrossVipsAndDelayTheFence() {
+    List<String> vips = List.of("198.18.0.100", "198.18.0.101", "198.18.0.102");
+    loop.configure(vips.stream().map(v -> new ElectionLoop.HaVip(v, "d1", true)).toList(), Set.of("d1", "d2"));
+    for (int i = 0; i < 40; i++) { // d2 heard from the start, reaching the API server
+      loop.heard(new PeerReport("d2", i, 60_000, Set.of()));
+      runFor(Duration.ofMillis(100));
+    }
+    assertThat(loop.holding()).containsExactlyInAnyOrderElementsOf(vips);
+    Instant lastRenewal = now;
+    apiDown = true;
+    failedCallCost = Duration.ofMillis(400);
+    for (int i = 0; i < 100 && !loop.holding().isEmpty(); i++) {
+      loop.heard(new PeerReport("d2", 100 + i, 60_000, Set.of()));
+      loop.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(loop.holding()).isEmpty();
+    // each pass pays one timeout at most, whatever the number of VIPs; the Lease expires at 3 s
+    assertThat(Duration.between(lastRenewal, now)).isLessThanOrEqualTo(Duration.ofMillis(2600));
   }
 }

@@ -31,13 +31,13 @@ class VipLeaseClientApiServerTest {
     VipLeaseClient d2 = new VipLeaseClient(api.admin, NS);
     String vip = "198.18.0.201";
     assertThat(d1.read(vip)).isEqualTo(LeaseView.ABSENT);
-    LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T).orElseThrow();
+    LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
     assertThat(first.holder()).isEqualTo("d1");
-    assertThat(d2.write(vip, LeaseView.ABSENT, "d2", D, T)).as("create raced").isEmpty();
+    assertThat(d2.write(vip, LeaseView.ABSENT, "d2", D, T, null)).as("create raced").isEmpty();
     // d1 renews; d2, still on the first version, loses
-    LeaseView renewed = d1.write(vip, first, "d1", D, T.plusSeconds(1)).orElseThrow();
+    LeaseView renewed = d1.write(vip, first, "d1", D, T.plusSeconds(1), null).orElseThrow();
     assertThat(renewed.version()).isNotEqualTo(first.version());
-    assertThat(d2.write(vip, first, "d2", D, T.plusSeconds(1))).as("stale version").isEmpty();
+    assertThat(d2.write(vip, first, "d2", D, T.plusSeconds(1), null)).as("stale version").isEmpty();
     assertThat(d2.read(vip)).isEqualTo(renewed);
     var lease = api.admin.leases().inNamespace(NS).withName(VipLeaseClient.name(vip)).get();
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
@@ -49,20 +49,39 @@ class VipLeaseClientApiServerTest {
   void aReleaseNamesNobodyAndTheNextHolderTakesItOnThatVersion() {
     VipLeaseClient c = new VipLeaseClient(api.admin, NS);
     String vip = "2001:db8::201";
-    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T).orElseThrow();
-    LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1)).orElseThrow();
+    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
+    LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1), null).orElseThrow();
     assertThat(released.held()).isFalse();
     assertThat(c.read(vip)).isEqualTo(released);
-    LeaseView taken = c.write(vip, released, "d2", D, T.plusSeconds(2)).orElseThrow();
+    LeaseView taken = c.write(vip, released, "d2", D, T.plusSeconds(2), null).orElseThrow();
     assertThat(taken.holder()).isEqualTo("d2");
     assertThat(api.admin.leases().inNamespace(NS).withName("lvs-ha-vip-2001-db8--201").get()
         .getSpec().getAcquireTime().toInstant()).isEqualTo(T.plusSeconds(2));
   }
 
   @Test
+  void aTakeoverIsRecordedInTheFailoverAnnotationsAndARenewalKeepsThem() {
+    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    String vip = "198.18.0.203";
+    LeaseView first = c.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
+    assertThat(annotations(vip)).doesNotContainKey(VipLeaseClient.FAILOVER_REASON);
+    LeaseView taken = c.write(vip, first, "d2", D, T.plusSeconds(5),
+        new io.lvs.agent.runtime.ha.ElectionPorts.Takeover("d1", "HolderLost")).orElseThrow();
+    c.write(vip, taken, "d2", D, T.plusSeconds(6), null).orElseThrow();
+    assertThat(annotations(vip)).containsEntry(VipLeaseClient.FAILOVER_FROM, "d1")
+        .containsEntry(VipLeaseClient.FAILOVER_REASON, "HolderLost")
+        .containsEntry(VipLeaseClient.FAILOVER_TIME, T.plusSeconds(5).toString())
+        .containsEntry(VipLeaseClient.VIP_ANNOTATION, vip);
+  }
+
+  private static java.util.Map<String, String> annotations(String vip) {
+    return api.admin.leases().inNamespace(NS).withName(VipLeaseClient.name(vip)).get().getMetadata().getAnnotations();
+  }
+
+  @Test
   void otherErrorsAreThrownNotTakenForAConflict() {
     VipLeaseClient c = new VipLeaseClient(api.admin, "no-such-namespace");
-    assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T))
+    assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T, null))
         .isInstanceOf(KubernetesClientException.class).extracting(e -> ((KubernetesClientException) e).getCode())
         .isEqualTo(404);
   }
