@@ -40,12 +40,11 @@ up() {
   local k="$RUN/kubectl.sh"
   log "control plane up (API server 127.0.0.1:$API_PORT)"
   rm -rf "$RUN/cmd" "$RUN/stop" "$RUN/vm-ready" "$RUN/vm-failed"; mkdir -p "$RUN/cmd" "$RUN/vm"
-  rm -rf "$RUN/images"; mkdir -p "$RUN/images"; ln -s "$images"/*.tar "$RUN/images/"
   local nodes=${NODES:-director:11:64 realserver:12:65}
   cat > "$RUN/vm.env" <<ENV
 RUN=$RUN
 K8S_BIN=$K8S
-IMAGES=$RUN/images
+SEED=$images/containerd-seed.tar
 API_PORT=$API_PORT
 NODES="$nodes"
 ENV

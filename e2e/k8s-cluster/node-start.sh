@@ -1,11 +1,15 @@
 #!/bin/sh
 # Runs INSIDE the VM in one node's network namespace (ip netns exec gives it a mount namespace
-# and a fresh /sys of its own). Starts containerd, imports the images, starts kubelet and
+# and a fresh /sys of its own). Seeds and starts containerd (images unpacked on the host), starts kubelet and
 # kube-proxy. Arg: name:host-octet:pod-subnet-third-octet.
 # Background work is cut down (cAdvisor housekeeping 1 min, no per-pod du, kube-proxy resyncs
 # every 5 min): two kubelets under emulation otherwise eat most of the VM's CPU while idle.
 D=$(cd "$(dirname "$0")" && pwd); . "$D/vm.env"
 export PATH=$K8S_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+# containerd, kubelet and kube-proxy are Go: under emulation the scheduler's idle spinning across
+# processors (futex/nanosleep system calls) and the collector took most of the VM's CPU while the
+# pods' JVMs starved (two idle kubelets ~35% of a vCPU each); one processor each, collect less often
+export GOMAXPROCS=1 GOGC=400
 N=${1%%:*}; rest=${1#*:}; O=${rest%%:*}; P=${rest#*:}; IP=198.18.0.$O
 S=$RUN/$N; C=/run/lab-k8s/$N; mkdir -p "$S" "$C"
 t0=$(date +%s)
@@ -56,14 +60,21 @@ cat > "$C/cni/10-lab.conflist" <<CNI
             "ranges": [[{"subnet": "198.18.$P.0/24"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
   {"type": "portmap", "capabilities": {"portMappings": true}}]}
 CNI
+# the images come imported and unpacked (prepare.sh's seed, built on the host at native speed)
+# (vm-cluster.sh untarred it once): the small files are copied, the unpacked layers are
+# bind-mounted read-only lower dirs, shared by all nodes; snapshots a node creates get new ids
+SEEDDIR=/run/lab-k8s/seed; SN=io.containerd.snapshotter.v1.overlayfs/snapshots
+tar -C $SEEDDIR --exclude="./$SN/*" -cf - . | tar -C /var/lib/containerd -xf - || fail "copy $SEEDDIR"
+for d in $SEEDDIR/$SN/*; do
+  mkdir "/var/lib/containerd/$SN/${d##*/}" && mount --bind "$d" "/var/lib/containerd/$SN/${d##*/}" || fail "bind $d"
+done
+log "containerd root seeded ($(du -smx /var/lib/containerd | cut -f1) MiB own, layers shared)"
 containerd --config "$C/containerd.toml" > "$S/containerd.log" 2>&1 &
 echo $! > "$S/pids"; CPID=$!
 CTR="ctr --address $C/containerd.sock -n k8s.io"
 for i in $(seq 480); do kill -0 $CPID 2>/dev/null || fail "containerd exited"; $CTR version >/dev/null 2>&1 && break; sleep 0.5; done
 $CTR version >/dev/null 2>&1 || fail "containerd did not come up"
-log "containerd up"
-for img in "$IMAGES"/*.tar; do $CTR images import --no-unpack=false "$img" >/dev/null || fail "import $img"; done
-log "images imported: $($CTR images ls -q | tr '\n' ' ')"
+log "containerd up, images: $($CTR images ls -q | tr '\n' ' ')"
 kubelet --kubeconfig="$RUN/vm-kubeconfig" --container-runtime=remote \
   --container-runtime-endpoint="unix://$C/containerd.sock" --runtime-request-timeout=15m \
   --pod-infra-container-image=lab.local/pause:3.2 --cgroup-driver=cgroupfs --cgroup-root="/lab-$N" \

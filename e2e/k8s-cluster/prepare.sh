@@ -3,7 +3,8 @@
 #  - apt: containerd, runc, containernetworking-plugins, iptables, conntrack, gcc (pause), busybox-static
 #  - kubelet, kube-controller-manager, kube-scheduler, kube-proxy v1.20.2 (ensure-k8s-binaries.sh)
 #  - images as docker-archive tarballs: pause (Kubernetes' pause.c, static), busybox (real servers
-#    and clients: httpd, nc, wget), and the operator + node agent from Jib merged uncompressed
+#    and clients: httpd, nc, wget); with the operator + node agent Jib tarballs imported into one
+#    containerd root on this host, packed as containerd-seed.tar (seed-containerd.sh)
 #  - the kernel-lab boot files with module autoload, in their own cache
 #   prepare.sh REPO_DIR     -> prints the image directory
 # Env: LANE_CACHE (default ~/.cache/lvs-k8s-cluster), JIB_TARS (default the modules' target/jib-image.tar)
@@ -34,8 +35,10 @@ if [[ ! -f $I/busybox.tar ]]; then
 fi
 J=(${JIB_TARS:-$REPO/node-agent/target/jib-image.tar $REPO/operator/target/jib-image.tar})
 for j in "${J[@]}"; do [[ -f $j ]] || { echo "missing $j: build the images first (mvn -pl operator,node-agent -am package)" >&2; exit 2; }; done
-if [[ ! -f $I/product.tar || -n $(find "${J[@]}" -newer "$I/product.tar") ]]; then
-  python3 "$HERE/uncompress-image.py" "$I/product.tar.tmp" "${J[@]}" >&2 && mv "$I/product.tar.tmp" "$I/product.tar"
+# every image imported and unpacked once, here at native speed; each node untars it (seed-containerd.sh)
+if [[ ! -f $I/containerd-seed.tar || -n $(find "$I/pause.tar" "$I/busybox.tar" "${J[@]}" -newer "$I/containerd-seed.tar") ]]; then
+  bash "$HERE/seed-containerd.sh" "$I/containerd-seed.tar" "$I/pause.tar" "$I/busybox.tar" "${J[@]}" >&2
 fi
+rm -f "$I/product.tar"   # the earlier lane's merged, uncompressed image tarball
 LAB_CACHE=$CACHE/lab nice -n 15 bash "$REPO/e2e/kernel-lab/lab.sh" --prepare >&2
 echo "$I"

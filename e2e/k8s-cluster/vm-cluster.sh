@@ -4,7 +4,7 @@
 # namespace on it, each with its own mount namespace, containerd, kubelet and kube-proxy
 # (node-start.sh). Then it serves the host's command files $R/cmd/N.sh until $R/stop appears.
 D=$(cd "$(dirname "$0")" && pwd)
-. "$D/vm.env"   # RUN, K8S_BIN, IMAGES, API_PORT, NODES: the lab init passes no environment
+. "$D/vm.env"   # RUN, K8S_BIN, SEED, API_PORT, NODES: the lab init passes no environment
 R=$RUN; mkdir -p "$R/cmd"
 export PATH=$K8S_BIN:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 t0=$(date +%s)
@@ -46,6 +46,10 @@ ip -n client addr add 198.18.2.100/24 dev eth0; ip -n client route add default v
 director=${NODES%% *}; d=${director#*:}; d=${d%%:*}
 for spec in ${NODES#* }; do ip -n "${spec%%:*}" route add 198.18.2.0/24 via "198.18.0.$d"; done
 log "segment lan0, client net 198.18.2.0/24 and nodes' namespaces up: $NODES"
+# the images, imported and unpacked on the host (prepare.sh): untarred once, here, for all nodes
+mkdir -p /run/lab-k8s/seed && mount -t tmpfs -o size=2g seed /run/lab-k8s/seed \
+  && tar -xf "$SEED" -C /run/lab-k8s/seed || fail "untar $SEED"
+log "containerd seed untarred ($(du -sm /run/lab-k8s/seed | cut -f1) MiB)"
 for spec in $NODES; do
   n=${spec%%:*}; mkdir -p "$R/$n"
   ip netns exec "$n" sh "$D/node-start.sh" "$spec" > "$R/$n/node.log" 2>&1 &
@@ -58,7 +62,7 @@ while [ ! -f "$R/stop" ]; do
     # each command runs on its own so a slow one does not hold the others up
     ( sh "$id.run" > "$id.out" 2>&1; echo $? > "$id.rc.tmp"; mv "$id.rc.tmp" "$id.rc"; rm -f "$id.run" ) &
   done
-  sleep 0.5
+  sleep 1   # a fork and exec each time: under emulation not free
 done
 log "stop requested"
 for spec in $NODES; do n=${spec%%:*}; [ -f "$R/$n/pids" ] && kill $(cat "$R/$n/pids") 2>/dev/null; done

@@ -75,7 +75,7 @@ public final class LvsOperator implements AutoCloseable {
     VirtualServiceReconciler services = new VirtualServiceReconciler(
         new VirtualServiceReconciler.Sync(view, sync, sync.planned(), outcomes),
         ledger, resolved, health, validation, events, new ServicePublisher(client, sliceApi, clock), clock,
-        settings.goneNodeTimeout(), metrics);
+        settings.goneNodeTimeout(), metrics, settings.namespace());
     operator.register(services, c -> namespaces(c, settings));
     operator.register(new LvsNodeConfigReconciler(view, sync, validation, clock));
     operator.register(new RealServerPoolReconciler(clock, metrics, validation::validate, resolved, health, sliceApi),

@@ -17,7 +17,7 @@ public record VirtualServiceStatus(
     @JsonPropertyDescription("Ready real servers over all resolved, e.g. 2/3.") String readyRealServers,
     @JsonPropertyDescription("The real servers the operator resolved from the pool.") List<ResolvedRealServer> realServers,
     @JsonPropertyDescription("How many nodes have programmed their part.") NodeSummary nodes,
-    @JsonPropertyDescription("With two or more directors: the one holding the VIP now, as the directors' Lease names it.")
+    @JsonPropertyDescription("The director holding the VIP now: the operator's choice with one director, with two or more the one their Lease names.")
         String activeDirector,
     @JsonPropertyDescription("With two or more directors: the last time the VIP moved between them.") LastFailover lastFailover) {
 

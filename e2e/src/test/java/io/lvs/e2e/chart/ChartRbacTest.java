@@ -42,9 +42,17 @@ class ChartRbacTest {
     RuleFile declared = RuleFile.read(FILES.agentRules());
     ClusterRole role = chart.one(ClusterRole.class, "lvs-lvs-operator-node-agent");
     assertThat(Grant.flatten(role.getRules())).containsExactlyElementsOf(Grant.flatten(declared.clusterRules()));
-    assertThat(declared.namespaceRules()).as("the chart binds the agent to no namespaced Role").isEmpty();
     ClusterRoleBinding binding = chart.one(ClusterRoleBinding.class, "lvs-lvs-operator-node-agent");
     assertThat(binding.getSubjects()).singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("lvs-lvs-operator-node-agent"));
+    // the HA VIP Leases, in the release namespace only
+    Role agentRole = chart.one(Role.class, "lvs-lvs-operator-node-agent");
+    assertThat(agentRole.getMetadata().getNamespace()).isEqualTo("lvs-system");
+    assertThat(declared.namespaceRules()).isNotEmpty();
+    assertThat(Grant.flatten(agentRole.getRules())).containsExactlyElementsOf(Grant.flatten(declared.namespaceRules()));
+    RoleBinding roleBinding = chart.one(RoleBinding.class, "lvs-lvs-operator-node-agent");
+    assertThat(roleBinding.getRoleRef().getName()).isEqualTo(agentRole.getMetadata().getName());
+    assertThat(roleBinding.getSubjects()).singleElement()
         .satisfies(s -> assertThat(s.getName()).isEqualTo("lvs-lvs-operator-node-agent"));
   }
 

@@ -170,6 +170,11 @@ class ChartRenderTest {
     assertThat(env(agent, "NODE_NAME").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
     assertThat(env(agent, "LVS_STATE_DIR").getValue()).isEqualTo("/var/lib/lvs-agent");
     assertThat(env(agent, "LVS_HTTP_PORT").getValue()).isEqualTo("9720");
+    // HA directors: their Leases in the release namespace, heartbeats on UDP 9721, sync id 0
+    assertThat(env(agent, "LVS_NAMESPACE").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+    assertThat(env(agent, "LVS_HA_PORT").getValue()).isEqualTo("9721");
+    assertThat(env(agent, "LVS_SYNC_ID").getValue()).isEqualTo("0");
+    assertThat(agent.getEnv()).noneMatch(e -> e.getName().equals("LVS_SYNC_INTERFACE"));
     assertThat(env(agent, "LVS_RESYNC_SECONDS").getValue())
         .isEqualTo(String.valueOf(c.sets().getOrDefault("agent.resyncSeconds", 10)));
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
@@ -214,10 +219,12 @@ class ChartRenderTest {
           assertThat(s.getKind()).isEqualTo("ServiceAccount");
           assertThat(s.getNamespace()).isEqualTo(c.namespace());
         }));
-    // the operator's Role and the viewers' Role (bound only when rbac.viewers lists someone)
+    // the operator's Role, the agents' (HA VIP Leases) and the viewers' (bound only when rbac.viewers lists someone)
     assertThat(r.all(Role.class)).extracting(x -> x.getMetadata().getName())
-        .containsExactlyInAnyOrder(c.expect().prefix() + "-operator", c.expect().prefix() + "-viewer");
-    assertThat(r.all(RoleBinding.class)).singleElement();
+        .containsExactlyInAnyOrder(c.expect().prefix() + "-operator", c.expect().prefix() + "-node-agent",
+            c.expect().prefix() + "-viewer");
+    assertThat(r.all(RoleBinding.class)).extracting(x -> x.getMetadata().getName())
+        .containsExactlyInAnyOrder(c.expect().prefix() + "-operator", c.expect().prefix() + "-node-agent");
     assertThat(r.ofKind("ServiceMonitor")).hasSize(c.expect().serviceMonitors());
     assertThat(r.ofKind("PodMonitor")).hasSize(c.expect().podMonitors());
     assertThat(r.ofKind("Namespace")).isEmpty();

@@ -157,7 +157,12 @@ class RbacImpersonationApiServerTest {
       return l;
     });
     assertThat(operator.leases().inNamespace(NS).list().getItems()).hasSize(1);
-    forbidden(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?watch=true", null);
+    // the ha-leases informer: list and watch the agents' HA VIP Leases
+    allowed(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?labelSelector=lvs.io%2Frole%3Dha-vip", null);
+    try (Watch w = operator.leases().inNamespace(NS).withLabel("lvs.io/role", "ha-vip").watch(new LeaseWatcher())) {
+      assertThat(w).isNotNull();
+    }
+    forbidden(operator, "GET", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases?watch=true", null);
     allowed(operator, "PATCH", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/vip-198-18-0-10",
         "{\"spec\":{\"holderIdentity\":\"node-a\"}}");
     allowed(operator, "DELETE", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/vip-198-18-0-10", null);
@@ -222,6 +227,26 @@ class RbacImpersonationApiServerTest {
   }
 
   @Test
+  void agentElectsHaVipHoldersThroughLeasesInTheReleaseNamespace() {
+    // as VipLeaseClient does: get, create, a JSON merge patch on the version read; and a PUT
+    String path = "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/lvs-ha-vip-198-18-0-20";
+    allowed(agent, "GET", path, null);
+    agent.leases().inNamespace(NS).resource(new LeaseBuilder().withNewMetadata().withName("lvs-ha-vip-198-18-0-20")
+        .addToLabels("lvs.io/role", "ha-vip").endMetadata().withNewSpec().withHolderIdentity("node-a")
+        .withLeaseDurationSeconds(3).endSpec().build()).create();
+    String version = agent.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get().getMetadata().getResourceVersion();
+    assertThat(new RawApi(agent).call("PATCH", path, "{\"metadata\":{\"resourceVersion\":\"" + version
+        + "\",\"annotations\":{\"lvs.io/failover-reason\":\"HolderLost\"}},\"spec\":{\"holderIdentity\":\"node-b\"}}"))
+        .isEqualTo(200);
+    var current = agent.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get();
+    assertThat(current.getSpec().getHolderIdentity()).isEqualTo("node-b");
+    current.getSpec().setHolderIdentity("node-a");
+    assertThat(new RawApi(agent).call("PUT", path, Serialization.asJson(current))).isEqualTo(200);
+    assertThat(admin.leases().inNamespace(NS).withName("lvs-ha-vip-198-18-0-20").get().getSpec().getHolderIdentity())
+        .isEqualTo("node-a");
+  }
+
+  @Test
   void agentIsRefusedTheSpecCreationDeletionAndEverythingElse() {
     String node = "/apis/lvs.io/v1alpha1/lvsnodestates/node-a";
     forbidden(agent, "PATCH", node, "{\"spec\":{\"services\":[]}}");
@@ -236,7 +261,11 @@ class RbacImpersonationApiServerTest {
     forbidden(agent, "GET", "/api/v1/namespaces/" + NS + "/secrets", null);
     forbidden(agent, "GET", "/api/v1/pods", null);
     forbidden(agent, "GET", "/api/v1/nodes", null);
-    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases", null);
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases", null); // no list
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases?watch=true", null);
+    forbidden(agent, "DELETE", "/apis/coordination.k8s.io/v1/namespaces/" + NS + "/leases/lvs-ha-vip-198-18-0-10", null);
+    forbidden(agent, "GET", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases/lvs-ha-vip-198-18-0-10", null);
+    forbidden(agent, "POST", "/apis/coordination.k8s.io/v1/namespaces/team-a/leases", "{}");
     forbidden(agent, "POST", "/api/v1/namespaces/" + NS + "/events", "{}");
     forbidden(agent, "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/lvsnodestates.lvs.io", null);
   }
@@ -276,6 +305,14 @@ class RbacImpersonationApiServerTest {
     try (Watch w = op.watch(new NoopWatcher())) {
       assertThat(w).isNotNull();
     }
+  }
+
+  private static final class LeaseWatcher implements Watcher<io.fabric8.kubernetes.api.model.coordination.v1.Lease> {
+    @Override
+    public void eventReceived(Action action, io.fabric8.kubernetes.api.model.coordination.v1.Lease resource) {}
+
+    @Override
+    public void onClose(WatcherException cause) {}
   }
 
   private static final class NoopWatcher implements Watcher<GenericKubernetesResource> {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.chart.ProjectFiles;
+import io.lvs.e2e.lab.Client;
 import io.lvs.e2e.lab.KernelSnapshot;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,17 +25,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The chart on a real two-node Kubernetes 1.20 cluster in the kernel lab (e2e/k8s-cluster/): the
- * images imported into each node's containerd, the chart installed with Helm exactly as
- * docs/operations.md tells a user, the agent DaemonSet running as rendered, and uninstall leaving
- * every node's kernel as before. Run: {@code /tmp/vmslot}-style wrapping is the caller's;
- * {@code mvn -B -o -pl e2e test -Dgroups=cluster -DexcludedGroups= -Dtest=ClusterChartE2eTest
- * -Dsurefire.failIfNoSpecifiedTests=false} (see e2e/README.md).
+ * images in each node's containerd, the chart installed with Helm exactly as docs/operations.md
+ * tells a user, the agent DaemonSet and operator Deployment running as rendered, NAT with pods as
+ * real servers, scale and rolling restarts under a request loop, a bad VirtualService refused,
+ * helm upgrade, and uninstall leaving every node's kernel as before. One cluster for all, in order.
+ * Run (the caller holds the VM slot): {@code mvn -B -o -pl e2e -am -DskipKernelTests -Dgroups=cluster
+ * -De2e.excludedGroups= -Dtest=ClusterChartE2eTest -Dsurefire.failIfNoSpecifiedTests=false test}
+ * (e2e/k8s-cluster/README.md).
  */
 @Tag("cluster")
 @TestMethodOrder(OrderAnnotation.class)
 class ClusterChartE2eTest {
   static final String NAMESPACE = "lvs-system";
   static final String RELEASE = "lvs";
+  static final String VIP = "198.18.0.200";
+  /** Each JVM's resident set, by main class (the pods' processes are the VM's). */
+  static final String RSS = "for p in $(pgrep -f 'io.lvs.agent.AgentMain|io.lvs.operator.OperatorMain'); do"
+      + " echo \"$(grep -o 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(grep VmRSS /proc/$p/status)\"; done";
   private static final ProjectFiles FILES = ProjectFiles.locate();
   private static final Map<String, Long> TIMINGS = new LinkedHashMap<>();
   private static ClusterLane lane;
@@ -98,7 +105,7 @@ class ClusterChartE2eTest {
     for (Pod p : agentPods()) {
       var c = p.getSpec().getContainers().get(0);
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as("read-only root as rendered").isTrue();
-      assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("320Mi");
+      assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("384Mi");
       assertThat(p.getSpec().getHostNetwork()).isTrue();
     }
     for (String node : ClusterLane.NODES) {
@@ -109,9 +116,102 @@ class ClusterChartE2eTest {
   }
 
   @Test
+  @Order(3)
+  void natWithPodsAsRealServersServesTheOutsideClient() {
+    timed("NAT VirtualService Ready, IPVS programmed", () -> {
+      kube.load(ClusterChartE2eTest.class.getResourceAsStream("/cluster/nat.yaml")).inNamespace("default").serverSideApply();
+      awaitIpvsHoldsThePods(2);
+    });
+    Client.Tally t = ClusterTraffic.requests(lane, VIP, 80, 10);
+    assertThat(t.failed()).as("failed requests of %s", t).isZero();
+    assertThat(t.byServer().keySet()).as("rr over both pods").containsExactlyInAnyOrderElementsOf(webPodNames());
+    assertThat(ClusterStatus.condition(kube, "web-nat", "Ready")).startsWith("True");
+  }
+
+  @Test
+  @Order(4)
+  void scaleUpAndDownUnderARequestLoopLosesNothing() {
+    try (ClusterTraffic.Loop loop = ClusterTraffic.loop(lane, "scale", VIP, 80)) {
+      timed("scale 2 -> 3, in IPVS", () -> {
+        kube.apps().deployments().inNamespace("default").withName("web").scale(3);
+        awaitIpvsHoldsThePods(3);
+      });
+      timed("scale 3 -> 1, in IPVS", () -> {
+        kube.apps().deployments().inNamespace("default").withName("web").scale(1);
+        awaitIpvsHoldsThePods(1);
+      });
+      loop.close();
+      Client.Tally t = loop.tally();
+      System.out.println("cluster lane: scale loop " + t);
+      assertThat(t.total()).as("requests sent").isGreaterThan(10);
+      assertThat(t.failed()).as("failed requests of %s", t).isZero();
+    }
+    kube.apps().deployments().inNamespace("default").withName("web").scale(2);
+    awaitIpvsHoldsThePods(2);
+  }
+
+  @Test
+  @Order(5)
+  void aVirtualServiceTheCrdsCelWouldRejectIsRefusedByTheOperator() {
+    // 1.20 drops the CRD's CEL rules: the API server takes it, the operator must say no
+    kube.load(ClusterChartE2eTest.class.getResourceAsStream("/cluster/bad-endport.yaml")).inNamespace("default")
+        .serverSideApply();
+    await("bad-range refused").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() ->
+        assertThat(ClusterStatus.condition(kube, "bad-range", "Ready"))
+            .startsWith("False InvalidSpec").contains("spec.fwmarkMatch[0].ports[0].endPort: 8070"));
+    assertThat(ClusterStatus.events(kube, "bad-range")).anySatisfy(e -> assertThat(e).contains("endPort: 8070"));
+    ClusterStatus.delete(kube, "bad-range");
+    assertThat(lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn")).doesNotContain("-f 7");
+  }
+
+  @Test
+  @Order(6)
+  void rollingRestartsOfAgentsAndOperatorUnderLoadLoseNothing() {
+    try (ClusterTraffic.Loop loop = ClusterTraffic.loop(lane, "restart", VIP, 80)) {
+      timed("agent DaemonSet rolling restart", () -> {
+        ClusterStatus.restart(kube, NAMESPACE, "DaemonSet", "node-agent");
+        await("agents restarted").atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(5))
+            .until(() -> ClusterStatus.rolledOut(kube, NAMESPACE, "DaemonSet", "node-agent"));
+      });
+      timed("operator Deployment rolling restart", () -> {
+        ClusterStatus.restart(kube, NAMESPACE, "Deployment", "operator");
+        await("operator restarted").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5))
+            .until(() -> ClusterStatus.rolledOut(kube, NAMESPACE, "Deployment", "operator"));
+      });
+      loop.close();
+      Client.Tally t = loop.tally();
+      System.out.println("cluster lane: restart loop " + t);
+      assertThat(t.total()).as("requests sent").isGreaterThan(10);
+      assertThat(t.failed()).as("failed requests of %s", t).isZero();
+    }
+  }
+
+  @Test
+  @Order(7)
+  void helmUpgradeToChangedValuesRollsTheAgents() {
+    timed("helm upgrade (agents rolled, Ready)", () -> {
+      // helm upgrade lvs ./helm-chart -n lvs-system -f values-upgrade.yaml
+      new Helm(FILES.chart()).upgrade().withName(RELEASE).withNamespace(NAMESPACE)
+          .withValuesFile(FILES.root().resolve("e2e/src/test/resources/cluster/values-upgrade.yaml"))
+          .withKubeConfig(lane.kubeconfig()).call();
+      await("agents upgraded").atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(5)).until(() ->
+          ClusterStatus.rolledOut(kube, NAMESPACE, "DaemonSet", "node-agent"));
+    });
+    assertThat(agentPods()).hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("LVS_RESYNC_SECONDS=90")));
+    Client.Tally t = ClusterTraffic.requests(lane, VIP, 80, 6);
+    assertThat(t.failed()).as("failed requests after the upgrade: %s", t).isZero();
+    System.out.println("cluster lane: RSS " + lane.vm(Duration.ofSeconds(60), RSS).orThrow().strip());
+  }
+
+  @Test
   @Order(90)
   void uninstallAndCrdRemovalLeaveEveryNodeAsBefore() {
     timed("helm uninstall + CRDs removed", () -> {
+      // a user's order: the services first (the agents take their rules back), then the release
+      ClusterStatus.delete(kube, "web-nat");
+      await("director's IPVS table empty").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
+          .until(() -> !lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn").contains("-A"));
       new Helm(FILES.chart()).uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfig(lane.kubeconfig()).call();
       kube.apiextensions().v1().customResourceDefinitions().withLabel("app.kubernetes.io/part-of", "lvs-operator").delete();
       for (String crd : List.of("virtualservices.lvs.io", "realserverpools.lvs.io", "lvsnodestates.lvs.io")) {
@@ -127,6 +227,27 @@ class ClusterChartE2eTest {
     DaemonSet ds = kube.apps().daemonSets().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "node-agent")
         .list().getItems().stream().findFirst().orElse(null);
     return ds == null || ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
+  }
+
+  private static void awaitIpvsHoldsThePods(int n) {
+    await(n + " pods in the director's IPVS table").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(() -> {
+          List<String> ips = kube.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+              .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getPodIP() != null)
+              .map(p -> p.getStatus().getPodIP()).toList();
+          assertThat(ips).hasSize(n);
+          String table = lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn");
+          List<String> dests = table.lines().filter(l -> l.startsWith("-a -t " + VIP + ":80 ")).toList();
+          assertThat(dests).as(table).hasSize(n);
+          for (String ip : ips) {
+            assertThat(dests).as(table).anySatisfy(d -> assertThat(d).contains("-r " + ip + ":8080 -m"));
+          }
+        });
+  }
+
+  private static List<String> webPodNames() {
+    return kube.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).map(p -> p.getMetadata().getName()).toList();
   }
 
   private static List<Pod> agentPods() {

@@ -64,7 +64,8 @@ import org.junit.jupiter.api.Test;
  * resolution, drain and planner give each node's LvsNodeState spec, the agent's translator turns it
  * into its desired state, and the IPVS services and destinations of that are compared as the
  * netlink attributes the agent's codec sends (IPVS_CMD_NEW_SERVICE / NEW_DEST payloads); addresses,
- * links, sysctls, SNAT rules, fwmark marking rules and health targets as translated. A schema field with neither a case nor an entry fails {@link #everySpecFieldIsCovered}.
+ * links, sysctls, SNAT rules, fwmark marking rules and health targets as translated; HA VIP
+ * candidacies (two or more directors) as planned, the agent's election taking them as they are. A schema field with neither a case nor an entry fails {@link #everySpecFieldIsCovered}.
  */
 class FieldCoverageTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -109,6 +110,9 @@ class FieldCoverageTest {
   private static final String FWMARK_PORT =
       "{vip: null, ports: null, fwmark: 7, fwmarkMatch: [{address: 198.18.10.1, ports: [{port: 80}]}]}";
 
+  /** The base with two directors (d1 and d2 both carry lvs/pair): their agents elect the VIP's holder. */
+  private static final String HA = "{directors: {nodeSelector: {lvs/director: null, lvs/pair: \"true\"}}}";
+
   private static final List<Case> REACHES_THE_NODE =
       List.of(
           vs("vip", "{}", "{vip: 198.18.10.2}"),
@@ -132,6 +136,16 @@ class FieldCoverageTest {
           vs("realServerPoolRef.name", "{}", "{realServerPoolRef: {name: other}}"),
           vs("directors.nodeSelector", "{}", "{directors: {nodeSelector: {lvs/director: null, lvs/standby: \"true\"}}}"),
           vs("directors.vipInterface", "{}", "{directors: {vipInterface: eth1}}"),
+          vs("directors.preferred", HA, "{directors: {preferred: d2}}"),
+          vs("directors.preempt", HA, "{directors: {preempt: false}}"),
+          vs("directors.failover.leaseDurationMillis", HA, "{directors: {failover: {leaseDurationMillis: 4000}}}"),
+          vs("directors.failover.renewDeadlineMillis", HA, "{directors: {failover: {renewDeadlineMillis: 1000}}}"),
+          vs("directors.failover.retryPeriodMillis", HA, "{directors: {failover: {retryPeriodMillis: 400}}}"),
+          vs("directors.failover.peerTimeoutMillis", HA, "{directors: {failover: {peerTimeoutMillis: 1000}}}"),
+          vs("directors.failover.heartbeatIntervalMillis", HA, "{directors: {failover: {heartbeatIntervalMillis: 200}}}"),
+          vs("directors.announce.count", HA, "{directors: {announce: {count: 5}}}"),
+          vs("directors.announce.intervalMillis", HA, "{directors: {announce: {intervalMillis: 100}}}"),
+          vs("directors.connectionSync", HA, "{directors: {connectionSync: false}}"),
           vs("tunnelType", "{forwarding: Tunnel}", "{tunnelType: gre}"),
           vs("inClusterAccess.nodes", "{}", "{inClusterAccess: {nodes: All}}"),
           vs("inClusterAccess.nodeSelector", "{inClusterAccess: {nodes: Selected, nodeSelector: {lvs/web: \"true\"}}}",
@@ -278,8 +292,8 @@ class FieldCoverageTest {
    * the agent sends (so a field the codec dropped counts as dropped), then the other objects.
    */
   private record NodeOutput(List<String> ipvsRequests, Object addresses, Object links, Object sysctls, Object snat,
-      Object marks, Object healthTargets) {
-    static NodeOutput of(Translation t) {
+      Object marks, Object healthTargets, Object vipCandidates) {
+    static NodeOutput of(Translation t, Object vipCandidates) {
       List<String> ipvs = new ArrayList<>();
       t.desired().services().values().forEach(s -> {
         AttrWriter w = new AttrWriter();
@@ -292,7 +306,7 @@ class FieldCoverageTest {
         });
       });
       var d = t.desired();
-      return new NodeOutput(ipvs, d.addresses(), d.links(), d.sysctls(), d.snat(), d.marks(), t.healthTargets());
+      return new NodeOutput(ipvs, d.addresses(), d.links(), d.sysctls(), d.snat(), d.marks(), t.healthTargets(), vipCandidates);
     }
   }
 
@@ -336,12 +350,12 @@ class FieldCoverageTest {
       out.put(node, t);
     });
     Map<String, NodeOutput> nodes = new TreeMap<>();
-    out.forEach((node, t) -> nodes.put(node, NodeOutput.of(t)));
+    out.forEach((node, t) -> nodes.put(node, NodeOutput.of(t, plan.nodes().get(node).vipCandidates())));
     return new Run(out, nodes);
   }
 
-  // The cluster: directors d1 (lvs/director) and d2 (lvs/standby); real-server nodes w1 and w2,
-  // each with a pod and an endpoint of Services web / web2.
+  // The cluster: directors d1 (lvs/director) and d2 (lvs/standby), both lvs/pair; real-server
+  // nodes w1 and w2, each with a pod and an endpoint of Services web / web2.
   private static final List<Node> NODES =
       List.of(node("d1", "lvs/director", "198.18.0.1", "198.18.2.101"), node("d2", "lvs/standby", "198.18.0.2",
           "198.18.2.102"), node("w1", "lvs/web", "198.18.1.1", "198.18.2.1"),
@@ -372,7 +386,8 @@ class FieldCoverageTest {
   }
 
   private static Node node(String name, String label, String internal, String external) {
-    return new NodeBuilder().withNewMetadata().withName(name).withLabels(Map.of(label, "true")).endMetadata()
+    Map<String, String> labels = name.startsWith("d") ? Map.of(label, "true", "lvs/pair", "true") : Map.of(label, "true");
+    return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
         .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internal).endAddress()
         .addNewAddress().withType("ExternalIP").withAddress(external).endAddress()
         .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build();

@@ -7,13 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What the shipped artifacts give the agent: the chart's default memory limit
- * (helm-chart/values.yaml agent.resources.limits.memory) and the image's JVM flags (the root
- * pom's Jib jvmFlags), read from the files so a test follows them instead of copying them.
+ * (helm-chart/values.yaml agent.resources.limits.memory) and the image's JVM flags and environment
+ * (node-agent's Jib configuration), read from the files so a test follows them instead of copying them.
  */
 final class AgentLimits {
   private AgentLimits() {}
@@ -57,11 +59,14 @@ final class AgentLimits {
     };
   }
 
+  /** The agent image's JVM flags: node-agent's own Jib jvmFlags, else the root pom's. */
   static List<String> imageJvmFlags(Path root) throws IOException {
-    String pom = Files.readString(root.resolve("pom.xml"));
-    Matcher block = Pattern.compile("<jvmFlags>(.*?)</jvmFlags>", Pattern.DOTALL).matcher(pom);
+    Matcher block = JVM_FLAGS.matcher(Files.readString(root.resolve("node-agent/pom.xml")));
     if (!block.find()) {
-      throw new IllegalStateException("pom.xml: no <jvmFlags> in the Jib configuration");
+      block = JVM_FLAGS.matcher(Files.readString(root.resolve("pom.xml")));
+      if (!block.find()) {
+        throw new IllegalStateException("pom.xml: no <jvmFlags> in the Jib configuration");
+      }
     }
     List<String> flags = new ArrayList<>();
     Matcher f = Pattern.compile("<jvmFlag>([^<]+)</jvmFlag>").matcher(block.group(1));
@@ -70,4 +75,20 @@ final class AgentLimits {
     }
     return flags;
   }
+
+  /** The agent image's environment (node-agent's Jib container environment), e.g. MALLOC_ARENA_MAX. */
+  static Map<String, String> imageEnvironment(Path root) throws IOException {
+    Matcher block = Pattern.compile("<environment>(.*?)</environment>", Pattern.DOTALL)
+        .matcher(Files.readString(root.resolve("node-agent/pom.xml")));
+    Map<String, String> env = new TreeMap<>();
+    if (block.find()) {
+      Matcher e = Pattern.compile("<([A-Za-z_][A-Za-z0-9_]*)>([^<]*)</\\1>").matcher(block.group(1));
+      while (e.find()) {
+        env.put(e.group(1), e.group(2).strip());
+      }
+    }
+    return env;
+  }
+
+  private static final Pattern JVM_FLAGS = Pattern.compile("<jvmFlags[^>]*>(.*?)</jvmFlags>", Pattern.DOTALL);
 }

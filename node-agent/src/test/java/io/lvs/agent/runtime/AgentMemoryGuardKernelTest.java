@@ -5,19 +5,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The guard of the chart's default memory limit, meant for every kernel-lab run (bash .ci/run)
- * once the image's JVM flags fit the limit; until then tagged benchmark only (with the present
- * flags the heap alone may grow to 75% of the limit, see docs/benchmarks.md). The real
- * agent process with the image's JVM flags holds {@link #SERVICES} services x 10 destinations
- * (the benchmark size) through a few resyncs, and its peak resident set (VmHWM) must stay within
- * 80% of agent.resources.limits.memory in helm-chart/values.yaml. Without an API server in this
- * VM run its informer's cache is empty (see docs/benchmarks.md for what the cache adds).
+ * but tagged benchmark until it passes: the last run peaked above 80% of the limit
+ * (docs/benchmarks.md, "The agent process"). The real
+ * agent process, started as the image starts it (node-agent's Jib JVM flags and environment,
+ * -XX:MaxRAM at the limit), programs {@link #SERVICES} services x 10 destinations (the benchmark
+ * size), repairs hand-made damage (ipvsadm -e, -d, -D) within one resync cycle and leaves a
+ * foreign service alone; its peak resident set (VmHWM) must stay within 80% of
+ * agent.resources.limits.memory in helm-chart/values.yaml. Without an API server in this VM run its
+ * informer's cache is empty (docs/benchmarks.md gives what the cache adds).
  */
 @Tag("benchmark")
 class AgentMemoryGuardKernelTest {
   static final int SERVICES = 10_000;
 
   @Test
-  void theAgentAtBenchmarkSizeStaysWithinEightyPercentOfTheChartsLimit() throws Exception {
-    AgentProcessAtScaleKernelTest.run(SERVICES, false);
+  void theAgentAtBenchmarkSizeRepairsDriftWithinEightyPercentOfTheChartsLimit() throws Exception {
+    AgentProcessAtScaleKernelTest.run(SERVICES, true);
   }
 }

@@ -18,13 +18,15 @@ import java.util.regex.Pattern;
 final class AgentReport {
   private final long pid;
   private final Path log;
+  private final String ns;
   private final StringBuilder out = new StringBuilder();
   private long rss;
   private long peak;
 
-  AgentReport(int services, long limit, long pid, Path log) throws IOException {
+  AgentReport(int services, long limit, long pid, Path log, String ns) throws IOException {
     this.pid = pid;
     this.log = log;
+    this.ns = ns;
     out.append(String.format(Locale.ROOT, "agent process, %,d services x %d destinations, chart limit %d MiB, guest loadavg %s%n",
         services, AgentProcessAtScaleKernelTest.DESTS, limit >> 20, Files.readString(Path.of("/proc/loadavg")).strip()));
   }
@@ -144,10 +146,42 @@ final class AgentReport {
   }
 
   private static long syncs(String ns) {
+    return (long) syncMetric(ns, "count");
+  }
+
+  /** lvs_agent_sync_seconds_{count,sum,max} of the successful syncs, from the agent's /metrics. */
+  static double syncMetric(String ns, String which) {
     String metrics = Oracle.in(ns, "curl", "-s", "http://127.0.0.1:9720/metrics");
-    Matcher m = Pattern.compile("lvs_agent_sync_seconds_count\\{result=\"ok\",?\\} ([0-9.E]+)").matcher(metrics);
-    assertThat(m.find()).as("sync count in the agent's metrics").isTrue();
-    return (long) Double.parseDouble(m.group(1));
+    Matcher m = Pattern.compile("lvs_agent_sync_seconds_" + which + "\\{result=\"ok\",?\\} ([0-9.E]+)").matcher(metrics);
+    assertThat(m.find()).as("sync %s in the agent's metrics", which).isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** The sync durations so far: count, mean and max (the first, programming sync, is usually the max). */
+  void syncTimes() {
+    try {
+      double count = syncMetric(ns, "count");
+      out.append(String.format(Locale.ROOT, "- syncs so far: %.0f, mean %.1f s, max %.1f s%n", count,
+          syncMetric(ns, "sum") / Math.max(1, count), syncMetric(ns, "max")));
+    } catch (AssertionError e) { // a figure, not the test's verdict: the scrape's failure is reported
+      out.append("- syncs so far: /metrics scrape failed: ").append(e.getMessage()).append('\n');
+    }
+  }
+
+  /** The agent's threads by name (digits folded), e.g. "agent-probe-# x4". */
+  void threads() throws IOException {
+    java.util.Map<String, Integer> byName = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          byName.merge(Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+        } catch (IOException gone) {
+          // a thread that ended while listed
+        }
+      }
+    }
+    out.append("- threads: ").append(byName.values().stream().mapToInt(Integer::intValue).sum()).append(' ')
+        .append(byName).append('\n');
   }
 
   void nmt() {

@@ -2,6 +2,7 @@ package io.lvs.operator.controller;
 
 import io.lvs.api.v1alpha1.RealServerPool;
 import io.lvs.api.v1alpha1.VirtualService;
+import io.lvs.operator.status.HaLeaseStatus;
 import java.util.List;
 
 /** Cache index names and keys shared by the reconcilers and their mappers. */
@@ -15,6 +16,8 @@ final class Indexes {
   /** RealServerPools with a nodeSelector, all under one key. */
   static final String POOL_WITH_NODES = "pool-with-nodes";
   static final String ALL = "all";
+  /** VirtualServices by the name of their VIP's HA Lease (see {@link HaLeaseStatus#leaseName}). */
+  static final String VS_BY_HA_LEASE = "vs-by-ha-lease";
 
   private Indexes() {}
 
@@ -23,6 +26,10 @@ final class Indexes {
       return List.of();
     }
     return List.of(vs.getMetadata().getNamespace() + "/" + vs.getSpec().realServerPoolRef().name());
+  }
+
+  static List<String> vsByHaLease(VirtualService vs) {
+    return vs.getSpec() == null || vs.getSpec().vip() == null ? List.of() : List.of(HaLeaseStatus.leaseName(vs.getSpec().vip()));
   }
 
   static List<String> poolByService(RealServerPool p) {

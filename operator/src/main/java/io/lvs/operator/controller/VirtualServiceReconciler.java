@@ -2,6 +2,7 @@ package io.lvs.operator.controller;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -29,6 +30,7 @@ import io.lvs.operator.plan.ClusterPlan;
 import io.lvs.operator.publish.ServicePublisher;
 import io.lvs.operator.resolve.Member;
 import io.lvs.operator.resolve.MemberKey;
+import io.lvs.operator.status.HaLeaseStatus;
 import io.lvs.operator.status.MemberHealthReports;
 import io.lvs.operator.status.NodeReports;
 import io.lvs.operator.status.VirtualServiceStatusBuilder;
@@ -75,6 +77,9 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   private InformerEventSource<RealServerPool, VirtualService> pools;
   private InformerEventSource<LvsNodeState, VirtualService> nodeStates;
   private InformerEventSource<Node, VirtualService> nodes;
+  private InformerEventSource<Lease, VirtualService> haLeases;
+  private final String leaseNamespace;
+  private final FailoverEvents failovers;
 
   /** The node-state sync as this controller sees it: where it signals, what it reads, how it is woken. */
   public record Sync(InformerView view, PlanRequests requests, PlannedState planned, OutcomeEvents outcomes) {}
@@ -82,8 +87,11 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
   public VirtualServiceReconciler(
       Sync sync, ProgrammingLedger ledger, ResolvedPools resolved, MemberHealthBook health,
       SpecValidation validation,
-      EventRecorder events, ServicePublisher publisher, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics) {
+      EventRecorder events, ServicePublisher publisher, Clock clock, Duration goneNodeTimeout, MeterRegistry metrics,
+      String leaseNamespace) {
     this.publisher = publisher;
+    this.leaseNamespace = leaseNamespace;
+    this.failovers = new FailoverEvents(events, metrics);
     this.view = sync.view();
     this.requests = sync.requests();
     this.planned = sync.planned();
@@ -134,8 +142,19 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
             .withSecondaryToPrimaryMapper(this::plannedOnto)
             .build(),
         context, Relevance::nodeChanged, requests::nodesChanged);
+    // the directors' own Leases of HA VIPs (written by their agents): active director and failovers
+    primary.addIndexer(Indexes.VS_BY_HA_LEASE, Indexes::vsByHaLease);
+    haLeases = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Lease.class, VirtualService.class)
+            .withName("ha-leases")
+            .withNamespaces(Set.of(leaseNamespace))
+            .withLabelSelector(HaLeaseStatus.ROLE_LABEL + "=" + HaLeaseStatus.ROLE)
+            .withSecondaryToPrimaryMapper(l -> primary.byIndex(Indexes.VS_BY_HA_LEASE, l.getMetadata().getName())
+                .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+            .build(),
+        context);
     view.bind(primary, pools, nodeStates, nodes);
-    return List.of(pools, nodeStates, nodes, outcomes.source());
+    return List.of(pools, nodeStates, nodes, haLeases, outcomes.source());
   }
 
   @Override
@@ -177,6 +196,7 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
         status = VirtualServiceStatusBuilder.poolMissing(status, vs);
       }
       status = publisher.publish(vs, status); // the DNS name, when asked for
+      status = withHa(vs, outcome, status);
     }
     transitions.record(vs, status);
     if (status.equals(vs.getStatus())) {
@@ -186,6 +206,26 @@ public final class VirtualServiceReconciler implements Reconciler<VirtualService
     patch.setMetadata(new ObjectMetaBuilder().withName(vs.getMetadata().getName()).withNamespace(vs.getMetadata().getNamespace()).build());
     patch.setStatus(status);
     return UpdateControl.patchStatus(patch);
+  }
+
+  /**
+   * The active director: the plan's holder for one director; for an HA VIP (no holder named by the
+   * plan) its directors' Lease's holder and the last failover, and an Event when that is new.
+   */
+  private VirtualServiceStatus withHa(VirtualService vs, ClusterPlan.Outcome outcome, VirtualServiceStatus status) {
+    if (vs.getSpec().vip() == null) {
+      return status;
+    }
+    if (outcome.vipHolder() != null) { // one director: the operator's own choice, no election
+      return status.withHa(outcome.vipHolder(), null);
+    }
+    Optional<Lease> lease = haLeases.get(new ResourceID(HaLeaseStatus.leaseName(vs.getSpec().vip()), leaseNamespace));
+    if (lease.isEmpty()) {
+      return status;
+    }
+    HaLeaseStatus.Ha ha = HaLeaseStatus.of(lease.get());
+    failovers.record(vs, vs.getStatus() == null ? null : vs.getStatus().lastFailover(), ha.lastFailover());
+    return HaLeaseStatus.apply(status, ha);
   }
 
   /** The node-state object (slice) that holds this owner's entries on the node, per the last plan. */

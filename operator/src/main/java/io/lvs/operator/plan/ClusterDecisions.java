@@ -41,8 +41,9 @@ record ClusterDecisions(List<ServiceInput> inputs, Map<String, NodeView> nodes, 
     Map<String, List<ServiceInput>> single = new TreeMap<>();
     byVip.forEach((vip, list) -> {
       Directors oldest = list.get(0).spec().directors();
-      if (DirectorSelector.highlyAvailable(oldest, byName.values())) {
-        ha.put(vip, new HaVip(pool(list, directors), oldest));
+      List<NodeView> peers = DirectorSelector.matching(oldest, byName.values());
+      if (peers.size() >= 2) {
+        ha.put(vip, new HaVip(pool(list, directors), peers, oldest));
       } else {
         single.put(vip, list);
       }

@@ -5,17 +5,20 @@ import io.lvs.operator.resolve.Labels;
 import java.util.Collection;
 import java.util.List;
 
-/** Ready nodes whose labels match directors.nodeSelector, by name; and whether they form an HA group. */
+/**
+ * Ready nodes whose labels match directors.nodeSelector, by name; and all of them, ready or not
+ * (two or more: an HA group, whose membership a director turning NotReady does not change).
+ */
 public final class DirectorSelector {
   private DirectorSelector() {}
 
-  /**
-   * Whether the directors are an HA group: their selector matches two or more nodes, ready or not,
-   * so a director turning NotReady does not switch the VIP between the agents' election and the
-   * operator's Lease.
-   */
-  public static boolean highlyAvailable(Directors directors, Collection<NodeView> nodes) {
-    return directors != null && nodes.stream().filter(n -> Labels.matches(directors.nodeSelector(), n.labels())).limit(2).count() >= 2;
+  /** Nodes whose labels match directors.nodeSelector, ready or not, by name. */
+  public static List<NodeView> matching(Directors directors, Collection<NodeView> nodes) {
+    if (directors == null) {
+      return List.of();
+    }
+    return nodes.stream().filter(n -> Labels.matches(directors.nodeSelector(), n.labels()))
+        .sorted(java.util.Comparator.comparing(NodeView::name)).toList();
   }
 
   public static List<NodeView> select(Directors directors, Collection<NodeView> nodes) {

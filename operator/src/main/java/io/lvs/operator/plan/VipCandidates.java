@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The entry that makes a director a candidate for an HA VIP (docs/ha.md): the VIP, where it goes,
- * the other directors and the election's settings with every default filled in, so the agents run
- * exactly what the operator validated. Pure.
+ * every director (ready or not) and the election's settings with every default filled in, so the
+ * agents run exactly what the operator validated. Pure.
  */
 final class VipCandidates {
   private VipCandidates() {}
@@ -25,11 +25,13 @@ final class VipCandidates {
     Directors d = ha.settings();
     String iface = spec.directors() == null ? null : spec.directors().vipInterface();
     boolean named = iface != null && !iface.isBlank();
-    List<NodeHaPeer> peers = ha.candidates().stream().map(n -> new NodeHaPeer(n.name(), n.internalIp())).toList();
+    List<NodeHaPeer> peers = ha.peers().stream().map(n -> new NodeHaPeer(n.name(), n.internalIp())).toList();
+    // a preferred node that is no director would make the agents refuse the candidacy: none preferred then
+    String preferred = ha.peers().stream().anyMatch(n -> n.name().equals(d.preferred())) ? d.preferred() : null;
     FailoverTimings t = (d.failover() == null ? new FailoverTimings(null, null, null, null, null) : d.failover()).withDefaults();
     Announce a = d.announce() == null ? new Announce(null, null) : d.announce();
     return new NodeVipCandidate(owner, spec.vip(), prefix, named ? iface : null, named ? null : node.internalIp(), peers,
-        d.preferred(), d.preempt() == null || d.preempt(),
+        preferred, d.preempt() == null || d.preempt(),
         new NodeFailoverTimings(t.leaseDurationMillis(), t.renewDeadlineMillis(), t.retryPeriodMillis(), t.peerTimeoutMillis(),
             t.heartbeatIntervalMillis()),
         a.count() == null ? Announce.COUNT : a.count(), a.intervalMillis() == null ? Announce.INTERVAL : a.intervalMillis(),

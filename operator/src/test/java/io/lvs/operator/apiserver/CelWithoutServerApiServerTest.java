@@ -76,6 +76,14 @@ class CelWithoutServerApiServerTest {
             "spec.inClusterAccess.nodeSelector: {}"),
         vs("in-cluster-on-ipv6", "{vip: \"2001:db8::51\", inClusterAccess: {nodes: All}}",
             "spec.inClusterAccess: {\"nodes\":\"All\"}"),
+        vs("renew-not-above-retry", failover("renewDeadlineMillis: 400, retryPeriodMillis: 400"),
+            "spec.directors.failover.renewDeadlineMillis: 400 is invalid: must be longer than retryPeriodMillis"),
+        vs("lease-below-renew-plus-retry", failover("leaseDurationMillis: 2400"),
+            "spec.directors.failover.leaseDurationMillis: 2400 is invalid: must be longer than renewDeadlineMillis"),
+        vs("lease-below-peer-plus-retry", failover("leaseDurationMillis: 3000, peerTimeoutMillis: 2600"),
+            "spec.directors.failover.leaseDurationMillis: 3000 is invalid: must be longer than peerTimeoutMillis"),
+        vs("heartbeat-not-below-peer", failover("heartbeatIntervalMillis: 1500"),
+            "spec.directors.failover.heartbeatIntervalMillis: 1500 is invalid"),
         rsp("no-member-source", "{static: null, defaultWeight: 1}", "spec: {"),
         rsp("same-static-twice", "{static: [{address: 198.18.52.1, port: 80}, {address: 198.18.52.1, port: 80, weight: 3}]}",
             "spec.static: [{\"address\":\"198.18.52.1\""),
@@ -87,6 +95,11 @@ class CelWithoutServerApiServerTest {
             "spec.healthCheck.timeoutSeconds: 5 is invalid"),
         rsp("port-and-port-name", "{static: null, serviceRef: {name: web, port: 80, portName: http}}",
             "spec.serviceRef: {\"name\":\"web\""));
+  }
+
+  /** The base's directors with these failover timings. */
+  private static String failover(String timings) {
+    return "{directors: {nodeSelector: {lvs/cel-director: \"true\"}, failover: {" + timings + "}}}";
   }
 
   private static Case vs(String name, String change, String says) {
@@ -123,7 +136,7 @@ class CelWithoutServerApiServerTest {
     // every rule of both CRDs was broken by some case and the operator said its message
     Set<String> rules = celMessages("virtualservices.lvs.io-v1.yml");
     rules.addAll(celMessages("realserverpools.lvs.io-v1.yml"));
-    assertThat(rules).hasSize(25);
+    assertThat(rules).hasSize(29);
     for (String rule : rules) {
       assertThat(said.values()).as("a case breaking the rule \"%s\"", rule).anyMatch(m -> m.contains(rule));
     }

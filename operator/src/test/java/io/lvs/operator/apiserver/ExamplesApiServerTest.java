@@ -40,6 +40,8 @@ class ExamplesApiServerTest {
     fx.node("ex-director", "198.18.3.1", true, Map.of("lvs.io/director", "true"));
     fx.node("ex-web", "198.18.3.11", true, Map.of("lvs.io/real-server", "web"));
     fx.node("ex-shop", "198.18.3.12", true, Map.of("lvs.io/real-server", "shop"));
+    fx.node("director-a", "198.18.3.21", true, Map.of("lvs.io/ha-director", "true"));
+    fx.node("director-b", "198.18.3.22", true, Map.of("lvs.io/ha-director", "true"));
 
     List<String> services = new ArrayList<>();
     for (Path file : exampleFiles()) {
@@ -55,7 +57,7 @@ class ExamplesApiServerTest {
         }
       }
     }
-    assertThat(services).as("VirtualServices in %s", EXAMPLES).hasSizeGreaterThanOrEqualTo(7);
+    assertThat(services).as("VirtualServices in %s", EXAMPLES).hasSizeGreaterThanOrEqualTo(8);
 
     await("status of every example for its generation").atMost(WAIT).untilAsserted(() -> {
       for (String name : services) {
@@ -70,6 +72,18 @@ class ExamplesApiServerTest {
       assertThat(text(condition(vs, "Conflict"))).as(name).startsWith("False NoConflict");
       assertThat(text(condition(vs, "Ready"))).as(name).doesNotContain("InvalidSpec").doesNotContain("Conflict");
     }
+
+    // the HA example: both directors are candidates for its VIP, with its settings
+    await("the HA example's candidacies").atMost(WAIT).untilAsserted(() -> {
+      for (String d : List.of("director-a", "director-b")) {
+        assertThat(fx.nodeState(d)).isNotNull();
+        assertThat(fx.nodeState(d).getSpec().vipCandidates()).singleElement().satisfies(c -> {
+          assertThat(c.address()).isEqualTo("198.18.0.160");
+          assertThat(c.preferred()).isEqualTo("director-a");
+          assertThat(c.directors()).hasSize(2);
+        });
+      }
+    });
 
     // the check can fail: a copy of the DR example under another name claims a VIP already held
     try (InputStream in = Files.newInputStream(EXAMPLES.resolve("dr-rr.yaml"))) {

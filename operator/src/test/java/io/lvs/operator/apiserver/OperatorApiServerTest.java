@@ -238,7 +238,7 @@ class OperatorApiServerTest {
   }
 
   @Test
-  void nodeSelectorMembersGetTheVipOnLoAndDirectorsFollowNodeReadinessWithAFencedVipHandover() {
+  void nodeSelectorMembersGetTheVipOnLoAndASecondDirectorTurnsTheVipIntoAnElection() {
     fx.namespace("nodes");
     fx.node("n-d1", "192.168.3.1", true, Map.of("lvs/n-director", "true"));
     fx.node("n-w1", "192.168.3.11", true, Map.of("lvs/n-rs", "true"));
@@ -269,6 +269,8 @@ class OperatorApiServerTest {
       assertThat(addresses("n-d1")).extracting(NodeAddress::address).containsExactly("10.0.3.100");
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()
           .getSpec().getHolderIdentity()).isEqualTo("n-d1");
+      assertThat(client.resources(VirtualService.class).inNamespace("nodes").withName("web").get().getStatus()
+          .activeDirector()).isEqualTo("n-d1");
     });
     // a second director joins: both get the rules and a candidacy for the VIP, the agents elect
     // the holder, and the operator's Lease goes
@@ -281,11 +283,12 @@ class OperatorApiServerTest {
       }
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });
-    // n-d1 turns NotReady: n-d2 stays a candidate, alone, and still no operator Lease
+    // n-d1 turns NotReady: its candidacy goes, n-d2 stays one (n-d1 still named), no operator Lease
     fx.nodeReady("n-d1", false);
     await().atMost(WAIT).untilAsserted(() -> {
-      assertThat(fx.nodeState("n-d2").getSpec().vipCandidates()).singleElement()
-          .satisfies(c -> assertThat(c.directors()).extracting(NodeHaPeer::nodeName).containsExactly("n-d2"));
+      assertThat(fx.nodeState("n-d1").getSpec().vipCandidates()).isNullOrEmpty();
+      assertThat(fx.nodeState("n-d2").getSpec().vipCandidates()).singleElement().satisfies(c -> assertThat(c.directors())
+          .extracting(NodeHaPeer::nodeName).containsExactly("n-d1", "n-d2"));
       assertThat(addresses("n-d2")).isEmpty();
       assertThat(client.leases().inNamespace(OperatorRun.NAMESPACE).withName("lvs-vip-10-0-3-100").get()).isNull();
     });

@@ -88,6 +88,11 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
     return client;
   }
 
+  /** The sum of a counter's value over all its tags that include these (key, value, ...). */
+  double counter(String name, String... tags) {
+    return metrics.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
   double nodeStateWrites() {
     return metrics.find("lvs_operator_node_state_writes").counters().stream().mapToDouble(c -> c.count()).sum();
   }

@@ -75,14 +75,26 @@ class HaVipPlanTest {
     var in = List.of(input("ns/web", vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), 1, List.of()));
     var down = List.of(director("d1", "192.168.0.1"), new NodeView("d2", Map.of("lvs/director", "true"), false, "192.168.0.2"));
     var plan = planner.plan(in, down, Map.of());
-    assertThat(plan.nodes().get("d1").vipCandidates()).singleElement()
-        .satisfies(c -> assertThat(c.directors()).containsExactly(new NodeHaPeer("d1", "192.168.0.1")));
+    // d2 gets no candidacy, but stays a named director: the agents need two or more, and its
+    // agent may still run (and be heard)
+    assertThat(plan.nodes().get("d1").vipCandidates()).singleElement().satisfies(c -> assertThat(c.directors())
+        .containsExactly(new NodeHaPeer("d1", "192.168.0.1"), new NodeHaPeer("d2", "192.168.0.2")));
     assertThat(plan.nodes()).doesNotContainKey("d2");
     assertThat(plan.vipHolders()).isEmpty();
     // the selector matching one node only: the operator's single-holder path again
     var single = planner.plan(in, List.of(director("d1", "192.168.0.1")), Map.of());
     assertThat(single.vipHolders()).containsEntry("10.0.0.100", "d1");
     assertThat(single.nodes().get("d1").vipCandidates()).isNull();
+  }
+
+  @Test
+  void aPreferredNodeThatIsNoDirectorIsDroppedSoTheAgentsDoNotRefuseTheCandidacy() {
+    for (String preferred : new String[] {"w1", "nosuchnode"}) {
+      Directors d = new Directors(Map.of("lvs/director", "true"), "eth0", preferred, null, null, null, null);
+      var plan = new NodeStatePlanner().plan(List.of(input("ns/web",
+          withDirectors(vs("10.0.0.100", 80, Forwarding.DirectRouting, "p"), d), 1, List.of())), nodes, Map.of());
+      assertThat(plan.nodes().get("d1").vipCandidates().get(0).preferred()).as(preferred).isNull();
+    }
   }
 
   @Test
