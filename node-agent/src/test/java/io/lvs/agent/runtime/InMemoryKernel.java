@@ -14,6 +14,8 @@ import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.model.Stats;
 import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.sysctl.Sysctl;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,8 +43,19 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   /** Reads of the whole IPVS table. */
   public final AtomicInteger dumps = new AtomicInteger();
   public final AtomicReference<String> broken = new AtomicReference<>();
+  /** Shares no object with its callers, as the real kernel: writes store copies, reads return new ones. */
+  private final boolean detached;
 
   public InMemoryKernel() {
+    this(false);
+  }
+
+  /**
+   * {@code detached}: IPVS writes store copies and dumps answer with new objects, as a netlink
+   * client decodes them (what a memory measurement must see), instead of sharing the callers' objects.
+   */
+  public InMemoryKernel(boolean detached) {
+    this.detached = detached;
     links.put("lo", new Link(1, "lo", null, true));
     sysctls.put("net.ipv4.conf.lo.arp_ignore", "0");
     sysctls.put("net.ipv4.conf.all.arp_ignore", "0");
@@ -67,26 +80,56 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
     check("IPVS_CMD_GET_SERVICE dump");
     dumps.incrementAndGet();
     List<ObservedService> out = new ArrayList<>();
-    services.forEach((k, s) -> out.add(new ObservedService(s, new Stats(3, 30, 0, 3000, 0, 0, 0, 0, 0, 0),
+    services.forEach((k, s) -> out.add(new ObservedService(copy(s),
+        new Stats(3, 30, 0, 3000, 0, 0, 0, 0, 0, 0),
         dests.get(k).values().stream()
-            .map(d -> new ObservedDestination(d, 1, 0, 0, new Stats(1, 10, 0, 1000, 0, 0, 0, 0, 0, 0)))
+            .map(d -> new ObservedDestination(copy(d), 1, 0, 0, new Stats(1, 10, 0, 1000, 0, 0, 0, 0, 0, 0)))
             .toList())));
     return out;
+  }
+
+  private IpvsService copy(IpvsService s) {
+    return detached ? fresh(s) : s;
+  }
+
+  private Destination copy(Destination d) {
+    return detached ? fresh(d) : d;
+  }
+
+  private static IpvsService fresh(IpvsService s) {
+    ServiceKey k = s.key();
+    ServiceKey key = k.isFwmark() ? ServiceKey.ofFwmark(k.family(), k.fwmark())
+        : new ServiceKey(k.family(), k.protocol(), fresh(k.address()), k.port(), 0);
+    return new IpvsService(key, new String(s.scheduler()), s.flags(), s.timeoutSeconds(), s.netmaskPrefixLength());
+  }
+
+  private static Destination fresh(Destination d) {
+    return new Destination(new DestinationKey(fresh(d.key().address()), d.key().port()), d.forwardMethod(), d.weight(),
+        d.upperThreshold(), d.lowerThreshold(), d.tunnelType(), d.tunnelPort(), d.tunnelFlags());
+  }
+
+  private static InetAddress fresh(InetAddress a) {
+    try {
+      return InetAddress.getByAddress(a.getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
   public synchronized void addService(IpvsService service) {
     mutate("add service " + service.key());
-    if (services.putIfAbsent(service.key(), service) != null) {
+    IpvsService stored = copy(service); // keyed by its own key: nothing of the caller's is held
+    if (services.putIfAbsent(stored.key(), stored) != null) {
       throw new IllegalStateException("add service " + service.key() + ": EEXIST (errno 17)");
     }
-    dests.put(service.key(), new LinkedHashMap<>());
+    dests.put(stored.key(), new LinkedHashMap<>());
   }
 
   @Override
   public synchronized void updateService(IpvsService service) {
     mutate("update service " + service.key());
-    if (services.replace(service.key(), service) == null) {
+    if (services.replace(service.key(), copy(service)) == null) {
       throw new IllegalStateException("update service " + service.key() + ": ESRCH (errno 3)");
     }
   }
@@ -107,7 +150,8 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
     if (m == null) {
       throw new IllegalStateException("add destination " + destination.key() + " to " + service + ": ESRCH (errno 3)");
     }
-    if (m.putIfAbsent(destination.key(), destination) != null) {
+    Destination stored = copy(destination);
+    if (m.putIfAbsent(stored.key(), stored) != null) {
       throw new IllegalStateException("add destination " + destination.key() + " to " + service + ": EEXIST (errno 17)");
     }
   }
@@ -116,7 +160,7 @@ public final class InMemoryKernel implements IpvsClient, RtnlClient, Sysctl {
   public synchronized void updateDestination(ServiceKey service, Destination destination) {
     mutate("update destination " + destination.key());
     Map<DestinationKey, Destination> m = dests.get(service);
-    if (m == null || m.replace(destination.key(), destination) == null) {
+    if (m == null || m.replace(destination.key(), copy(destination)) == null) {
       throw new IllegalStateException("update destination " + destination.key() + " of " + service + ": ENOENT (errno 2)");
     }
   }
