@@ -303,7 +303,9 @@ public final class Applier {
     OwnershipUpdates.forget(plan.forget(), next);
     OwnershipUpdates.refreshOwners(desired, observed, next);
     OwnedSet saved = next.build();
-    if (saved != recorded && !saved.equals(recorded)) {
+    if (saved != recorded && saved.equals(recorded)) {
+      saved = recorded; // what the write-ahead saved, which the store holds too: one set in memory, not two
+    } else if (saved != recorded) {
       store.save(saved);
     }
     this.owned = saved;

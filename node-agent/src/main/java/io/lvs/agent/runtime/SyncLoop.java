@@ -238,7 +238,7 @@ public final class SyncLoop implements AutoCloseable {
     // a deleted slice's conditions are forgotten (not those of a slice that arrived during this sync)
     lastConditions.keySet().removeIf(name -> !statuses.containsKey(name) && !target.slices().owners().containsKey(name));
     statuses.forEach((name, status) -> lastConditions.put(name, status.conditions()));
-    lastOutcome = outcome;
+    lastOutcome = outcome.withoutSuccesses(); // a first sync's whole report is not kept until the next sync
     lastSyncEnd = clock.instant();
     sink.publish(statuses);
     return Optional.of(outcome);

@@ -39,6 +39,19 @@ public record SyncOutcome(
     healthDetails = Map.copyOf(healthDetails);
   }
 
+  /**
+   * This outcome with its report cut to the problems ({@link ApplyReport#problemsOnly}): what the
+   * loop keeps between syncs, for the /ipvs views and readiness, which read the rest.
+   */
+  public SyncOutcome withoutSuccesses() {
+    if (report == null) {
+      return this;
+    }
+    ApplyReport slim = report.problemsOnly();
+    return slim == report ? this : new SyncOutcome(slices, translation, applied, slim, failure, observed, health,
+        snatErrors, healthDetails, podNamespaces);
+  }
+
   /** Without health details (since when, last error): status then reports the verdicts only. */
   public SyncOutcome(SliceUnion slices, Translation translation, DesiredState applied, ApplyReport report,
       String failure, List<ObservedService> observed, Map<MemberKey, Health> health,

@@ -270,4 +270,30 @@ class ApplierTest {
   static final class MutableClockHolder {
     final io.lvs.agent.fake.MutableClock clock = new io.lvs.agent.fake.MutableClock();
   }
+
+  @Test
+  void aReportCutToItsProblemsKeepsTheFailuresConflictsAndOwnedSetOnly() {
+    kernel.faults().fail("add destination", "198.18.0.11:80 to TCP 198.18.0.100:80", Errno.ENOMEM);
+    ApplyReport r = applier(OwnershipStore.inMemory()).apply(twoServices());
+
+    ApplyReport kept = r.problemsOnly();
+
+    assertThat(kept.results()).containsExactlyElementsOf(r.problems());
+    assertThat(kept.plan().operations()).containsExactly(r.problems().get(0).operation());
+    assertThat(kept.problemsByOwner()).isEqualTo(r.problemsByOwner());
+    assertThat(kept.fullySucceeded()).isFalse();
+    assertThat(kept.owned()).isSameAs(r.owned());
+    assertThat(applier(OwnershipStore.inMemory()).apply(DesiredState.EMPTY).problemsOnly().results()).isEmpty();
+  }
+
+  @Test
+  void theAppliersOwnedSetIsTheOneTheStoreHoldsNotAnEqualCopy() {
+    OwnershipStore store = OwnershipStore.inMemory();
+    Applier applier = applier(store);
+
+    applier.apply(twoServices()); // the write-ahead saves the set before the kernel calls; they all succeed
+
+    assertThat(applier.owned()).isSameAs(store.load());
+    assertThat(applier.owned().ownsDestination(WEB, rs("198.18.0.12", 80))).isTrue();
+  }
 }

@@ -329,4 +329,18 @@ class SyncLoopTest {
     assertThat(kernel.sysctl("net.ipv4.conf.lo.arp_ignore")).isEqualTo("1"); // still wanted by ns/web
     assertThat(published.get(published.size() - 1)).containsOnlyKeys("n1");
   }
+
+  @Test
+  void theLastOutcomeKeepsOnlyTheProblemsOfItsReport() {
+    onSpec(loop(Duration.ofMinutes(1)), 3, webSpec(null));
+    SyncOutcome o = loop.syncNow().orElseThrow();
+
+    assertThat(o.report().results()).hasSizeGreaterThanOrEqualTo(4); // service, 2 destinations, address, sysctl
+    SyncOutcome kept = loop.lastOutcome().orElseThrow();
+    assertThat(kept.report().results()).isEmpty();
+    assertThat(kept.report().plan().operations()).isEmpty();
+    assertThat(kept.report().fullySucceeded()).isTrue();
+    assertThat(kept.observed()).isEqualTo(o.observed()); // what the /ipvs views read stays
+    assertThat(kept.applied()).isSameAs(o.applied());
+  }
 }
