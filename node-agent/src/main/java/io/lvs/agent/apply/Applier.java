@@ -101,7 +101,7 @@ public final class Applier {
   /** Plans from what was observed, remembers it as the view, and carries the plan out. */
   private ApplyReport converge(DesiredState desired, ObservedState observed, OwnedSet current) {
     Plan plan = differ.plan(desired, observed, current);
-    view = new KernelView(observed);
+    view = new KernelView(observed, desired); // sharing the desired state's values: one copy of the table
     ApplyReport report = execute(plan, desired, observed, current);
     lastDesired = desired;
     lastConflicts = plan.conflicts();

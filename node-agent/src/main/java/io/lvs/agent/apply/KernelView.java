@@ -1,5 +1,8 @@
 package io.lvs.agent.apply;
 
+import io.lvs.agent.dataplane.DesiredDestination;
+import io.lvs.agent.dataplane.DesiredService;
+import io.lvs.agent.dataplane.DesiredState;
 import io.lvs.agent.dataplane.ObservedState;
 import io.lvs.agent.diff.Operation;
 import io.lvs.agent.model.Destination;
@@ -32,8 +35,16 @@ final class KernelView {
   private final Map<String, RtnlClient.Link> links;
   private final Map<String, String> sysctls;
 
-  KernelView(ObservedState observed) {
-    services.putAll(observed.services());
+  /**
+   * The view of {@code observed}, holding the desired state's own (immutable) values wherever the
+   * kernel's are equal to them: the decoded copy of each destination, key and address is dropped,
+   * so the table is held once between the desired state and the view, not twice.
+   */
+  KernelView(ObservedState observed, DesiredState desired) {
+    observed.services().forEach((k, s) -> {
+      DesiredService want = desired.services().get(k);
+      services.put(want == null ? k : want.key(), want == null ? s : shared(s, want));
+    });
     addresses = new LinkedHashSet<>(observed.addresses());
     links = new LinkedHashMap<>(observed.links());
     sysctls = new LinkedHashMap<>(observed.sysctls());
@@ -135,6 +146,21 @@ final class KernelView {
       ds.add(new ObservedDestination(d, 0, 0, 0, Stats.ZERO));
     }
     services.put(service, new ObservedService(s.service(), s.stats(), ds));
+  }
+
+  private static ObservedService shared(ObservedService seen, DesiredService want) {
+    List<ObservedDestination> ds = new ArrayList<>(seen.destinations().size());
+    for (ObservedDestination od : seen.destinations()) {
+      DesiredDestination dd = want.destinations().get(od.destination().key());
+      Destination mine = dd == null || dd.draining() ? null : dd.destination();
+      ds.add(mine == null || mine == od.destination() || !mine.equals(od.destination()) ? od
+          : new ObservedDestination(mine, od.activeConnections(), od.inactiveConnections(), od.persistentConnections(),
+              od.stats()));
+    }
+    IpvsService s = seen.service();
+    String scheduler = s.scheduler().equals(want.service().scheduler()) ? want.service().scheduler() : s.scheduler();
+    return new ObservedService(new IpvsService(want.key(), scheduler, s.flags(), s.timeoutSeconds(),
+        s.netmaskPrefixLength()), seen.stats(), ds);
   }
 
   private static IpvsService hashed(IpvsService s) {

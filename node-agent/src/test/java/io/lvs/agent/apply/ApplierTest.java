@@ -296,4 +296,21 @@ class ApplierTest {
     assertThat(applier.owned()).isSameAs(store.load());
     assertThat(applier.owned().ownsDestination(WEB, rs("198.18.0.12", 80))).isTrue();
   }
+
+  @Test
+  void theViewHoldsTheDesiredStatesValuesWhereTheKernelsAreEqualNotTheDecodedCopies() {
+    Applier applier = applier(OwnershipStore.inMemory());
+    applier.apply(twoServices()); // the kernel now holds this state's objects
+    DesiredState again = twoServices(); // equal, but every value a new object, as each sync's translation
+
+    assertThat(applier.apply(again).results()).isEmpty();
+
+    var web = applier.observedServices().stream().filter(s -> s.service().key().equals(WEB)).findFirst().orElseThrow();
+    assertThat(web.service().key()).isSameAs(again.services().get(WEB).key());
+    assertThat(web.destinations()).hasSize(2).allSatisfy(od -> assertThat(od.destination())
+        .isSameAs(again.services().get(WEB).destinations().get(od.destination().key()).destination()));
+    assertThat(web.service().flags() & io.lvs.agent.model.IpvsService.F_HASHED).isEqualTo(
+        kernel.ipvs().dump().stream().filter(s -> s.service().key().equals(WEB)).findFirst().orElseThrow()
+            .service().flags() & io.lvs.agent.model.IpvsService.F_HASHED); // the kernel's own fields stay
+  }
 }

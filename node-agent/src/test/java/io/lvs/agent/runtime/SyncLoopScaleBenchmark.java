@@ -38,7 +38,7 @@ class SyncLoopScaleBenchmark {
   @Test
   void theSyncLoopAt10kServices(@TempDir Path state) throws Exception {
     int n = Integer.getInteger("lvs.scale.services", 10_000);
-    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 100);
+    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 90);
     InMemoryKernel kernel = new InMemoryKernel(true);
     StringBuilder report = new StringBuilder(String.format("%,d services x 10 destinations%n", n));
     Heaps with = runAgent(kernel, n, state, report);
