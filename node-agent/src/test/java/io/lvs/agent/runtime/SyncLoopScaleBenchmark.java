@@ -2,11 +2,12 @@ package io.lvs.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lvs.agent.apply.Applier;
 import io.lvs.agent.diff.Differ;
 import io.lvs.agent.ownership.FileOwnershipStore;
 import io.lvs.agent.runtime.health.HealthChecker;
-import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.lvs.agent.runtime.k8s.StatusDigest;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The sync loop's own cost at 10,000 services x 10 destinations on the in-memory kernel (no
  * netlink): CPU of three full syncs (translation, apply, status, metrics), one /metrics scrape,
  * and the live heap the agent's part holds, by class. The parts are wired as in the agent: the
- * ownership store is the file one, the status sink keeps the last statuses (as the status writer
- * does), and the kernel's reads return fresh objects (as the netlink client decodes them). The
+ * ownership store is the file one, the status sink keeps a digest of each slice's last status (as
+ * the status writer does), and the kernel's reads return fresh objects (as the netlink client decodes them). The
  * agent's heap is the live heap with it minus the live heap once it is let go (the fake kernel's
  * own copy of the table, and the JVM's, stay in both). Fails above {@code lvs.scale.maxAgentHeapMiB}.
  * Writes target/benchmark-heap.txt.
@@ -38,7 +40,7 @@ class SyncLoopScaleBenchmark {
   @Test
   void theSyncLoopAt10kServices(@TempDir Path state) throws Exception {
     int n = Integer.getInteger("lvs.scale.services", 10_000);
-    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 90);
+    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 75);
     InMemoryKernel kernel = new InMemoryKernel(true);
     StringBuilder report = new StringBuilder(String.format("%,d services x 10 destinations%n", n));
     Heaps with = runAgent(kernel, n, state, report);
@@ -73,10 +75,17 @@ class SyncLoopScaleBenchmark {
       }
     });
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AtomicReference<Map<String, LvsNodeStateStatus>> published = new AtomicReference<>();
+    // what the status writer keeps of each slice's status once written: its digest
+    ObjectMapper json = new ObjectMapper();
+    AtomicReference<Map<String, StatusDigest>> published = new AtomicReference<>();
+    StatusSink sink = statuses -> {
+      Map<String, StatusDigest> digests = new HashMap<>();
+      statuses.forEach((slice, status) -> digests.put(slice, StatusDigest.of(json, status)));
+      published.set(digests);
+    };
     HealthChecker health = new HealthChecker(exec, t -> {}, () -> {});
     SyncLoop loop = new SyncLoop(new Applier(kernel, kernel, kernel, new FileOwnershipStore(state), new Differ()), kernel,
-        kernel, health, SnatProgrammer.NONE, published::set, new AgentMetrics(registry), Clock.systemUTC(), loopExec,
+        kernel, health, SnatProgrammer.NONE, sink, new AgentMetrics(registry), Clock.systemUTC(), loopExec,
         Duration.ofHours(1));
     try {
       loop.onSlices(AgentProcessAtScaleKernelTest.slices("scale-node", n), Map.of());

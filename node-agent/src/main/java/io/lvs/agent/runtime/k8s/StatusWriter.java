@@ -1,14 +1,13 @@
 package io.lvs.agent.runtime.k8s;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.agent.runtime.AgentMetrics;
 import io.lvs.agent.runtime.StatusSink;
-import io.lvs.api.v1alpha1.DestinationReport;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
-import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +39,8 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   static final int MAX_CONFLICT_RETRIES = 5;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  /** What was last written to one slice: to which incarnation (uid), what, and when. */
-  private record Written(String uid, LvsNodeStateStatus status, Instant at) {}
+  /** What was last written to one slice: to which incarnation (uid), the digest of what, and when. */
+  private record Written(String uid, StatusDigest status, Instant at) {}
 
   private final KubernetesClient client;
   private final String nodeName;
@@ -53,6 +52,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   private final AtomicReference<Map<String, LvsNodeStateStatus>> pending = new AtomicReference<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Map<String, Written> written = new HashMap<>();
+  private final ObjectMapper json = new ObjectMapper();
   private Duration backoff = Duration.ofSeconds(1);
 
   /**
@@ -128,13 +128,14 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
     Optional<LvsNodeState> seen = cached.apply(slice);
     // a slice deleted and created again under the same name is a new object that has no status yet
     boolean sameObject = last != null && seen.map(s -> Objects.equals(s.getMetadata().getUid(), last.uid())).orElse(true);
-    if (last != null && sameObject && significant(last.status()).equals(significant(status))
+    StatusDigest digest = StatusDigest.of(json, status);
+    if (last != null && sameObject && last.status().equals(digest)
         && Duration.between(last.at(), now).compareTo(heartbeat) < 0) {
       return false;
     }
     Optional<String> uid = write(slice, status);
     if (uid.isPresent()) {
-      written.put(slice, new Written(uid.get(), status, now));
+      written.put(slice, new Written(uid.get(), digest, now)); // not the status: a digest is all the next compare needs
       return true;
     }
     written.remove(slice);
@@ -178,20 +179,6 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
         }
       }
     }
-  }
-
-  /** The status without what changes on every sync: sync time and counters. */
-  static LvsNodeStateStatus significant(LvsNodeStateStatus s) {
-    return new LvsNodeStateStatus(s.observedGeneration(), s.conditions(), null, s.owners(),
-        s.services() == null ? null : s.services().stream()
-            .map(r -> new ServiceReport(r.owner(), r.service(), r.programmed(), r.error(),
-                r.destinations() == null ? null : r.destinations().stream()
-                    .map(d -> new DestinationReport(d.address(), d.port(), d.weight(), d.health(),
-                        null, null, null, null, null, null, null, d.healthSince(), d.healthError()))
-                    .toList(),
-                null, null, null, null, null))
-            .toList(),
-        s.timeouts());
   }
 
   @Override
