@@ -23,13 +23,18 @@ public final class HealthOverlay {
       return desired;
     }
     Map<ServiceKey, DesiredService> services = new LinkedHashMap<>();
+    // a service without a member down is the translation's own value: the sync loop keeps both
+    // states, and a copy of every service would hold the table twice for one failing member
     desired.services().forEach((key, s) -> {
-      Map<DestinationKey, DesiredDestination> dests = new LinkedHashMap<>();
-      s.destinations().forEach((dk, d) -> dests.put(dk,
-          down.contains(new MemberKey(key, dk))
-              ? new DesiredDestination(d.destination().withWeight(0), d.draining())
-              : d));
-      services.put(key, new DesiredService(s.owner(), s.service(), dests, s.drainGracePeriod()));
+      Map<DestinationKey, DesiredDestination> dests = null;
+      for (Map.Entry<DestinationKey, DesiredDestination> e : s.destinations().entrySet()) {
+        if (down.contains(new MemberKey(key, e.getKey()))) {
+          dests = dests == null ? new LinkedHashMap<>(s.destinations()) : dests;
+          DesiredDestination d = e.getValue();
+          dests.put(e.getKey(), new DesiredDestination(d.destination().withWeight(0), d.draining()));
+        }
+      }
+      services.put(key, dests == null ? s : new DesiredService(s.owner(), s.service(), dests, s.drainGracePeriod()));
     });
     return new DesiredState(services, desired.addresses(), desired.links(), desired.sysctls(),
         desired.snat(), desired.marks(), desired.conflicts());
