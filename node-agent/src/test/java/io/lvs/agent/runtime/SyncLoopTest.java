@@ -332,8 +332,21 @@ class SyncLoopTest {
 
   @Test
   void theLastOutcomeKeepsOnlyTheProblemsOfItsReport() {
-    onSpec(loop(Duration.ofMinutes(1)), 3, webSpec(null));
+    // the loop's own trigger (onSlices asks for a sync) waits behind this task: syncNow programs the table
+    ScheduledExecutorService held = Executors.newSingleThreadScheduledExecutor();
+    held.execute(() -> {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ()), kernel, kernel,
+        new HealthChecker(executor, t -> {}, () -> {}), SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(),
+        held, Duration.ofMinutes(1));
+    onSpec(loop, 3, webSpec(null));
     SyncOutcome o = loop.syncNow().orElseThrow();
+    held.shutdownNow();
 
     assertThat(o.report().results()).hasSizeGreaterThanOrEqualTo(4); // service, 2 destinations, address, sysctl
     SyncOutcome kept = loop.lastOutcome().orElseThrow();
