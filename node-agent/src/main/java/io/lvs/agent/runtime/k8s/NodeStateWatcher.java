@@ -56,6 +56,7 @@ public final class NodeStateWatcher implements AutoCloseable {
     }
     informer = client.resources(LvsNodeState.class).withLabel(NodeSlices.NODE_LABEL, NodeSlices.labelValue(nodeName))
         .runnableInformer(0);
+    informer.itemStore(new StatusTrimmingStore()); // the reports this agent wrote are not kept a second time
     informer.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(LvsNodeState obj) {

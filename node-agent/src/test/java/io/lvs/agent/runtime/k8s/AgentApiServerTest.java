@@ -102,6 +102,35 @@ class AgentApiServerTest {
   }
 
   @Test
+  void theWatchersCacheKeepsOfAStatusOnlyWhatTheAgentReadsBack() {
+    create(api.admin, "trim-a", spec("trim-a", "198.18.1.31", "198.18.1.41"));
+    io.fabric8.kubernetes.api.model.Condition ready = new io.fabric8.kubernetes.api.model.ConditionBuilder()
+        .withType("Ready").withStatus("True").withReason("Programmed").withLastTransitionTime("2026-12-03T23:00:00Z").build();
+    var report = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.1.31:80", true, null,
+        List.of(new io.lvs.api.v1alpha1.DestinationReport("198.18.1.41", 80, 1, null, 0L, 0L, 0L, 0L, 0L, 0L, 0L, null, null)),
+        0L, 0L, 0L, 0L, 0L);
+    api.admin.resources(LvsNodeState.class).withName("trim-a").editStatus(n -> {
+      n.setStatus(new LvsNodeStateStatus(1L, List.of(ready), "t", List.of(), List.of(report)));
+      return n;
+    });
+    try (NodeStateWatcher w = new NodeStateWatcher(api.admin, "trim-a", slices -> {})) {
+      w.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> w.latest("trim-a").isPresent());
+
+      LvsNodeStateStatus cached = w.latest("trim-a").orElseThrow().getStatus();
+      assertThat(cached.services()).isNull();
+      assertThat(cached.owners()).isNull();
+      assertThat(cached.observedGeneration()).isEqualTo(1L);
+      assertThat(cached.conditions()).singleElement()
+          .satisfies(c -> assertThat(c.getLastTransitionTime()).isEqualTo("2026-12-03T23:00:00Z"));
+      assertThat(w.slices()).singleElement().satisfies(s -> assertThat(s.getSpec().services()).hasSize(1));
+      assertThat(get("trim-a").getStatus().services()).hasSize(1); // the object itself keeps its status
+    } finally {
+      api.admin.resources(LvsNodeState.class).withName("trim-a").delete();
+    }
+  }
+
+  @Test
   void theWatcherSeesOnlyItsOwnNodesSlicesAndNotTheirStatus() {
     create(api.admin, "watch-a", spec("watch-a", "198.18.1.1", "198.18.1.11"));
     create(api.admin, "watch-b", spec("watch-b", "198.18.1.2", "198.18.1.12"));
