@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs.e2e.lab.Client;
 import io.lvs.e2e.lab.EchoSession;
+import io.lvs.e2e.lab.GapProbe;
 import io.lvs.e2e.lab.HaDirectors;
 import io.lvs.e2e.lab.HolderSampler;
 import io.lvs.e2e.lab.Ipvsadm;
@@ -87,25 +88,21 @@ class HaDirectorsE2eTest extends Scenario {
   private Duration failOnce(Lab lab, HaDirectors ha, String holder, int round) {
     String next = ha.other(holder);
     Duration gap;
-    try (Client.Loop loop = Client.continuous(VIP, WebServers.PORT, Duration.ofMillis(100), r -> {})) {
-      loop.awaitAtLeast(5, Duration.ofSeconds(60));
-      Instant killed = Instant.now();
+    try (GapProbe probe = new GapProbe(VIP, WebServers.PORT)) {
+      lab.await("5 answers through " + VIP + " before the kill", Duration.ofSeconds(60),
+          () -> probe.answers().stream().filter(GapProbe.Answer::ok).count() >= 5);
+      double killed = GapProbe.uptime();
       ha.die(holder);
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
           () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)));
       String mac = ha.mac(next);
       lab.await("client's neighbour entry for " + VIP + " = " + next + "'s MAC " + mac, Duration.ofSeconds(3),
           () -> mac.equals(ha.clientNeighbour(VIP)));
-      lab.await("a request answered after the takeover", Duration.ofSeconds(30),
-          () -> loop.responses().stream().anyMatch(r -> r.ok() && r.at().isAfter(killed)));
-      List<Client.Response> rs = loop.responses();
-      Instant lastBefore = rs.stream().filter(r -> r.ok() && r.at().isBefore(killed)).map(Client.Response::at)
-          .reduce((a, b) -> b).orElse(killed);
-      Instant firstAfter = rs.stream().filter(r -> r.ok() && r.at().isAfter(killed)).map(Client.Response::at)
-          .findFirst().orElseThrow();
-      gap = Duration.between(lastBefore, firstAfter);
+      lab.await("a request answered after the takeover", Duration.ofSeconds(30), () -> probe.gapAround(killed).isPresent());
+      gap = probe.gapAround(killed).orElseThrow();
       lab.results().sample("ha: failover gap, node death (defaults)", gap);
-      lab.say("round " + round + ": " + holder + " died, " + next + " took over; gap " + ResultBook.seconds(gap));
+      lab.say("round " + round + ": " + holder + " died, " + next + " took over; gap " + ResultBook.seconds(gap)
+          + " (" + probe.failed() + " requests failed)");
       lab.await("status.activeDirector = " + next, Duration.ofSeconds(60),
           () -> next.equals(ha.activeDirector("ha-gap").orElse(null)));
     }
