@@ -103,8 +103,9 @@ public final class HaDirectors {
 
   /** Drops this node's packets to the API server (198.18.0.1:6443) only; the data path stays up. */
   public void cutFromApiServer(String node, boolean cut) {
-    String rule = "table inet lvs-e2e-cut { chain out { type filter hook output priority 0; "
-        + "ip daddr " + LabNetwork.GATEWAY + " tcp dport " + ApiServer.PORT + " drop; } }";
+    // one statement per line: nft's parser wants a newline or ';' after each closing brace
+    String rule = "table inet lvs-e2e-cut {\n chain out {\n  type filter hook output priority 0;\n  ip daddr "
+        + LabNetwork.GATEWAY + " tcp dport " + ApiServer.PORT + " drop\n }\n}\n";
     Shell.Result r = cut ? Shell.shInNs(node, "echo '" + rule + "' | nft -f -") : Shell.inNs(node, "nft", "delete", "table", "inet", "lvs-e2e-cut");
     r.orThrow();
   }
