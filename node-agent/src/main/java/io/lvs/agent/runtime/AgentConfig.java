@@ -1,5 +1,7 @@
 package io.lvs.agent.runtime;
 
+import static io.lvs.agent.runtime.EnvIntegers.integer;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -32,22 +34,5 @@ public record AgentConfig(String nodeName, Path stateDir, Duration resync, int h
     int resync = integer(env, "LVS_RESYNC_SECONDS", 10, 1, 86_400);
     int port = integer(env, "LVS_HTTP_PORT", 9720, 0, 65_535);
     return new AgentConfig(node, dir, Duration.ofSeconds(resync), port, DEFAULT_HEARTBEAT);
-  }
-
-  private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    int n;
-    try {
-      n = Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": \"" + v + "\" is not a number", e);
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException(name + ": " + n + " is outside " + min + ".." + max);
-    }
-    return n;
   }
 }

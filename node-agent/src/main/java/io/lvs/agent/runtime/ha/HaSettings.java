@@ -1,5 +1,7 @@
 package io.lvs.agent.runtime.ha;
 
+import static io.lvs.agent.runtime.EnvIntegers.integer;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -27,22 +29,5 @@ public record HaSettings(String namespace, int port, Duration apiTimeout, int sy
       throw new IllegalArgumentException("LVS_SYNC_INTERFACE: \"" + iface + "\" is not an interface name");
     }
     return new HaSettings(ns, port, Duration.ofMillis(timeout), syncId, iface == null || iface.isBlank() ? null : iface);
-  }
-
-  private static int integer(Map<String, String> env, String name, int dflt, int min, int max) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    int n;
-    try {
-      n = Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + ": \"" + v + "\" is not a number", e);
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException(name + ": " + n + " is outside " + min + ".." + max);
-    }
-    return n;
   }
 }
