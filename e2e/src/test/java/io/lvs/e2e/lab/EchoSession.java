@@ -86,6 +86,13 @@ public final class EchoSession implements AutoCloseable {
     }
   }
 
+  /** When the last echo arrived. */
+  public java.util.Optional<Instant> lastEcho() {
+    synchronized (echoes) {
+      return echoes.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(echoes.get(echoes.size() - 1));
+    }
+  }
+
   public boolean alive() {
     return process.isAlive() && !writeFailed;
   }
