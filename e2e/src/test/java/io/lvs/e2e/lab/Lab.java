@@ -29,6 +29,11 @@ public final class Lab implements AutoCloseable {
   /** Label (value "true") of nodes that direct the lab's VirtualServices; as in docs/examples. */
   public static final String DIRECTOR_LABEL = "lvs.io/director";
   public static final String DIRECTOR_VALUE = "true";
+  /**
+   * Label (value "true") of the two hot-standby directors (dir1, dir2) of the HA scenarios: dir2
+   * carries only this one, so every single-director scenario keeps dir1 alone.
+   */
+  public static final String HA_DIRECTOR_LABEL = "lvs.io/ha-director";
   /** Label (value "web") of nodes that serve the lab's web pool; as in docs/examples. */
   public static final String WEB_LABEL = "lvs.io/real-server";
   public static final String WEB_VALUE = "web";
@@ -37,7 +42,9 @@ public final class Lab implements AutoCloseable {
 
   /** The simulated nodes; the spare rs3 joins the pool in the scale scenario. */
   static final List<LabNode> NODES = List.of(
-      new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR, Map.of(DIRECTOR_LABEL, DIRECTOR_VALUE)),
+      new LabNode("dir1", "198.18.0.2", LabNode.Role.DIRECTOR,
+          Map.of(DIRECTOR_LABEL, DIRECTOR_VALUE, HA_DIRECTOR_LABEL, DIRECTOR_VALUE)),
+      new LabNode("dir2", "198.18.0.3", LabNode.Role.DIRECTOR, Map.of(HA_DIRECTOR_LABEL, DIRECTOR_VALUE)),
       new LabNode("rs1", "198.18.0.11", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)),
       new LabNode("rs2", "198.18.0.12", LabNode.Role.REAL_SERVER, Map.of(WEB_LABEL, WEB_VALUE)),
       new LabNode("rs3", "198.18.0.13", LabNode.Role.REAL_SERVER, Map.of()));
@@ -210,6 +217,11 @@ public final class Lab implements AutoCloseable {
 
   public LabNode director() {
     return nodes.stream().filter(n -> n.role() == LabNode.Role.DIRECTOR).findFirst().orElseThrow();
+  }
+
+  /** Both directors carrying the HA label (dir1, dir2). */
+  public List<LabNode> haDirectors() {
+    return nodes.stream().filter(n -> n.labels().containsKey(HA_DIRECTOR_LABEL)).toList();
   }
 
   /** The real servers in the web pool from the start (rs1, rs2). */

@@ -49,6 +49,34 @@ public final class Manifests {
             indent(extraSpecLines));
   }
 
+  /** A pool of the web nodes on another port (the HA scenarios' echo servers). */
+  public static String nodePool(String name, int port) {
+    return nodePool(name, List.of()).replace("port: " + WebServers.PORT, "port: " + port);
+  }
+
+  /** A DR VirtualService on VIP:port directed by both HA directors, with extra lines under spec.directors. */
+  public static String haVirtualService(String name, String vip, int port, String pool, List<String> directorLines) {
+    return """
+        apiVersion: lvs.io/v1alpha1
+        kind: VirtualService
+        metadata:
+          name: %s
+        spec:
+          vip: %s
+          ports:
+          - port: %d
+          forwarding: DirectRouting
+          scheduler: rr
+          realServerPoolRef:
+            name: %s
+          directors:
+            nodeSelector:
+              %s: "%s"
+            vipInterface: eth0
+        %s""".formatted(name, vip, port, pool, Lab.HA_DIRECTOR_LABEL, Lab.DIRECTOR_VALUE,
+            directorLines.stream().map(l -> "    " + l).collect(Collectors.joining("\n")) + "\n");
+  }
+
   /** Pool and service in one apply. */
   public static String pair(String pool, String service) {
     return pool + "\n---\n" + service;

@@ -1,0 +1,94 @@
+package io.lvs.e2e.lab;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A request loop that stamps each answer with the VM's /proc/uptime read by the shell itself
+ * (a builtin read, no process): under a loaded emulator the harness JVM may read a line seconds
+ * after it was written, so times taken in Java would misplace the gap. Connects time out after
+ * 1 s so a SYN lost before the takeover costs one second, not the kernel's 3 s retransmit.
+ */
+public final class GapProbe implements AutoCloseable {
+  /** One request: its end on the uptime clock (seconds) and whether it was answered. */
+  public record Answer(double at, boolean ok) {}
+
+  private final Process process;
+  private final List<Answer> answers = new ArrayList<>();
+  private final Thread reader;
+
+  public GapProbe(String vip, int port) {
+    String script = "while :; do r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox timeout 3 busybox nc -w 1 " + vip + " " + port
+        + " 2>/dev/null); read up _ </proc/uptime; case \"$r\" in 'HTTP/1.'?' 200 '*) echo \"ok $up\";; *) echo \"fail $up\";; esac;"
+        + " sleep 0.1; done";
+    try {
+      process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "sh", "-c", script)).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the gap probe", e);
+    }
+    reader = new Thread(this::read, "gap-probe-" + vip);
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** The VM's uptime now, on the probe's clock. */
+  public static double uptime() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void read() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String[] f = line.split(" ");
+        if (f.length == 2 && (f[0].equals("ok") || f[0].equals("fail"))) {
+          synchronized (answers) {
+            answers.add(new Answer(Double.parseDouble(f[1]), f[0].equals("ok")));
+          }
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // stopped
+    }
+  }
+
+  public List<Answer> answers() {
+    synchronized (answers) {
+      return List.copyOf(answers);
+    }
+  }
+
+  /** Last answered request before {@code t} to first answered after it: what a client saw missing. */
+  public Optional<Duration> gapAround(double t) {
+    List<Answer> a = answers();
+    Optional<Double> before = a.stream().filter(x -> x.ok() && x.at() < t).map(Answer::at).reduce((x, y) -> y);
+    Optional<Double> after = a.stream().filter(x -> x.ok() && x.at() > t).map(Answer::at).findFirst();
+    if (before.isEmpty() || after.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofMillis(Math.round((after.get() - before.get()) * 1000)));
+  }
+
+  public long failed() {
+    return answers().stream().filter(x -> !x.ok()).count();
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+  }
+}
