@@ -233,14 +233,24 @@ public final class ElectionLoop {
     if (failedThisStep) {
       return null; // one failed (perhaps timed-out) call per pass: N VIPs must not add up N timeouts
     }
+    boolean wasReachable = api.reachableFor(monotonic.get()).isPresent();
     try {
       T t = c.get();
       api.succeeded(monotonic.get());
+      if (!wasReachable) {
+        LOG.info("event=ha_api_reachable msg=\"Lease calls answer again\"");
+      }
       return t;
     } catch (RuntimeException ex) {
       api.failed();
       failedThisStep = true;
-      LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
+      // a standby may take a VIP only after reaching the API server for leaseDuration without a
+      // break: each break is worth one line, repeated failures are not
+      if (wasReachable) {
+        LOG.warn("event=ha_api_unreachable error=\"{}\"", ex.getMessage());
+      } else {
+        LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
+      }
       return null;
     }
   }
