@@ -2,12 +2,16 @@ package io.lvs.e2e.lab;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The HA scenarios' view of the two directors: who holds a VIP (address on eth0, the agents'
@@ -94,6 +98,28 @@ public final class HaDirectors {
     Shell.inNs(node, "ip", "link", "set", "eth0", "up").orThrow();
     lab.agent(node).start();
     lab.awaitAgentReady(node, Duration.ofSeconds(420));
+  }
+
+  /**
+   * Why a standby did not take over, as far as the outside can tell: the Lease, its agent's HA
+   * metrics, and a thread dump of its JVM (written beside its log) to show a stuck election thread.
+   */
+  public String standbyDiagnosis(String node, String vip) {
+    LabProcess agent = lab.agent(node);
+    Path dump = agent.log().resolveSibling("threads-" + node + "-" + System.currentTimeMillis() + ".txt");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Shell.Result threads = Shell.run(Duration.ofSeconds(60), List.of(jcmd, Long.toString(agent.pid()), "Thread.print"));
+    try {
+      Files.writeString(dump, threads.stdout());
+    } catch (IOException e) {
+      // the diagnosis is best effort; the failure it explains is reported anyway
+    }
+    String metrics = Shell.run(Duration.ofSeconds(20), List.of("curl", "-s", "-m", "10",
+        "http://" + lab.node(node).address() + ":" + JavaLauncher.AGENT_HTTP_PORT + "/metrics")).stdout()
+        .lines().filter(l -> l.startsWith("lvs_ha_")).collect(Collectors.joining("\n  "));
+    return "Lease holder: " + leaseHolder(vip) + "; agent " + node + " alive " + agent.isAlive() + "; thread dump ("
+        + (threads.ok() ? "ok" : "failed") + ") in " + dump + "; its lvs_ha_ metrics:\n  " + metrics
+        + "\n  last log lines:\n" + agent.tail(15);
   }
 
   /** Cuts (or restores) one node's link only: its agent keeps running, cut from API server and peers. */

@@ -101,7 +101,8 @@ class HaDirectorsE2eTest extends Scenario {
       double killed = GapProbe.uptime();
       ha.die(holder);
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
-          () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)));
+          () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)),
+          () -> ha.standbyDiagnosis(next, VIP));
       String mac = ha.mac(next);
       lab.await("client's neighbour entry for " + VIP + " = " + next + "'s MAC " + mac, Duration.ofSeconds(10),
           () -> mac.equals(ha.clientNeighbour(VIP)));
