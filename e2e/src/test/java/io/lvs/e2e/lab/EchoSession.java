@@ -24,9 +24,14 @@ public final class EchoSession implements AutoCloseable {
   private final Thread writer;
   private volatile boolean writeFailed;
 
-  private EchoSession(String vip, Duration period) {
+  private final int clientPort;
+
+  private EchoSession(String vip, Duration period, int clientPort) {
+    this.clientPort = clientPort;
     try {
-      process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "socat", "-", "TCP:" + vip + ":" + PORT))
+      // a fixed source port names this session's entry in ipvsadm -Lnc among earlier sessions' leftovers
+      process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "socat", "-",
+              "TCP:" + vip + ":" + PORT + ",sourceport=" + clientPort + ",reuseaddr"))
           .redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start socat in the client namespace", e);
@@ -39,8 +44,13 @@ public final class EchoSession implements AutoCloseable {
     writer.start();
   }
 
-  public static EchoSession open(String vip, Duration period) {
-    return new EchoSession(vip, period);
+  /** A session from the client's {@code clientPort} (each session its own port). */
+  public static EchoSession open(String vip, Duration period, int clientPort) {
+    return new EchoSession(vip, period, clientPort);
+  }
+
+  public int clientPort() {
+    return clientPort;
   }
 
   /** A forking line echo (socat EXEC:cat) on port 7 of each node, kept by the lab's process list. */

@@ -146,10 +146,10 @@ class HaDirectorsE2eTest extends Scenario {
   private boolean sessionSurvives(Lab lab, HaDirectors ha, boolean sync) {
     String holder = ha.awaitSingleHolder(VIP, Duration.ofSeconds(120));
     String next = ha.other(holder);
-    try (EchoSession s = EchoSession.open(VIP, Duration.ofMillis(200))) {
+    try (EchoSession s = EchoSession.open(VIP, Duration.ofMillis(200), sync ? 47001 : 47002)) {
       assertThat(s.awaitEchoes(Instant.EPOCH, 5, Duration.ofSeconds(30))).as("echoes before the failover").isTrue();
       if (sync) {
-        lab.await("the session's entry synced to " + next, Duration.ofSeconds(60), () -> hasEntry(next));
+        lab.await("the session's entry synced to " + next, Duration.ofSeconds(60), () -> hasEntry(next, s));
       }
       ha.link(holder, false);
       lab.await(next + " holds " + VIP, TAKEOVER, () -> Kernel.hasAddress(next, "eth0", VIP));
@@ -158,7 +158,7 @@ class HaDirectorsE2eTest extends Scenario {
       lab.say("session across the failover (connectionSync " + (sync ? "on" : "off") + "): "
           + (flows ? "flows" : "broken") + diagnosis(lab, s, taken));
       if (flows) {
-        assertThat(hasEntry(next)).as("ipvsadm -Lnc on %s shows the session", next).isTrue();
+        assertThat(hasEntry(next, s)).as("ipvsadm -Lnc on %s shows the session", next).isTrue();
       }
       ha.link(holder, true);
       return flows;
@@ -178,9 +178,11 @@ class HaDirectorsE2eTest extends Scenario {
         .append(Shell.inNs(LabNetwork.CLIENT_NS, "ip", "neigh", "show", VIP).stdout().strip()).toString();
   }
 
-  private static boolean hasEntry(String node) {
+  /** This session's own entry (by its client port), ESTABLISHED, in the node's connection table. */
+  private static boolean hasEntry(String node, EchoSession s) {
+    String client = LabNetwork.CLIENT_ADDRESS + ":" + s.clientPort() + " ";
     return Shell.inNs(node, "ipvsadm", "-Lnc").stdout().lines()
-        .anyMatch(l -> l.contains(VIP + ":" + EchoSession.PORT) && l.contains("ESTABLISHED"));
+        .anyMatch(l -> l.contains(client) && l.contains(VIP + ":" + EchoSession.PORT) && l.contains("ESTABLISHED"));
   }
 
   @Test
@@ -250,9 +252,9 @@ class HaDirectorsE2eTest extends Scenario {
     try {
       apply(lab, "ha-pref", EchoSession.PORT, withLines(DEFAULTS, "preferred: " + preferred, "preempt: true"));
       lab.await(preferred + " holds " + VIP, Duration.ofSeconds(120), () -> ha.holders(VIP).equals(List.of(preferred)));
-      try (EchoSession s = EchoSession.open(VIP, Duration.ofMillis(200))) {
+      try (EchoSession s = EchoSession.open(VIP, Duration.ofMillis(200), 47003)) {
         assertThat(s.awaitEchoes(Instant.EPOCH, 5, Duration.ofSeconds(30))).as("echoes at the start").isTrue();
-        lab.await("the session synced to " + other, Duration.ofSeconds(60), () -> hasEntry(other));
+        lab.await("the session synced to " + other, Duration.ofSeconds(60), () -> hasEntry(other, s));
         ha.link(preferred, false);
         lab.await(other + " holds " + VIP, TAKEOVER, () -> Kernel.hasAddress(other, "eth0", VIP));
         // the session flows through the standby before the preferred one returns: the hand-back
