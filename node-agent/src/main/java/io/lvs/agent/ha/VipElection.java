@@ -186,4 +186,9 @@ public final class VipElection {
   public boolean holder() {
     return holder;
   }
+
+  /** While holding: when the VIP must be gone unless renewed (last successful renewal + renewDeadline). */
+  public java.util.Optional<Instant> fenceAt() {
+    return holder && renewedAt != null ? java.util.Optional.of(renewedAt.plus(t.renewDeadline())) : java.util.Optional.empty();
+  }
 }

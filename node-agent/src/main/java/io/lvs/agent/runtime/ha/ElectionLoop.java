@@ -60,9 +60,15 @@ public final class ElectionLoop {
   /** {@code holding} as of the last step, for the heartbeat sender's thread. */
   private volatile Set<String> published = Set.of();
   private boolean failedThisStep;
+  private final Duration callTimeout;
 
+  /**
+   * {@code callTimeout}: the longest a Lease call may block (the API client's timeout); a holder
+   * starts no call that could still block when its renewDeadline passes.
+   */
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
-      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements) {
+      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Duration callTimeout) {
+    this.callTimeout = callTimeout;
     this.self = self;
     this.timings = timings;
     this.monotonic = monotonic;
@@ -152,18 +158,28 @@ public final class ElectionLoop {
     // a release only once the VIP is really gone
     boolean mayWrite = d.lease() != Decision.LeaseAction.RELEASE || !holding.contains(vip);
     ElectionPorts.Takeover takeover = null;
-    if (d.lease() != Decision.LeaseAction.NONE && mayWrite) {
+    if (d.lease() != Decision.LeaseAction.NONE && mayWrite && callFits(e)) {
       takeover = d.lease() == Decision.LeaseAction.ACQUIRE ? takeover(e.lease(), config) : null;
       write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
     }
     // read after deciding and dropping: a read that hangs on a partition never delays a fence
-    if (read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) {
+    if ((read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) && callFits(e)) {
       lastRead.put(vip, now);
       reread(e);
     }
     if (e.holder() && !holding.contains(vip)) {
       add(vip, config, new Transition(vip, true, d.reason(), wall.instant(), takeover), out);
     }
+  }
+
+  /**
+   * Whether a Lease call may start now: not for a holder whose call could still block when its
+   * renewDeadline passes, so the fence in the next step is never late by a call's timeout (past
+   * the deadline, holding through an outage, calls go on: that is how the holder renews after it).
+   */
+  private boolean callFits(VipElection e) {
+    Instant now = monotonic.get();
+    return e.fenceAt().map(f -> !now.isBefore(f) || !now.plus(callTimeout).isAfter(f)).orElse(true);
   }
 
   /** Reads the Lease; the time of the answer counts (a standby measures expiry from it). */

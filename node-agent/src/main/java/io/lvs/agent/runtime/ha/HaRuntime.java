@@ -57,7 +57,8 @@ public final class HaRuntime implements AutoCloseable {
     this.host = new RtnlVipHost(rtnl, ledger);
     this.daemons = new SyncDaemonSteps(ipvs, ledger);
     this.loop = new ElectionLoop(self, ElectionTimings.DEFAULT, monotonic, wall, leases, host,
-        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL));
+        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL),
+        settings.apiTimeout());
     this.metrics = new HaMetrics(registry, () -> monotonic.get().toEpochMilli());
     this.heartbeats = new HeartbeatLink(settings.port(), loop);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -84,7 +84,7 @@ class ElectionLoopTest {
   };
 
   final ElectionLoop loop = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
-      leases, host, new Announcements(3, Duration.ofMillis(200)));
+      leases, host, new Announcements(3, Duration.ofMillis(200)), Duration.ofMillis(400));
 
   List<Transition> runFor(Duration d) {
     List<Transition> out = new ArrayList<>();
@@ -193,5 +193,33 @@ class ElectionLoopTest {
     assertThat(loop.holding()).isEmpty();
     // each pass pays one timeout at most, whatever the number of VIPs; the Lease expires at 3 s
     assertThat(Duration.between(lastRenewal, now)).isLessThanOrEqualTo(Duration.ofMillis(2600));
+  }
+
+  @Test
+  void aHolderStartsNoLeaseCallThatCouldOutlastItsRenewDeadline() {
+    ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+        leases, host, new Announcements(3, Duration.ofMillis(200)), Duration.ofSeconds(1));
+    slow.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    for (int i = 0; i < 40; i++) { // d2 heard from the start, reaching the API server
+      slow.heard(new PeerReport("d2", i, 60_000, Set.of()));
+      slow.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(slow.holding()).containsExactly(VIP);
+    Instant cut = now;
+    apiDown = true;
+    failedCallCost = Duration.ofSeconds(1); // every call hangs for the client's whole timeout
+    Instant removedBy = null;
+    for (int i = 0; i < 100 && removedBy == null; i++) {
+      slow.heard(new PeerReport("d2", 100 + i, 60_000, Set.of()));
+      Instant stepStart = now;
+      slow.step(); // a fence removes the VIP first in its pass, before any call of that pass
+      removedBy = slow.holding().isEmpty() ? stepStart : null;
+      now = now.plusMillis(100);
+    }
+    assertThat(removedBy).as("VIP removed").isNotNull();
+    // the last renewal was sent before the cut: the fence is due within renewDeadline of it, and no
+    // call started before may still be blocking the loop then (without the check: 2.2 s)
+    assertThat(Duration.between(cut, removedBy)).isLessThanOrEqualTo(ElectionTimings.DEFAULT.renewDeadline());
   }
 }
