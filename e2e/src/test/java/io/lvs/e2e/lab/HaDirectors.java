@@ -3,9 +3,14 @@ package io.lvs.e2e.lab;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -122,18 +127,73 @@ public final class HaDirectors {
         + "\n  last log lines:\n" + agent.tail(15);
   }
 
+  /** Whether the node runs an IPVS backup sync daemon: its agent has configured the VIP's election. */
+  public boolean backupDaemon(String node) {
+    return Shell.inNs(node, "ipvsadm", "-L", "--daemon").stdout().contains("backup sync daemon");
+  }
+
   /** Cuts (or restores) one node's link only: its agent keeps running, cut from API server and peers. */
   public void link(String node, boolean up) {
     Shell.inNs(node, "ip", "link", "set", "eth0", up ? "up" : "down").orThrow();
   }
 
-  /** Drops this node's packets to the API server (198.18.0.1:6443) only; the data path stays up. */
-  public void cutFromApiServer(String node, boolean cut) {
-    // one statement per line: nft's parser wants a newline or ';' after each closing brace
-    String rule = "table inet lvs-e2e-cut {\n chain out {\n  type filter hook output priority 0;\n  ip daddr "
-        + LabNetwork.GATEWAY + " tcp dport " + ApiServer.PORT + " drop\n }\n}\n";
-    Shell.Result r = cut ? Shell.shInNs(node, "echo '" + rule + "' | nft -f -") : Shell.inNs(node, "nft", "delete", "table", "inet", "lvs-e2e-cut");
-    r.orThrow();
+  /**
+   * A cut of one node from the API server (198.18.0.1:6443) only, its data path up, made by one
+   * line written to an {@code nft -i} already running in the node's namespace: forking nft at the
+   * cut takes up to a second under emulation, which would count against the agent's fence.
+   */
+  public ApiCut prepareApiCut(String node) {
+    return new ApiCut(node);
+  }
+
+  /** See {@link #prepareApiCut}; closing it removes the cut. */
+  public final class ApiCut implements AutoCloseable {
+    public static final String TABLE = "lvs-e2e-cut";
+    private final String node;
+    private final Process nft;
+    private final Writer in;
+
+    private ApiCut(String node) {
+      this.node = node;
+      try {
+        nft = new ProcessBuilder(Shell.nsCommand(node, "nft", "-i")).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot start nft -i in " + node, e);
+      }
+      in = new OutputStreamWriter(nft.getOutputStream(), StandardCharsets.UTF_8);
+      // the table and its chain now, empty: nft has started and answers before the cut, which is then one rule
+      send("add table inet " + TABLE + "; add chain inet " + TABLE + " out { type filter hook output priority 0; }");
+      lab.await("nft -i ready in " + node, Duration.ofSeconds(60), () -> listed().contains("chain out"));
+    }
+
+    private String listed() {
+      return Shell.inNs(node, "nft", "list", "table", "inet", TABLE).stdout();
+    }
+
+    private void send(String line) {
+      try {
+        in.write(line + "\n");
+        in.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write to nft -i in " + node, e);
+      }
+    }
+
+    /** Cuts now; the instant returned is taken before the rule is written (an upper bound on any delay measured from it). */
+    public Instant cut() {
+      Instant cutAt = Instant.now();
+      send("add rule inet " + TABLE + " out ip daddr " + LabNetwork.GATEWAY + " tcp dport " + ApiServer.PORT + " drop");
+      // the rule is really in place (checked after the instant above was taken)
+      lab.await("the cut of " + node + " in nft", Duration.ofSeconds(30), () -> listed().contains("drop"));
+      return cutAt;
+    }
+
+    @Override
+    public void close() {
+      nft.destroy();
+      Shell.inNs(node, "nft", "delete", "table", "inet", TABLE).orThrow();
+    }
   }
 
   private static String match(Pattern p, String text, String what) {

@@ -89,6 +89,28 @@ public final class HolderSampler implements AutoCloseable {
         .map(Sample::at).findFirst();
   }
 
+  /** The one director every sample of the last {@code span} shows as sole holder (a sample older than it included). */
+  public Optional<String> soleHolderFor(Duration span) {
+    List<Sample> all = samples();
+    Instant since = Instant.now().minus(span);
+    int first = all.size() - 1;
+    while (first > 0 && all.get(first).at().isAfter(since)) {
+      first--;
+    }
+    if (first < 0 || all.get(first).at().isAfter(since) || all.get(first).holders().size() != 1) {
+      return Optional.empty();
+    }
+    List<String> holder = all.get(first).holders();
+    return all.subList(first, all.size()).stream().allMatch(s -> s.holders().equals(holder))
+        ? Optional.of(holder.get(0)) : Optional.empty();
+  }
+
+  /** The holders of the last sample taken at or before {@code at}. */
+  public List<String> holdersAt(Instant at) {
+    return samples().stream().filter(s -> !s.at().isAfter(at)).reduce((a, b) -> b).map(Sample::holders)
+        .orElse(List.of());
+  }
+
   /** The longest time between two consecutive samples: the sampler's real resolution in this run. */
   public Duration largestInterval() {
     List<Sample> all = samples();

@@ -63,7 +63,7 @@ class HaDirectorsE2eTest extends Scenario {
         ha.revive(d.name(), VIP); // a round that failed with its node dead: back as after a reboot
       }
       ha.link(d.name(), true);
-      Shell.inNs(d.ns(), "nft", "delete", "table", "inet", "lvs-e2e-cut");
+      Shell.inNs(d.ns(), "nft", "delete", "table", "inet", HaDirectors.ApiCut.TABLE);
     }
     lab.kube().deleteAll(CONVERGE);
     for (LabNode d : lab.haDirectors()) {
@@ -98,6 +98,9 @@ class HaDirectorsE2eTest extends Scenario {
     try (GapProbe probe = new GapProbe(VIP, WebServers.PORT)) {
       lab.await("5 answers through " + VIP + " before the kill", Duration.ofSeconds(60),
           () -> probe.answers().stream().filter(GapProbe.Answer::ok).count() >= 5);
+      // both healthy: the standby (perhaps just restarted) has configured the election
+      lab.await(next + " stands by (backup sync daemon)", Duration.ofSeconds(60), () -> ha.backupDaemon(next));
+      assertThat(ha.holders(VIP)).as("holders before round %d's kill", round).containsExactly(holder);
       double killed = GapProbe.uptime();
       ha.die(holder);
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
@@ -191,17 +194,27 @@ class HaDirectorsE2eTest extends Scenario {
   void noSplitBrain(Lab lab) {
     HaDirectors ha = new HaDirectors(lab);
     apply(lab, "ha-split", WebServers.PORT, List.of());
-    String holder = ha.awaitSingleHolder(VIP, Duration.ofSeconds(120));
-    String next = ha.other(holder);
-    try (HolderSampler sampler = new HolderSampler(VIP, List.of(holder, next))) {
-      Lab.pause(Duration.ofSeconds(2));
-      Instant cut = Instant.now();
-      ha.cutFromApiServer(holder, true);
-      lab.await(next + " holds " + VIP, TAKEOVER, () -> next.equals(ha.leaseHolder(VIP).orElse(null))
-          && Kernel.hasAddress(next, "eth0", VIP));
-      Duration gaveUp = Duration.between(cut, sampler.firstWithout(holder, cut).orElseThrow());
-      Lab.pause(Duration.ofSeconds(4));
-      ha.cutFromApiServer(holder, false);
+    ha.awaitSingleHolder(VIP, Duration.ofSeconds(120));
+    List<String> directors = lab.haDirectors().stream().map(LabNode::name).toList();
+    try (HolderSampler sampler = new HolderSampler(VIP, directors)) {
+      Duration gaveUp;
+      String holder;
+      String next;
+      try (HaDirectors.ApiCut cut0 = ha.prepareApiCut(directors.get(0));
+          HaDirectors.ApiCut cut1 = ha.prepareApiCut(directors.get(1))) {
+        // the cut must hit a settled holder, not one an election under load is still moving
+        String[] settled = new String[1];
+        lab.await("one director holding " + VIP + " for 3 s", Duration.ofSeconds(120),
+            () -> (settled[0] = sampler.soleHolderFor(Duration.ofSeconds(3)).orElse(null)) != null);
+        holder = settled[0];
+        next = ha.other(holder);
+        Instant cut = (holder.equals(directors.get(0)) ? cut0 : cut1).cut();
+        assertThat(sampler.holdersAt(cut)).as("holders at the cut").containsExactly(holder);
+        lab.await(next + " holds " + VIP, TAKEOVER, () -> next.equals(ha.leaseHolder(VIP).orElse(null))
+            && Kernel.hasAddress(next, "eth0", VIP));
+        gaveUp = Duration.between(cut, sampler.firstWithout(holder, cut).orElseThrow());
+        Lab.pause(Duration.ofSeconds(4));
+      }
       Lab.pause(Duration.ofSeconds(8));
       lab.results().sample("ha: cut from API server → VIP removed", gaveUp);
       lab.results().figure(sampler.samples().size() + " samples of both directors (largest interval "
