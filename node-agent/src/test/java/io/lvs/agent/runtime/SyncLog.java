@@ -30,7 +30,8 @@ record SyncLog(List<Sync> syncs) {
    * The repair's bound: the sync running while the damage was made may have read the table
    * before it, so the repair lands at the end of the next full sync, which starts at most one
    * interval after that one ends. {@code syncs} counts the logged syncs that ended between the
-   * damage and the repair (the next one changes the kernel, so it is always logged).
+   * damage and the repair or were running at the repair (the next one changes the kernel, so it is
+   * always logged). A sync's tookMs ends before its status is built, which the next sync waits for.
    */
   record Bound(int syncs, long runningMs, long repairingMs, long intervalMs) {
     double seconds() {
@@ -62,7 +63,8 @@ record SyncLog(List<Sync> syncs) {
 
   /** Damage made from {@code damageFrom} to {@code damageTo}, seen repaired at {@code repaired}. */
   Bound repairBound(Instant damageFrom, Instant damageTo, Instant repaired, long intervalMs) {
-    List<Sync> after = syncs.stream().filter(s -> s.end().isAfter(damageFrom) && !s.end().isAfter(repaired)).toList();
+    // a sync's operations reach the kernel before its line is logged: the repairing one may end after the repair was seen
+    List<Sync> after = syncs.stream().filter(s -> s.end().isAfter(damageFrom) && !s.start().isAfter(repaired)).toList();
     Sync repairing = after.stream().filter(Sync::changed).reduce((x, y) -> y)
         .orElseThrow(() -> new AssertionError("no \"kernel changed\" line between the damage and the repair: " + syncs));
     // not logged: it changed nothing and took at most one interval

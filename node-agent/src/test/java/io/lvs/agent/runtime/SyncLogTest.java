@@ -49,6 +49,14 @@ class SyncLogTest {
   }
 
   @Test
+  void theRepairingSyncMayEndAfterTheRepairWasSeen() {
+    SyncLog log = SyncLog.parse(List.of(changed(T.minusSeconds(10), 56_000), changed(T.plusSeconds(360), 82_500)));
+    SyncLog.Bound b = log.repairBound(T, T.plusSeconds(1), T.plusSeconds(350), 10_000);
+    assertThat(b.syncs()).isEqualTo(1);
+    assertThat(b.repairingMs()).isEqualTo(82_500);
+  }
+
+  @Test
   void noChangeBetweenDamageAndRepairIsAnError() {
     SyncLog log = SyncLog.parse(List.of(changed(T.minusSeconds(5), 1_000), slow(T.plusSeconds(30), 20_000)));
     assertThatThrownBy(() -> log.repairBound(T, T, T.plusSeconds(31), 10_000)).isInstanceOf(AssertionError.class)
