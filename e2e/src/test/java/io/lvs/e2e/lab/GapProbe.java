@@ -71,15 +71,30 @@ public final class GapProbe implements AutoCloseable {
     }
   }
 
-  /** Last answered request before {@code t} to first answered after it: what a client saw missing. */
-  public Optional<Duration> gapAround(double t) {
-    List<Answer> a = answers();
-    Optional<Double> before = a.stream().filter(x -> x.ok() && x.at() < t).map(Answer::at).reduce((x, y) -> y);
-    Optional<Double> after = a.stream().filter(x -> x.ok() && x.at() > t).map(Answer::at).findFirst();
-    if (before.isEmpty() || after.isEmpty()) {
-      return Optional.empty();
+  /**
+   * What a client saw missing since {@code t}: the longest time between two consecutive answered
+   * requests, the later one after {@code t}. Not just the pair around {@code t}: a node's death
+   * takes a while to stage (the agent killed, then the link), and the old holder answers meanwhile.
+   */
+  public Optional<Duration> largestGapSince(double t) {
+    return largestGapSince(answers(), t);
+  }
+
+  static Optional<Duration> largestGapSince(List<Answer> answers, double t) {
+    List<Answer> ok = answers.stream().filter(Answer::ok).toList();
+    Optional<Double> gap = Optional.empty();
+    for (int i = 1; i < ok.size(); i++) {
+      if (ok.get(i).at() > t) {
+        double d = ok.get(i).at() - ok.get(i - 1).at();
+        gap = Optional.of(Math.max(d, gap.orElse(0.0)));
+      }
     }
-    return Optional.of(Duration.ofMillis(Math.round((after.get() - before.get()) * 1000)));
+    return gap.map(d -> Duration.ofMillis(Math.round(d * 1000)));
+  }
+
+  /** Whether a request ended answered after {@code t}. */
+  public boolean answeredAfter(double t) {
+    return answers().stream().anyMatch(a -> a.ok() && a.at() > t);
   }
 
   public long failed() {

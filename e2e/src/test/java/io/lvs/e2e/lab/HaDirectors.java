@@ -48,6 +48,18 @@ public final class HaDirectors {
     return seen[0];
   }
 
+  /** A single holder that still holds, its Lease agreeing, {@code settle} after it was first seen. */
+  public String awaitSettledHolder(String vip, Duration settle, Duration timeout) {
+    String[] seen = new String[1];
+    lab.await("a director holding " + vip + " for " + settle.toSeconds() + " s", timeout, () -> {
+      String h = awaitSingleHolder(vip, timeout);
+      Lab.pause(settle);
+      seen[0] = h;
+      return holders(vip).equals(List.of(h)) && h.equals(leaseHolder(vip).orElse(null));
+    });
+    return seen[0];
+  }
+
   public String other(String director) {
     return lab.haDirectors().stream().map(LabNode::name).filter(n -> !n.equals(director)).findFirst().orElseThrow();
   }
