@@ -122,13 +122,15 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
 
   /** Starts everything; returns at once (the watch connects in the background, retrying). */
   public void start() throws IOException {
+    // the timer first: started after the saved slices' sync was queued, it would wait for that
+    // whole first sync (one lock), and so would the watcher and the HTTP endpoint (minutes at 10,000 services)
+    loop.start();
     lastSpec.load().ifPresent(saved -> {
       LOG.atInfo().addKeyValue("slices", saved.slices().stream().map(s -> s.name() + "@" + s.generation()).toList())
           .log("resuming from the last applied slices until the API server answers");
       loop.onSlices(saved.slices(), Map.of());
       sliceListeners.forEach(l -> l.accept(saved.slices()));
     });
-    loop.start();
     watcher.start();
     // a safety net under the informer's callbacks (see NodeStateWatcher.deliverIfChanged); cheap
     ioExecutor.scheduleWithFixedDelay(this::redeliver, config.resync().toMillis(), config.resync().toMillis(),

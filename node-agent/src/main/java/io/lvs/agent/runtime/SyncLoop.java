@@ -232,6 +232,9 @@ public final class SyncLoop implements AutoCloseable {
       LOG.atInfo().addKeyValue("slices", slices.generations()).addKeyValue("operations", report.kernelOperations())
           .addKeyValue("problems", report.problems().size()).addKeyValue("conflicts", report.conflicts().size())
           .addKeyValue("tookMs", took.toMillis()).log("kernel changed");
+    } else if (full && took.compareTo(resync) > 0) {
+      // drift is then repaired within this sync's duration, not within one interval: worth a line
+      LOG.atWarn().addKeyValue("tookMs", took.toMillis()).addKeyValue("resync", resync).log("resync slower than its interval");
     }
     Map<String, LvsNodeStateStatus> statuses =
         TimeoutsStatus.attach(statusBuilder.build(outcome, lastConditions, clock.instant()), slices, timeoutsReport);

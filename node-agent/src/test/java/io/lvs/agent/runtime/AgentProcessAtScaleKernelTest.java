@@ -34,25 +34,40 @@ class AgentProcessAtScaleKernelTest {
   static final int RESYNC_SECONDS = 10;
   static final String NS = "agent-scale";
 
-  /** -Dlvs.scale.services: the sizes, comma-separated (the benchmark run measures 1000,10000). */
+  /**
+   * -Dlvs.scale.services: the sizes, comma-separated (the benchmark run measures 1000,10000).
+   * -Dlvs.scale.variants: JVM flag variants run one after the other at each size, side by side in
+   * one VM session: "name,flag,flag/name,flag" (no spaces: the VM's launcher splits its options on
+   * them), each added after the image's flags (a later -Xmx or -XX:MaxRAM wins), e.g.
+   * "chart/heap128,-Xmx128m/c1,-Xmx128m,-XX:TieredStopAtLevel=1".
+   */
   @Test
   void theAgentHoldsItsTableInsideItsMemoryLimitAndRepairsDrift() throws Exception {
     List<String> over = new ArrayList<>();
     for (String n : System.getProperty("lvs.scale.services", "10000").split(",")) {
-      try {
-        run(Integer.parseInt(n.strip()), !Boolean.getBoolean("lvs.scale.memoryOnly"));
-      } catch (AssertionError e) {
-        over.add(e.getMessage()); // every size is measured, then the failures are reported together
+      for (String variant : System.getProperty("lvs.scale.variants", "").split("/")) {
+        List<String> parts = variant.isBlank() ? List.of("") : List.of(variant.strip().split(","));
+        try {
+          run(Integer.parseInt(n.strip()), !Boolean.getBoolean("lvs.scale.memoryOnly"), parts.get(0),
+              parts.subList(1, parts.size()));
+        } catch (AssertionError e) {
+          over.add(variant + ": " + e.getMessage()); // every size and variant is measured, then the failures reported together
+        }
       }
     }
     assertThat(over).isEmpty();
   }
 
-  /** With {@code drift}, hand-made damage is repaired (and a minute of CPU measured if asked); else a few resyncs only. */
+  /** At the image's flags plus -Dlvs.scale.jvmFlags (space-separated), as the guard runs it. */
   static void run(int services, boolean drift) throws Exception {
-    String name = services + (drift ? "" : "-guard");
     String extra = System.getProperty("lvs.scale.jvmFlags", "").strip();
-    AgentLaunch a = AgentLaunch.start(services, NS, name, extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+    run(services, drift, "", extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+  }
+
+  /** With {@code drift}, hand-made damage is repaired (and a minute of CPU measured if asked); else a few resyncs only. */
+  static void run(int services, boolean drift, String variant, List<String> extraFlags) throws Exception {
+    String name = services + (drift ? "" : "-guard") + (variant.isEmpty() ? "" : "-" + variant);
+    AgentLaunch a = AgentLaunch.start(services, NS, name, extraFlags);
     AgentReport report = a.report();
     try {
       awaitTable(a.agent(), a.state(), NS, services * (DESTS + 1), Duration.ofMinutes(20));

@@ -78,11 +78,12 @@ final class AgentReport {
     Oracle.in(ns, "ipvsadm", "-A", "-t", foreign, "-s", "rr");
     Oracle.in(ns, "ipvsadm", "-a", "-t", foreign, "-r", "198.19.250.1:80", "-g", "-w", "3");
     String foreignBefore = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign);
+    java.time.Instant damageFrom = java.time.Instant.now(); // the agent's log is stamped by the same clock
     Oracle.in(ns, "ipvsadm", "-e", "-t", a, "-r", "198.19.1.1:80", "-g", "-w", "77");
     Oracle.in(ns, "ipvsadm", "-d", "-t", b, "-r", "198.19.2.2:80");
     Oracle.in(ns, "ipvsadm", "-D", "-t", c);
     long damaged = System.nanoTime();
-    int logLines = Files.readAllLines(log).size();
+    java.time.Instant damageTo = java.time.Instant.now();
     while (true) {
       boolean weight = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", a).matches("(?s).*198\\.19\\.1\\.1:80\\s+Route\\s+1\\s.*");
       boolean dest = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", b).contains("198.19.2.2:80");
@@ -94,29 +95,18 @@ final class AgentReport {
       Thread.sleep(500);
     }
     double took = (System.nanoTime() - damaged) / 1e9;
+    java.time.Instant repairedAt = java.time.Instant.now();
     Thread.sleep((resyncSeconds + 2) * 1000L); // at least one more resync over the foreign service
     assertThat(Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign)).as("a service the agent does not own, untouched")
         .isEqualTo(foreignBefore);
     Oracle.in(ns, "ipvsadm", "-D", "-t", foreign);
-    long syncMs = repairSyncMillis(logLines);
     note("hand-made damage (ipvsadm -e, -d, -D) -> repaired", took, "s");
-    note("the repairing sync's own duration (agent log tookMs)", syncMs / 1e3, "s");
-    // the timer fires one interval after the previous sync ended; the repair lands within the
-    // next full sync: at worst interval + the sync that was running + the repairing one
-    assertThat(took).as("repair within one resync cycle").isLessThanOrEqualTo(resyncSeconds + 2 * syncMs / 1e3 + 10);
-  }
-
-  /** tookMs of the first "kernel changed" line after line {@code from} of the agent's log. */
-  private long repairSyncMillis(int from) throws IOException {
-    List<String> lines = Files.readAllLines(log);
-    Pattern took = Pattern.compile("msg=\"kernel changed\".*tookMs=\"([0-9]+)\"");
-    for (String l : lines.subList(Math.min(from, lines.size()), lines.size())) {
-      Matcher m = took.matcher(l);
-      if (m.find()) {
-        return Long.parseLong(m.group(1));
-      }
-    }
-    throw new AssertionError("no repairing sync in the agent's log " + log);
+    SyncLog.Bound bound = SyncLog.read(log).repairBound(damageFrom, damageTo, repairedAt, resyncSeconds * 1000L);
+    line("- " + bound);
+    assertThat(bound.syncs()).as("syncs ended between damage and repair: the one running at the damage and the next")
+        .isBetween(1, 2);
+    assertThat(took).as("repair within the sync running at the damage + one interval + the repairing sync + 10 s")
+        .isLessThanOrEqualTo(bound.seconds() + 10);
   }
 
   /** The agent's CPU over one minute of steady state, per resync, against ipvsadm -S -n's. */
