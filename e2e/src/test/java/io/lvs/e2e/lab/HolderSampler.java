@@ -91,17 +91,9 @@ public final class HolderSampler implements AutoCloseable {
 
   /** The one director every sample of the last {@code span} shows as sole holder (a sample older than it included). */
   public Optional<String> soleHolderFor(Duration span) {
-    List<Sample> all = samples();
     Instant since = Instant.now().minus(span);
-    int first = all.size() - 1;
-    while (first > 0 && all.get(first).at().isAfter(since)) {
-      first--;
-    }
-    if (first < 0 || all.get(first).at().isAfter(since) || all.get(first).holders().size() != 1) {
-      return Optional.empty();
-    }
-    List<String> holder = all.get(first).holders();
-    return all.subList(first, all.size()).stream().allMatch(s -> s.holders().equals(holder))
+    List<String> holder = holdersAt(since);
+    return holder.size() == 1 && samples().stream().filter(s -> s.at().isAfter(since)).allMatch(s -> s.holders().equals(holder))
         ? Optional.of(holder.get(0)) : Optional.empty();
   }
 
