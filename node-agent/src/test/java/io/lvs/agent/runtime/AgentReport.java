@@ -6,6 +6,7 @@ import io.lvs.agent.kernellab.Oracle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -78,12 +79,12 @@ final class AgentReport {
     Oracle.in(ns, "ipvsadm", "-A", "-t", foreign, "-s", "rr");
     Oracle.in(ns, "ipvsadm", "-a", "-t", foreign, "-r", "198.19.250.1:80", "-g", "-w", "3");
     String foreignBefore = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign);
-    java.time.Instant damageFrom = java.time.Instant.now(); // the agent's log is stamped by the same clock
+    Instant damageFrom = java.time.Instant.now(); // the agent's log is stamped by the same clock
     Oracle.in(ns, "ipvsadm", "-e", "-t", a, "-r", "198.19.1.1:80", "-g", "-w", "77");
     Oracle.in(ns, "ipvsadm", "-d", "-t", b, "-r", "198.19.2.2:80");
     Oracle.in(ns, "ipvsadm", "-D", "-t", c);
     long damaged = System.nanoTime();
-    java.time.Instant damageTo = java.time.Instant.now();
+    Instant damageTo = java.time.Instant.now();
     while (true) {
       boolean weight = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", a).matches("(?s).*198\\.19\\.1\\.1:80\\s+Route\\s+1\\s.*");
       boolean dest = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", b).contains("198.19.2.2:80");
@@ -95,7 +96,7 @@ final class AgentReport {
       Thread.sleep(500);
     }
     double took = (System.nanoTime() - damaged) / 1e9;
-    java.time.Instant repairedAt = java.time.Instant.now();
+    Instant repairedAt = java.time.Instant.now();
     Thread.sleep((resyncSeconds + 2) * 1000L); // at least one more resync over the foreign service
     assertThat(Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign)).as("a service the agent does not own, untouched")
         .isEqualTo(foreignBefore);

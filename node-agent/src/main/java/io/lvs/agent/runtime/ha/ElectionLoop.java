@@ -51,6 +51,8 @@ public final class ElectionLoop {
   private final ElectionPorts.VipHost host;
   private final Announcements announcements;
   private final Peers peers;
+  /** The longest a Lease call may block (the API client's timeout). */
+  private final Duration callTimeout;
   private final ApiReachability api = new ApiReachability();
   private final Map<String, VipElection> elections = new TreeMap<>();
   private final Map<String, HaVip> configs = new TreeMap<>();
@@ -60,7 +62,6 @@ public final class ElectionLoop {
   /** {@code holding} as of the last step, for the heartbeat sender's thread. */
   private volatile Set<String> published = Set.of();
   private boolean failedThisStep;
-  private final Duration callTimeout;
 
   /**
    * {@code callTimeout}: the longest a Lease call may block (the API client's timeout); a holder
@@ -68,7 +69,6 @@ public final class ElectionLoop {
    */
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
       ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Duration callTimeout) {
-    this.callTimeout = callTimeout;
     this.self = self;
     this.timings = timings;
     this.monotonic = monotonic;
@@ -76,6 +76,7 @@ public final class ElectionLoop {
     this.leases = leases;
     this.host = host;
     this.announcements = announcements;
+    this.callTimeout = callTimeout;
     this.peers = new Peers(self);
   }
 
