@@ -3,6 +3,7 @@ package io.lvs.agent.runtime.ha;
 import static io.lvs.agent.kernellab.Oracle.in;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs.agent.ha.ElectionTimings;
 import io.lvs.agent.ipvs.NetlinkIpvsClient;
 import io.lvs.agent.ipvs.SyncDaemon;
 import io.lvs.agent.kernellab.Oracle;
@@ -11,7 +12,6 @@ import io.lvs.agent.rtnl.NetlinkRtnlClient;
 import io.lvs.agent.runtime.IpLiterals;
 import io.lvs.agent.runtime.NodeSlice;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
-import io.lvs.api.v1alpha1.NodeFailoverTimings;
 import io.lvs.api.v1alpha1.NodeHaPeer;
 import io.lvs.api.v1alpha1.NodeVipCandidate;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -41,15 +41,18 @@ class HaRuntimeKernelTest {
   static final String VIP = "198.18.9.100";
   static final String[] NS = {"kt-ha1", "kt-ha2"};
   static final String CLIENT = "kt-hacl";
-  /** The defaults (docs/ha.md): the sub-second timings flap under TCG, where a JVM pause can outlast 0.6 s. */
-  static final NodeFailoverTimings DEFAULTS = new NodeFailoverTimings(3000, 2000, 500, 1500, 300);
+  /**
+   * The agent's default timings (no timings in the candidacy): the sub-second ones flap under TCG,
+   * where a JVM pause can outlast 0.6 s.
+   */
+  static final ElectionTimings DEFAULTS = ElectionTimings.DEFAULT;
   /**
    * leaseDuration after the standby saw the last renewal (up to a retryPeriod after it), plus a
    * step, a Lease write, the sampler's 50 ms and the forked ip command that downs the link.
    */
-  static final Duration TAKEOVER_BOUND = Duration.ofMillis(4000);
+  static final Duration TAKEOVER_BOUND = DEFAULTS.leaseDuration().plusSeconds(1);
   /** renewDeadline after the last renewal (at or before the cut), plus a step and the sampler. */
-  static final Duration FENCE_BOUND = Duration.ofMillis(2600);
+  static final Duration FENCE_BOUND = DEFAULTS.renewDeadline().plusMillis(600);
   final LeaseModel api = new LeaseModel();
   final HaRuntime[] runtimes = new HaRuntime[2];
   final List<String> violations = new ArrayList<>();
@@ -159,7 +162,7 @@ class HaRuntimeKernelTest {
         new SimpleMeterRegistry(), HaRuntime::monotonicNow, Clock.systemUTC());
     r.start();
     NodeVipCandidate c = new NodeVipCandidate("default/web", VIP, 32, "h" + i, null,
-        List.of(new NodeHaPeer("d1", "127.0.0.1"), new NodeHaPeer("d2", "127.0.0.2")), "d1", true, DEFAULTS, 3, 100, true);
+        List.of(new NodeHaPeer("d1", "127.0.0.1"), new NodeHaPeer("d2", "127.0.0.2")), "d1", true, null, 3, 100, true);
     r.onSlices(List.of(new NodeSlice(self + "-0", 1,
         new LvsNodeStateSpec(self, null, null, null, null, null, null, null, List.of(c)))));
     return r;
