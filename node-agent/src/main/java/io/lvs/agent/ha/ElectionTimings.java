@@ -11,9 +11,9 @@ import java.util.Objects;
  * The bounds below are what the safety argument in docs/ha.md needs.
  */
 public record ElectionTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration peerTimeout) {
-  /** Defaults: a dead holder's VIP moves after about 3 s. */
+  /** Defaults: a dead holder's VIP moves about 2 s after its last renewal (docs/ha.md, "Timings"). */
   public static final ElectionTimings DEFAULT =
-      new ElectionTimings(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofMillis(1500));
+      new ElectionTimings(Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250), Duration.ofMillis(1000));
 
   public ElectionTimings {
     Objects.requireNonNull(leaseDuration, "leaseDuration");

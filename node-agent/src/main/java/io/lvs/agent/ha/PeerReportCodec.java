@@ -4,17 +4,22 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The heartbeat datagram: "LVSH", version 1, seq (u64), apiReachableMillis (i64), node name (u8
- * length + UTF-8), VIP count (u16), each VIP (u8 length + its text). Network byte order. A datagram
- * that is not one of ours, or is cut short, is refused with the reason (the receiver logs and drops it).
+ * The heartbeat datagram: "LVSH", version 2, seq (u64), apiReachableMillis (i64), node name (u8
+ * length + UTF-8), VIP count (u16), each VIP (u8 length + its text) followed by its last renewal:
+ * the Lease version (u8 length + text, empty: none) and, when there is one, how long ago it was
+ * sent (u32 ms). Version 1 (the VIPs alone) is still read, so agents can be upgraded one by one.
+ * Network byte order. A datagram that is not one of ours, or is cut short, is refused with the
+ * reason (the receiver logs and drops it).
  */
 public final class PeerReportCodec {
   static final byte[] MAGIC = "LVSH".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   /** One unfragmented UDP datagram on an Ethernet MTU of 1500. */
   public static final int MAX_DATAGRAM = 1472;
 
@@ -27,6 +32,14 @@ public final class PeerReportCodec {
     b.putShort((short) r.holding().size());
     for (String vip : r.holding().stream().sorted().toList()) {
       putText(b, "vip", vip);
+      PeerReport.Renewal renewal = r.renewals().get(vip);
+      putText(b, "version", renewal == null ? "" : renewal.version());
+      if (renewal != null) {
+        if (b.remaining() < Integer.BYTES) {
+          throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes at vip " + vip);
+        }
+        b.putInt((int) Math.min(renewal.agoMillis(), 0xFFFF_FFFFL));
+      }
     }
     return Arrays.copyOf(b.array(), b.position());
   }
@@ -51,21 +64,27 @@ public final class PeerReportCodec {
         throw new IllegalArgumentException("not a heartbeat: magic " + new String(magic, StandardCharsets.ISO_8859_1));
       }
       int version = Byte.toUnsignedInt(b.get());
-      if (version != VERSION) {
-        throw new IllegalArgumentException("heartbeat version " + version + ", this agent reads " + VERSION);
+      if (version != 1 && version != VERSION) {
+        throw new IllegalArgumentException("heartbeat version " + version + ", this agent reads 1 and " + VERSION);
       }
       long seq = b.getLong();
       long reachable = b.getLong();
       String node = text(b);
       int count = Short.toUnsignedInt(b.getShort());
       Set<String> holding = new LinkedHashSet<>();
+      Map<String, PeerReport.Renewal> renewals = new HashMap<>();
       for (int i = 0; i < count; i++) {
-        holding.add(text(b));
+        String vip = text(b);
+        holding.add(vip);
+        String leaseVersion = version == 1 ? "" : text(b);
+        if (!leaseVersion.isEmpty()) {
+          renewals.put(vip, new PeerReport.Renewal(leaseVersion, Integer.toUnsignedLong(b.getInt())));
+        }
       }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("heartbeat with " + b.remaining() + " bytes after its last VIP");
       }
-      return new PeerReport(node, seq, reachable, holding);
+      return new PeerReport(node, seq, reachable, holding, renewals);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("heartbeat cut short at byte " + b.position() + " of " + length);
     }

@@ -28,6 +28,7 @@ public final class VipElection {
   private Instant leaseChangedAt;
   private boolean holder;
   private Instant renewedAt;
+  private String renewedVersion;
   private Instant lastAttemptAt;
   private Instant eligibleSince;
   private Instant startedAt;
@@ -72,7 +73,10 @@ public final class VipElection {
     if (v.heldBy(self)) {
       // nobody else may take it before sentAt + leaseDuration; step() fences if even that is overdue
       holder = true;
-      renewedAt = renewedAt == null || sentAt.isAfter(renewedAt) ? sentAt : renewedAt;
+      if (renewedAt == null || sentAt.isAfter(renewedAt)) {
+        renewedAt = sentAt;
+        renewedVersion = v.version();
+      }
     } else {
       holder = false;
     }
@@ -137,8 +141,27 @@ public final class VipElection {
     }
     // held by anyone, this node included (a fenced or restarted holder): only once expired, and only
     // after reaching the API server for as long as a holder may keep it through an outage
-    return !now.isBefore(leaseChangedAt.plus(t.leaseDuration()))
+    return !now.isBefore(lastRenewal().plus(t.leaseDuration()))
         && api.reachableFor(now).get().compareTo(t.leaseDuration()) >= 0;
+  }
+
+  /**
+   * When the Lease as last read was written, at the latest: when this node saw it change, or
+   * earlier when a peer's heartbeat named the same version and how long before it had sent that
+   * renewal. Receipt minus that age is never before the real send (the datagram took some time), so
+   * the holder, fencing at send + renewDeadline, is still gone before send + leaseDuration.
+   */
+  private Instant lastRenewal() {
+    Instant at = leaseChangedAt;
+    for (String p : peers.all()) {
+      PeerView v = peers.view(p).orElse(null);
+      PeerReport.Renewal r = v == null ? null : v.report().renewals().get(vip);
+      if (r != null && r.version().equals(lease.version())) {
+        Instant sent = v.heardAt().minusMillis(r.agoMillis());
+        at = sent.isBefore(at) ? sent : at;
+      }
+    }
+    return at;
   }
 
   /** Every peer is heard, none says it holds the VIP, none could have reached the API server for long. */
@@ -186,6 +209,15 @@ public final class VipElection {
   public boolean holder() {
     return holder;
   }
+
+  /** While holding: the Lease version of the last successful renewal and when it was sent. */
+  public java.util.Optional<Renewed> renewed() {
+    return holder && renewedAt != null ? java.util.Optional.of(new Renewed(renewedVersion, renewedAt))
+        : java.util.Optional.empty();
+  }
+
+  /** A renewal this node made: the Lease version it produced, sent at {@code sentAt} (monotonic). */
+  public record Renewed(String version, Instant sentAt) {}
 
   /** While holding: when the VIP must be gone unless renewed (last successful renewal + renewDeadline). */
   public java.util.Optional<Instant> fenceAt() {

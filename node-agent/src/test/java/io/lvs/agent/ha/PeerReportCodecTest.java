@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -17,14 +18,26 @@ class PeerReportCodecTest {
   @Test
   void layout() {
     byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100")));
-    assertThat(HexFormat.of().formatHex(b)).isEqualTo("4c565348" + "01" + "0000000000000002" + "00000000000003e8"
+    assertThat(HexFormat.of().formatHex(b)).isEqualTo("4c565348" + "02" + "0000000000000002" + "00000000000003e8"
+        + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes()) + "00");
+    byte[] renewed = PeerReportCodec.encode(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100"),
+        Map.of("198.18.0.100", new PeerReport.Renewal("4711", 260))));
+    assertThat(HexFormat.of().formatHex(renewed)).endsWith(HexFormat.of().formatHex("198.18.0.100".getBytes())
+        + "04" + HexFormat.of().formatHex("4711".getBytes()) + "00000104");
+  }
+
+  @Test
+  void readsVersionOneWithoutRenewals() {
+    byte[] v1 = HexFormat.of().parseHex("4c565348" + "01" + "0000000000000002" + "00000000000003e8"
         + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes()));
+    assertThat(PeerReportCodec.decode(v1, v1.length)).isEqualTo(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100")));
   }
 
   @Property
   void roundTrips(@ForAll @AlphaChars @StringLength(min = 1, max = 63) String node, @ForAll long seq,
       @ForAll @LongRange(min = -1) long reachable) {
-    PeerReport r = new PeerReport(node, seq, reachable, Set.of("198.18.0.100", "2001:db8::1"));
+    PeerReport r = new PeerReport(node, seq, reachable, Set.of("198.18.0.100", "2001:db8::1"),
+        Map.of("2001:db8::1", new PeerReport.Renewal(Long.toString(Math.abs(seq % 100000)), Math.abs(seq % 4_000_000_000L))));
     byte[] b = PeerReportCodec.encode(r);
     assertThat(PeerReportCodec.decode(b, b.length)).isEqualTo(r);
   }
@@ -32,12 +45,14 @@ class PeerReportCodecTest {
   @Test
   void refusesWhatIsNotAHeartbeat() {
     byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, -1, Set.of("198.18.0.100")));
-    assertThatThrownBy(() -> PeerReportCodec.decode(b, b.length - 1)).hasMessage("heartbeat cut short at byte 27 of 38");
+    assertThatThrownBy(() -> PeerReportCodec.decode(b, b.length - 1)).hasMessage("heartbeat cut short at byte 39 of 39");
     byte[] other = "GET / HTTP/1.0\r\n".getBytes();
     assertThatThrownBy(() -> PeerReportCodec.decode(other, other.length)).hasMessage("not a heartbeat: magic GET ");
     byte[] v2 = b.clone();
-    v2[4] = 2;
-    assertThatThrownBy(() -> PeerReportCodec.decode(v2, v2.length)).hasMessage("heartbeat version 2, this agent reads 1");
+    v2[4] = 3;
+    assertThatThrownBy(() -> PeerReportCodec.decode(v2, v2.length)).hasMessage("heartbeat version 3, this agent reads 1 and 2");
+    assertThatThrownBy(() -> new PeerReport("d1", 1, 5, Set.of(), Map.of("198.18.0.100", new PeerReport.Renewal("1", 0))))
+        .hasMessage("renewals [198.18.0.100] of VIPs not held []");
     assertThatThrownBy(() -> new PeerReport("d1", 1, -2, Set.of())).hasMessage("apiReachableMillis -2 must be >= -1");
   }
 

@@ -101,8 +101,11 @@ final class SimulatedDirectors {
         if (!from.alive || !from.dataLink) {
           continue;
         }
+        Map<String, PeerReport.Renewal> renewals = new LinkedHashMap<>();
+        from.election.renewed().filter(x -> from.holdsVip).ifPresent(x -> renewals.put(VIP,
+            new PeerReport.Renewal(x.version(), Duration.between(x.sentAt(), now).toMillis())));
         PeerReport r = new PeerReport(from.name, seq++, from.api.millis(now),
-            from.holdsVip ? Set.of(VIP) : Set.of());
+            from.holdsVip ? Set.of(VIP) : Set.of(), renewals);
         for (Node to : nodes.values()) {
           if (to != from && to.alive && to.dataLink) {
             byte[] wire = PeerReportCodec.encode(r);

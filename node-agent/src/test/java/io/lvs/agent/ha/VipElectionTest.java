@@ -165,4 +165,30 @@ class VipElectionTest {
     assertThat(e.step(back.plus(t.leaseDuration()).minusMillis(1)).lease()).isEqualTo(Decision.LeaseAction.NONE);
     assertThat(e.step(back.plus(t.leaseDuration())).lease()).isEqualTo(Decision.LeaseAction.ACQUIRE);
   }
+
+  @Test
+  void aStandbyCountsExpiryFromTheRenewalTheHolderReportedWhenItIsTheVersionItRead() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    Instant expired = t0.plus(t.leaseDuration()); // d1's heartbeat (t0 + 100 ms) is stale by then
+    // d1 renewed to version 7 at t0 and said so 100 ms later; d2's read saw version 7 only at t0 + 400 ms
+    assertThat(standbyAfterRenewalReport("7").step(expired).lease()).isEqualTo(Decision.LeaseAction.ACQUIRE);
+    // a report of another version says nothing of the one read: expiry from the read
+    VipElection other = standbyAfterRenewalReport("6");
+    assertThat(other.step(expired).lease()).isEqualTo(Decision.LeaseAction.NONE);
+    assertThat(other.step(t0.plusMillis(400).plus(t.leaseDuration())).lease()).isEqualTo(Decision.LeaseAction.ACQUIRE);
+  }
+
+  private VipElection standbyAfterRenewalReport(String reportedVersion) {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    Peers peers = new Peers("d2");
+    peers.name(java.util.Set.of("d1", "d2"));
+    ApiReachability api = new ApiReachability();
+    api.succeeded(t0.minusSeconds(10));
+    VipElection e = new VipElection("198.18.0.100", "d2", null, true, t, peers, api);
+    e.step(t0.minusSeconds(10));
+    peers.heard(new PeerView(new PeerReport("d1", 5, 10_000, java.util.Set.of("198.18.0.100"),
+        java.util.Map.of("198.18.0.100", new PeerReport.Renewal(reportedVersion, 100))), t0.plusMillis(100)));
+    e.observed(new LeaseView("d1", "7"), t0.plusMillis(400));
+    return e;
+  }
 }

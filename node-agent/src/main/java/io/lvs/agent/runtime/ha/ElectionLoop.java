@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,8 +61,10 @@ public final class ElectionLoop {
   private final Map<String, Instant> lastRead = new TreeMap<>();
   private final Set<String> holding = new TreeSet<>();
   private final ConcurrentLinkedQueue<PeerView> inbox = new ConcurrentLinkedQueue<>();
-  /** {@code holding} as of the last step, for the heartbeat sender's thread. */
-  private volatile Set<String> published = Set.of();
+  /** {@code holding} and its renewals as of the last step, for the heartbeat sender's thread. */
+  private volatile Published published = new Published(Set.of(), Map.of(), false);
+  /** Released when what the heartbeat says changed, so the sender need not wait out its interval. */
+  private final Semaphore reportChanged = new Semaphore(0);
   private boolean failedThisStep;
 
   /**
@@ -113,7 +117,24 @@ public final class ElectionLoop {
 
   /** What this node's next heartbeat says (any thread). */
   public PeerReport report(long seq) {
-    return new PeerReport(self, seq, api.millis(monotonic.get()), published);
+    Published p = published;
+    Instant now = monotonic.get();
+    Map<String, PeerReport.Renewal> renewals = new TreeMap<>();
+    p.renewals().forEach((vip, r) -> renewals.put(vip,
+        new PeerReport.Renewal(r.version(), Math.max(0, Duration.between(r.sentAt(), now).toMillis()))));
+    return new PeerReport(self, seq, api.millis(now), p.holding(), renewals);
+  }
+
+  /**
+   * Waits up to {@code max} for the heartbeat's content to change (a VIP taken or given up, the
+   * API server lost or found): peers then learn it at once, not an interval later. A holder keeps
+   * its VIP through an outage only once every peer said it cannot reach the API server either, so
+   * that news must not wait. True when it changed.
+   */
+  public boolean awaitReportChange(Duration max) throws InterruptedException {
+    boolean changed = reportChanged.tryAcquire(max.toMillis(), TimeUnit.MILLISECONDS);
+    reportChanged.drainPermits();
+    return changed;
   }
 
   public Set<String> holding() {
@@ -143,9 +164,27 @@ public final class ElectionLoop {
         LOG.warn("event=vip_announce_failed vip={} error=\"{}\"", vip, ex.getMessage());
       }
     }
-    published = Set.copyOf(holding);
+    publish();
     return out;
   }
+
+  private void publish() {
+    Map<String, VipElection.Renewed> renewals = new TreeMap<>();
+    for (String vip : holding) {
+      Optional.ofNullable(elections.get(vip)).flatMap(VipElection::renewed).filter(r -> r.version() != null)
+          .ifPresent(r -> renewals.put(vip, r));
+    }
+    Published was = published;
+    Published next = new Published(Set.copyOf(holding), Map.copyOf(renewals),
+        api.reachableFor(monotonic.get()).isPresent());
+    published = next;
+    if (!next.holding().equals(was.holding()) || next.apiReachable() != was.apiReachable()) {
+      reportChanged.release();
+    }
+  }
+
+  /** What the heartbeat sender reads: the VIPs held, their last renewals, whether the API server answers. */
+  private record Published(Set<String> holding, Map<String, VipElection.Renewed> renewals, boolean apiReachable) {}
 
   private void stepOne(VipElection e, List<Transition> out) {
     String vip = e.vip();

@@ -8,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The heartbeat threads of this director: a sender (every heartbeat interval, to every peer
- * director) and a receiver that hands the election only heartbeats from a director's address under
+ * The heartbeat threads of this director: a sender (every heartbeat interval, and at once when
+ * what it says changes, to every peer director) and a receiver that hands the election only heartbeats from a director's address under
  * that director's name. The UDP socket is bound on the first HA VIP, to this director's address
  * as the spec names it, so a node without one opens no port. Their own threads: a slow Lease call on the election thread never delays a heartbeat.
  */
@@ -57,7 +57,7 @@ final class HeartbeatLink implements AutoCloseable {
         if (!t.heartbeatTo().isEmpty()) {
           channel.send(loop.report(seq++), t.heartbeatTo());
         }
-        Thread.sleep(t.heartbeatInterval().toMillis());
+        loop.awaitReportChange(t.heartbeatInterval());
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
