@@ -15,20 +15,26 @@ import java.util.Optional;
 /**
  * A request loop that stamps each answer with the VM's /proc/uptime read by the shell itself
  * (a builtin read, no process): under a loaded emulator the harness JVM may read a line seconds
- * after it was written, so times taken in Java would misplace the gap. Connects time out after
- * 1 s so a SYN lost before the takeover costs one second, not the kernel's 3 s retransmit.
+ * after it was written, so times taken in Java would misplace the gap. A request not answered
+ * within {@link #GIVE_UP} is abandoned and the next one starts 0.1 s later, so the loop sees the
+ * service back within about 0.6 s of its return (busybox's own timeouts count whole seconds; a
+ * client left to the kernel's SYN retransmit, 1 s then 2 s, may see up to one retransmit more).
  */
 public final class GapProbe implements AutoCloseable {
   /** One request: its end on the uptime clock (seconds) and whether it was answered. */
   public record Answer(double at, boolean ok) {}
 
+  /** Seconds a request may take before the loop gives it up. */
+  static final String GIVE_UP = "0.5";
   private final Process process;
   private final List<Answer> answers = new ArrayList<>();
   private final Thread reader;
 
   public GapProbe(String vip, int port) {
-    String script = "while :; do r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox timeout 3 busybox nc -w 1 " + vip + " " + port
-        + " 2>/dev/null); read up _ </proc/uptime; case \"$r\" in 'HTTP/1.'?' 200 '*) echo \"ok $up\";; *) echo \"fail $up\";; esac;"
+    // the killer's stdout is not the substitution's, so an answered request does not wait for it
+    String script = "while :; do r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 1 " + vip + " " + port
+        + " 2>/dev/null & p=$!; (busybox sleep " + GIVE_UP + "; kill $p) >/dev/null 2>&1 & wait $p);"
+        + " read up _ </proc/uptime; case \"$r\" in 'HTTP/1.'?' 200 '*) echo \"ok $up\";; *) echo \"fail $up\";; esac;"
         + " sleep 0.1; done";
     try {
       process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "sh", "-c", script)).redirectErrorStream(true).start();
