@@ -34,7 +34,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * agents' Lease and heartbeats: the failover gap a client sees, connections across a failover with
  * and without connection sync, no split brain when the holder is cut from the API server only,
  * no movement during an API-server outage, and a returning preferred director.
- * {@code -Dlvs.e2e.haRounds=N} sets the rounds of the first (default 10).
+ * {@code -Dlvs.e2e.haRounds=N} sets the rounds of the first (default 10);
+ * {@code -Dlvs.e2e.haFailover=leaseDurationMillis=1000,renewDeadlineMillis=600,...} runs it with
+ * other timings (docs/ha.md's sub-second ones), the defaults otherwise.
  */
 @Order(13)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,7 +74,9 @@ class HaDirectorsE2eTest extends Scenario {
   @DisplayName("ha: holder node dies (kill -9 + link down) under a request loop: gap ≤ 3 s, client repointed, status and Event")
   void failoverGap(Lab lab) {
     HaDirectors ha = new HaDirectors(lab);
-    apply(lab, "ha-gap", WebServers.PORT, List.of());
+    String custom = System.getProperty("lvs.e2e.haFailover", "").strip();
+    apply(lab, "ha-gap", WebServers.PORT, failoverLines(custom));
+    String timings = custom.isEmpty() ? "defaults " + TIMINGS + " ms" : custom;
     int rounds = Integer.getInteger("lvs.e2e.haRounds", 10);
     List<Duration> gaps = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
@@ -81,7 +85,7 @@ class HaDirectorsE2eTest extends Scenario {
       gaps.add(failOnce(lab, ha, ha.awaitSettledHolder(VIP, Duration.ofSeconds(3), Duration.ofSeconds(120)), round));
     }
     Duration max = gaps.stream().max(Duration::compareTo).orElseThrow();
-    lab.results().figure("failover gap over " + rounds + " rounds (defaults " + TIMINGS + " ms): p50 "
+    lab.results().figure("failover gap over " + rounds + " rounds (" + timings + "): p50 "
         + ResultBook.seconds(ResultBook.percentile(gaps, 50)) + ", max " + ResultBook.seconds(max) + "; all " + gaps);
     assertThat(ha.failoverEvents("ha-gap")).as("failover Events of ha-gap").hasSizeGreaterThanOrEqualTo(rounds);
     assertThat(max).as("largest client-visible gap of %s", gaps).isLessThanOrEqualTo(Duration.ofSeconds(3));
@@ -300,6 +304,19 @@ class HaDirectorsE2eTest extends Scenario {
     String pool = name + "-pool";
     lab.kube().apply(Manifests.pair(port == WebServers.PORT ? Manifests.nodePool(pool, List.of()) : Manifests.nodePool(pool, port),
         Manifests.haVirtualService(name, VIP, port, pool, directorLines)));
+  }
+
+  /** "a=1,b=2" as the VirtualService's directors.failover lines; none for "". */
+  static List<String> failoverLines(String custom) {
+    if (custom.isEmpty()) {
+      return List.of();
+    }
+    List<String> lines = new ArrayList<>(List.of("failover:"));
+    for (String kv : custom.split(",")) {
+      String[] f = kv.split("=", 2);
+      lines.add("  " + f[0].strip() + ": " + f[1].strip());
+    }
+    return lines;
   }
 
   private static List<String> withLines(List<String> base, String... more) {
