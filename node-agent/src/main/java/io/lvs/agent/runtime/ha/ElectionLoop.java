@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -28,8 +29,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Steps every VIP election of this director and performs what they decide, in the order that keeps
  * two holders apart: the VIP removed before a release is written, added only after the write naming
- * this node succeeded, then announced. Single-threaded: {@link #step} runs on one thread (every
- * 100 ms in production); {@link #heard} may be called from the heartbeat receiver's.
+ * this node succeeded, then announced. {@link #step} runs on one thread (every 100 ms in
+ * production) and owns all state; {@link #heard} may be called from the heartbeat receiver's. Lease
+ * calls run on {@code calls}, at most one per VIP at a time (so their answers cannot overtake each
+ * other), and their outcomes are applied on the step thread: a call that hangs never delays a
+ * step, so a holder's fence is never late and it may try to renew until its deadline.
  */
 public final class ElectionLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ElectionLoop.class);
@@ -53,8 +57,13 @@ public final class ElectionLoop {
   private final ElectionPorts.VipHost host;
   private final Announcements announcements;
   private final Peers peers;
-  /** The longest a Lease call may block (the API client's timeout). */
-  private final Duration callTimeout;
+  private final Executor calls;
+  /** Outcomes of finished Lease calls, applied by the step thread. */
+  private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
+  /** VIPs with a Lease call running. */
+  private final Set<String> busy = new TreeSet<>();
+  /** A VIP whose acquiring write is running: why it is taken, for the transition once it succeeds. */
+  private final Map<String, Take> taking = new TreeMap<>();
   private final ApiReachability api = new ApiReachability();
   private final Map<String, VipElection> elections = new TreeMap<>();
   private final Map<String, HaVip> configs = new TreeMap<>();
@@ -65,14 +74,10 @@ public final class ElectionLoop {
   private volatile Published published = new Published(Set.of(), Map.of(), false);
   /** Released when what the heartbeat says changed, so the sender need not wait out its interval. */
   private final Semaphore reportChanged = new Semaphore(0);
-  private boolean failedThisStep;
 
-  /**
-   * {@code callTimeout}: the longest a Lease call may block (the API client's timeout); a holder
-   * starts no call that could still block when its renewDeadline passes.
-   */
+  /** {@code calls}: where Lease calls run (production: a small pool; tests: the caller's thread or a hand-run queue). */
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
-      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Duration callTimeout) {
+      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Executor calls) {
     this.self = self;
     this.timings = timings;
     this.monotonic = monotonic;
@@ -80,7 +85,7 @@ public final class ElectionLoop {
     this.leases = leases;
     this.host = host;
     this.announcements = announcements;
-    this.callTimeout = callTimeout;
+    this.calls = calls;
     this.peers = new Peers(self);
   }
 
@@ -143,7 +148,6 @@ public final class ElectionLoop {
 
   /** One pass over every election; the transitions it made. */
   public List<Transition> step() {
-    failedThisStep = false;
     for (PeerView v; (v = inbox.poll()) != null; ) {
       peers.heard(v);
     }
@@ -187,9 +191,9 @@ public final class ElectionLoop {
   private record Published(Set<String> holding, Map<String, VipElection.Renewed> renewals, boolean apiReachable) {}
 
   private void stepOne(VipElection e, List<Transition> out) {
+    applyOutcomes();
     String vip = e.vip();
     Instant now = monotonic.get();
-    Instant read = lastRead.get(vip);
     HaVip config = configs.get(vip);
     Decision d = e.step(now);
     if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
@@ -197,49 +201,57 @@ public final class ElectionLoop {
     }
     // a release only once the VIP is really gone
     boolean mayWrite = d.lease() != Decision.LeaseAction.RELEASE || !holding.contains(vip);
-    ElectionPorts.Takeover takeover = null;
-    if (d.lease() != Decision.LeaseAction.NONE && mayWrite && callFits(e)) {
-      takeover = d.lease() == Decision.LeaseAction.ACQUIRE ? takeover(e.lease(), config) : null;
+    if (d.lease() != Decision.LeaseAction.NONE && mayWrite && !busy.contains(vip)) {
+      ElectionPorts.Takeover takeover = null;
+      if (d.lease() == Decision.LeaseAction.ACQUIRE) {
+        takeover = takeover(e.lease(), config);
+        taking.put(vip, new Take(d.reason(), takeover));
+      }
       write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
+      applyOutcomes();
     }
-    // read after deciding and dropping: a read that hangs on a partition never delays a fence
-    if ((read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) && callFits(e)) {
+    Instant read = lastRead.get(vip);
+    if ((read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) && !busy.contains(vip)) {
       lastRead.put(vip, now);
       reread(e);
+      applyOutcomes();
     }
-    if (e.holder() && !holding.contains(vip)) {
-      add(vip, config, new Transition(vip, true, d.reason(), wall.instant(), takeover), out);
+    // only while the last renewal is still good: a write answered after the deadline takes nothing
+    boolean inTime = e.fenceAt().map(monotonic.get()::isBefore).orElse(false);
+    if (e.holder() && !holding.contains(vip) && inTime) {
+      Take t = taking.remove(vip);
+      add(vip, config, new Transition(vip, true, t == null ? d.reason() : t.reason(), wall.instant(),
+          t == null ? null : t.takeover()), out);
     }
   }
 
-  /**
-   * Whether a Lease call may start now: not for a holder whose call could still block when its
-   * renewDeadline passes, so the fence in the next step is never late by a call's timeout (past
-   * the deadline, holding through an outage, calls go on: that is how the holder renews after it).
-   */
-  private boolean callFits(VipElection e) {
-    Instant now = monotonic.get();
-    return e.fenceAt().map(f -> !now.isBefore(f) || !now.plus(callTimeout).isAfter(f)).orElse(true);
+  /** Why a VIP is being taken: the decision's reason and the takeover the Lease records. */
+  private record Take(Decision.Reason reason, ElectionPorts.Takeover takeover) {}
+
+  private void applyOutcomes() {
+    for (Runnable r; (r = outcomes.poll()) != null; ) {
+      r.run();
+    }
   }
 
   /** Reads the Lease; the time of the answer counts (a standby measures expiry from it). */
   private void reread(VipElection e) {
-    call(() -> {
-      LeaseView v = leases.read(e.vip());
-      e.observed(v, monotonic.get());
-      return null;
-    });
+    call(e.vip(), () -> leases.read(e.vip()), (v, at) -> e.observed(v, at));
   }
 
   private void write(VipElection e, String holder, ElectionTimings t, ElectionPorts.Takeover takeover, Instant now) {
     LeaseView basis = e.lease();
-    Optional<LeaseView> written =
-        call(() -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wall.instant(), takeover));
-    if (written != null && written.isPresent()) {
-      e.written(written.get(), now);
-    } else if (written != null) {
-      reread(e); // 409: someone else wrote
-    }
+    Instant wallNow = wall.instant();
+    call(e.vip(), () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover), (written, at) -> {
+      if (written.isPresent()) {
+        e.written(written.get(), now);
+      } else {
+        lastRead.remove(e.vip()); // 409: someone else wrote; read it at once
+      }
+      if (!e.holder()) {
+        taking.remove(e.vip());
+      }
+    });
   }
 
   private void add(String vip, HaVip config, Transition t, List<Transition> out) {
@@ -284,30 +296,49 @@ public final class ElectionLoop {
     }
   }
 
-  /** An API call: its outcome is the API server's reachability; null when it failed. */
-  private <T> T call(Supplier<T> c) {
-    if (failedThisStep) {
-      return null; // one failed (perhaps timed-out) call per pass: N VIPs must not add up N timeouts
-    }
+  /**
+   * Runs a Lease call on {@code calls}; its outcome (and what it says of the API server's
+   * reachability) is applied on the step thread, with the time the answer came.
+   */
+  private <T> void call(String vip, Supplier<T> c, java.util.function.BiConsumer<T, Instant> onAnswer) {
+    busy.add(vip);
+    calls.execute(() -> {
+      T t;
+      try {
+        t = c.get();
+      } catch (RuntimeException ex) {
+        outcomes.add(() -> {
+          busy.remove(vip);
+          failed(ex);
+        });
+        return;
+      }
+      Instant at = monotonic.get();
+      outcomes.add(() -> {
+        busy.remove(vip);
+        succeeded(at);
+        onAnswer.accept(t, at);
+      });
+    });
+  }
+
+  private void succeeded(Instant at) {
     boolean wasReachable = api.reachableFor(monotonic.get()).isPresent();
-    try {
-      T t = c.get();
-      api.succeeded(monotonic.get());
-      if (!wasReachable) {
-        LOG.info("event=ha_api_reachable msg=\"Lease calls answer again\"");
-      }
-      return t;
-    } catch (RuntimeException ex) {
-      api.failed();
-      failedThisStep = true;
-      // a standby may take a VIP only after reaching the API server for leaseDuration without a
-      // break: each break is worth one line, repeated failures are not
-      if (wasReachable) {
-        LOG.warn("event=ha_api_unreachable error=\"{}\"", ex.getMessage());
-      } else {
-        LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
-      }
-      return null;
+    api.succeeded(at);
+    if (!wasReachable) {
+      LOG.info("event=ha_api_reachable msg=\"Lease calls answer again\"");
+    }
+  }
+
+  private void failed(RuntimeException ex) {
+    boolean wasReachable = api.reachableFor(monotonic.get()).isPresent();
+    api.failed();
+    // a standby may take a VIP only after reaching the API server for leaseDuration without a
+    // break: each break is worth one line, repeated failures are not
+    if (wasReachable) {
+      LOG.warn("event=ha_api_unreachable error=\"{}\"", ex.getMessage());
+    } else {
+      LOG.debug("event=vip_lease_call_failed error=\"{}\"", ex.getMessage());
     }
   }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class HaRuntime implements AutoCloseable {
   private final Supplier<Instant> monotonic;
   private final AtomicReference<List<NodeSlice>> pending = new AtomicReference<>();
   private final ScheduledExecutorService thread;
+  private final ExecutorService leaseCalls;
   private HaTopology topology = HaTopology.NONE;
   private List<String> refused = List.of();
   private String syncInterface;
@@ -56,16 +58,24 @@ public final class HaRuntime implements AutoCloseable {
     this.monotonic = monotonic;
     this.host = new RtnlVipHost(rtnl, ledger);
     this.daemons = new SyncDaemonSteps(ipvs, ledger);
+    // two threads: one VIP's hung call does not hold up another's
+    this.leaseCalls = Executors.newFixedThreadPool(2, daemon("agent-ha-lease"));
     this.loop = new ElectionLoop(self, ElectionTimings.DEFAULT, monotonic, wall, leases, host,
-        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL),
-        settings.apiTimeout());
+        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL), leaseCalls);
     this.metrics = new HaMetrics(registry, () -> monotonic.get().toEpochMilli());
     this.heartbeats = new HeartbeatLink(settings.port(), loop);
-    this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "agent-ha-election");
+    this.thread = Executors.newSingleThreadScheduledExecutor(daemon("agent-ha-election"));
+  }
+
+  /** Daemon threads named {@code name}, {@code name-2}, ... */
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    java.util.concurrent.atomic.AtomicInteger made = new java.util.concurrent.atomic.AtomicInteger();
+    return r -> {
+      int n = made.incrementAndGet();
+      Thread t = new Thread(r, n == 1 ? name : name + "-" + n);
       t.setDaemon(true);
       return t;
-    });
+    };
   }
 
   /** The monotonic clock the election needs (never stepped by NTP). */
@@ -185,6 +195,7 @@ public final class HaRuntime implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
+    leaseCalls.shutdownNow();
     heartbeats.close();
   }
 }

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * The agent's HA settings (environment): LVS_NAMESPACE (where the VIP Leases live, default
  * lvs-system, as the operator's), LVS_HA_PORT (the heartbeat's UDP port, default 9721),
- * LVS_HA_API_TIMEOUT_MILLIS (the longest one Lease call may block the election, default 400: a
- * holder starts no call that could end after its renewDeadline, so a longer timeout leaves fewer
- * renewal attempts before a fence, never a late fence), LVS_SYNC_ID (0-255, default 0: the backup accepts every
+ * LVS_HA_API_TIMEOUT_MILLIS (one Lease call's timeout, default 400: calls run off the election
+ * thread, one per VIP at a time, so a longer timeout leaves fewer renewal attempts before a fence,
+ * never a late fence), LVS_SYNC_ID (0-255, default 0: the backup accepts every
  * sync id, as ipvsadm) and LVS_SYNC_INTERFACE (default: the interface holding this node's director address).
  */
 public record HaSettings(String namespace, int port, Duration apiTimeout, int syncId, String syncInterface) {
