@@ -50,14 +50,14 @@ public record FailoverTimings(
         @Min(200) @Max(60000) Integer renewDeadlineMillis,
     @JsonPropertyDescription("How often the holder renews and a standby looks. Default 250.")
         @Min(50) @Max(10000) Integer retryPeriodMillis,
-    @JsonPropertyDescription("A director not heard for this long counts as unknown. Default 1000.")
+    @JsonPropertyDescription("A director not heard for this long counts as unknown. Default 1500.")
         @Min(100) @Max(60000) Integer peerTimeoutMillis,
     @JsonPropertyDescription("How often each director sends its UDP heartbeat to the others. Default 300.")
         @Min(20) @Max(5000) Integer heartbeatIntervalMillis) {
   public static final int LEASE_DURATION = 2000;
   public static final int RENEW_DEADLINE = 1500;
   public static final int RETRY_PERIOD = 250;
-  public static final int PEER_TIMEOUT = 1000;
+  public static final int PEER_TIMEOUT = 1500;
   public static final int HEARTBEAT_INTERVAL = 300;
 
   /** Every field set: absent ones take their defaults. */

@@ -13,7 +13,7 @@ import java.util.Objects;
 public record ElectionTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration peerTimeout) {
   /** Defaults: a dead holder's VIP moves about 2 s after its last renewal (docs/ha.md, "Timings"). */
   public static final ElectionTimings DEFAULT =
-      new ElectionTimings(Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250), Duration.ofMillis(1000));
+      new ElectionTimings(Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250), Duration.ofMillis(1500));
 
   public ElectionTimings {
     Objects.requireNonNull(leaseDuration, "leaseDuration");

@@ -83,6 +83,14 @@ public final class VipElection {
   }
 
   public Decision step(Instant now) {
+    return step(now, true);
+  }
+
+  /**
+   * {@code mayCall}: whether a Lease call could start now (the caller runs one per VIP at a time);
+   * when not, the step decides no Lease action and a due renewal or acquisition stays due.
+   */
+  public Decision step(Instant now, boolean mayCall) {
     if (startedAt == null) {
       startedAt = now;
     }
@@ -91,30 +99,30 @@ public final class VipElection {
       lost = null;
       return new Decision(false, LeaseAction.NONE, r);
     }
-    return holder ? holderStep(now) : standbyStep(now);
+    return holder ? holderStep(now, mayCall) : standbyStep(now, mayCall);
   }
 
-  private Decision holderStep(Instant now) {
+  private Decision holderStep(Instant now, boolean mayCall) {
     boolean overdue = !now.isBefore(renewedAt.plus(t.renewDeadline()));
-    if (!overdue && preempt && betterPeerReady(now)) {
+    if (!overdue && mayCall && preempt && betterPeerReady(now)) {
       holder = false;
       return attempt(now, new Decision(false, LeaseAction.RELEASE, Reason.PREEMPTED));
     }
     if (!overdue) {
-      return renew(now, Reason.HOLDING);
+      return renew(now, mayCall, Reason.HOLDING);
     }
     if (outageConfirmed(now)) {
-      return renew(now, Reason.HOLDING_THROUGH_API_OUTAGE);
+      return renew(now, mayCall, Reason.HOLDING_THROUGH_API_OUTAGE);
     }
     holder = false;
     return new Decision(false, LeaseAction.NONE, Reason.FENCED);
   }
 
-  private Decision renew(Instant now, Reason r) {
-    return due(now) ? attempt(now, new Decision(true, LeaseAction.RENEW, r)) : new Decision(true, LeaseAction.NONE, r);
+  private Decision renew(Instant now, boolean mayCall, Reason r) {
+    return mayCall && due(now) ? attempt(now, new Decision(true, LeaseAction.RENEW, r)) : new Decision(true, LeaseAction.NONE, r);
   }
 
-  private Decision standbyStep(Instant now) {
+  private Decision standbyStep(Instant now, boolean mayCall) {
     if (!eligible(now)) {
       eligibleSince = null;
       return new Decision(false, LeaseAction.NONE, Reason.STANDBY);
@@ -124,7 +132,7 @@ public final class VipElection {
     }
     // better-ranked candidates get one retryPeriod each to go first (VRRP's skew time, in spirit)
     Duration backoff = t.retryPeriod().multipliedBy(betterCandidates(now));
-    if (now.isBefore(eligibleSince.plus(backoff)) || !due(now)) {
+    if (now.isBefore(eligibleSince.plus(backoff)) || !mayCall || !due(now)) {
       return new Decision(false, LeaseAction.NONE, Reason.STANDBY);
     }
     return attempt(now, new Decision(false, LeaseAction.ACQUIRE, Reason.STANDBY));

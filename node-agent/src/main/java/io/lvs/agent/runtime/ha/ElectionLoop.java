@@ -195,7 +195,7 @@ public final class ElectionLoop {
     String vip = e.vip();
     Instant now = monotonic.get();
     HaVip config = configs.get(vip);
-    Decision d = e.step(now);
+    Decision d = e.step(now, !busy.contains(vip));
     if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
       out.add(new Transition(vip, false, d.reason(), wall.instant()));
     }
@@ -210,8 +210,11 @@ public final class ElectionLoop {
       write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
       applyOutcomes();
     }
+    // a holder reads only when a renewal was refused: its writes tell it the rest, and a read would
+    // take the VIP's one call slot from the next renewal
     Instant read = lastRead.get(vip);
-    if ((read == null || !now.isBefore(read.plus(timings(config).retryPeriod()))) && !busy.contains(vip)) {
+    boolean due = read == null || (!e.holder() && !now.isBefore(read.plus(timings(config).retryPeriod())));
+    if (due && !busy.contains(vip)) {
       lastRead.put(vip, now);
       reread(e);
       applyOutcomes();

@@ -24,6 +24,7 @@ class ElectionLoopTest {
   final List<String> ops = new ArrayList<>();
   boolean apiDown;
   boolean removeFails;
+  int reads;
   LeaseView stored = LeaseView.ABSENT;
   final java.util.Map<String, LeaseView> others = new java.util.HashMap<>();
   long version;
@@ -31,6 +32,7 @@ class ElectionLoopTest {
   final ElectionPorts.Leases leases = new ElectionPorts.Leases() {
     @Override
     public LeaseView read(String vip) {
+      reads++;
       if (apiDown) {
         throw new IllegalStateException("connection refused");
       }
@@ -121,13 +123,13 @@ class ElectionLoopTest {
     // after one peerTimeout of listening; renewals (every retryPeriod) interleave with the announcements
     assertThat(ops.get(0)).isEqualTo("lease d1");
     assertThat(ops.stream().filter(o -> !o.equals("lease d1")).limit(4)).containsExactly("add " + VIP,
-        "announce " + VIP + " at 2026-01-01T00:00:01Z", "announce " + VIP + " at 2026-01-01T00:00:01.200Z",
-        "announce " + VIP + " at 2026-01-01T00:00:01.400Z");
+        "announce " + VIP + " at 2026-01-01T00:00:01.500Z", "announce " + VIP + " at 2026-01-01T00:00:01.700Z",
+        "announce " + VIP + " at 2026-01-01T00:00:01.900Z");
     assertThat(ops.stream().filter(o -> o.startsWith("announce"))).hasSize(3);
     assertThat(ops.stream().filter(o -> o.equals("lease d1")).count()).as("renewals").isGreaterThan(2);
-    // the last renewal (2.8 s, Lease version 7) as of now (3.0 s): what a standby counts expiry from
+    // the last renewal (2.7 s, Lease version 5) as of now (3.0 s): what a standby counts expiry from
     assertThat(loop.report(1)).isEqualTo(new PeerReport("d1", 1, 3000, Set.of(VIP),
-        java.util.Map.of(VIP, new PeerReport.Renewal("7", 200))));
+        java.util.Map.of(VIP, new PeerReport.Renewal("5", 300))));
   }
 
   @Test
@@ -199,6 +201,34 @@ class ElectionLoopTest {
     assertThat(t).containsExactly(new Transition(VIP, true, Reason.STANDBY, Instant.parse("2026-01-01T00:00:00Z"),
         new ElectionPorts.Takeover("d2", "HolderLost")));
     assertThat(ops).containsSubsequence("lease d1 Takeover[from=d2, reason=HolderLost]", "add " + VIP);
+  }
+
+  @Test
+  void aHolderWhoseCallsOutlastTheRetryPeriodRenewsBackToBackAndReadsNothing() {
+    List<Runnable> sent = new ArrayList<>();
+    java.util.Deque<List<Runnable>> wire = new java.util.ArrayDeque<>(List.of(List.of(), List.of(), List.of()));
+    ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+        leases, host, new Announcements(3, Duration.ofMillis(200)), sent::add);
+    slow.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1"));
+    List<Transition> t = new ArrayList<>();
+    int readsWhenTaken = -1;
+    int renewalsWhenTaken = 0;
+    for (int i = 0; i < 80; i++) { // every call answered 400 ms (four steps) after it was sent
+      wire.addLast(List.copyOf(sent));
+      sent.clear();
+      wire.removeFirst().forEach(Runnable::run);
+      t.addAll(slow.step());
+      if (readsWhenTaken < 0 && !slow.holding().isEmpty()) {
+        readsWhenTaken = reads;
+        renewalsWhenTaken = (int) ops.stream().filter(o -> o.equals("lease d1")).count();
+      }
+      now = now.plusMillis(100);
+    }
+    assertThat(t).as("taken once, never fenced").extracting(Transition::holds).containsExactly(true);
+    assertThat(reads).as("Lease reads while holding").isEqualTo(readsWhenTaken);
+    long renewals = ops.stream().filter(o -> o.equals("lease d1")).count() - renewalsWhenTaken;
+    // a renewal as soon as the last one is answered: ~every 400 ms over the ~6 s held
+    assertThat(renewals).as("renewals while holding").isGreaterThanOrEqualTo(12);
   }
 
   @Test
