@@ -223,10 +223,11 @@ class HaDirectorsE2eTest extends Scenario {
       assertThat(sampler.samples()).as("samples").hasSizeGreaterThan(50);
       assertThat(sampler.largestInterval()).as("largest interval between samples").isLessThan(Duration.ofSeconds(1));
       assertThat(sampler.splitBrains()).as("samples with two holders").isEmpty();
-      // docs/ha.md: within renewDeadline of its last successful renewal (before the cut), plus one
-      // step and the sampler's interval, with room for a slow step under emulation
+      // docs/ha.md: within renewDeadline of its last successful renewal (before the cut), one
+      // retryPeriod more while its peer is heard, plus one step and the sampler's interval, with
+      // room for a slow step under emulation
       assertThat(gaveUp).as("VIP given up after the cut")
-          .isLessThanOrEqualTo(Duration.ofMillis(FailoverTimings.RENEW_DEADLINE + 600));
+          .isLessThanOrEqualTo(Duration.ofMillis(FailoverTimings.RENEW_DEADLINE + FailoverTimings.RETRY_PERIOD + 600));
       assertThat(ha.holders(VIP)).as("holders after the cut healed").containsExactly(next);
     }
   }

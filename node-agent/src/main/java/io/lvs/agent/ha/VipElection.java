@@ -114,6 +114,12 @@ public final class VipElection {
     if (outageConfirmed(now)) {
       return renew(now, mayCall, Reason.HOLDING_THROUGH_API_OUTAGE);
     }
+    // every peer heard and none holding: one retryPeriod more for their word that the API server is
+    // gone for them too (a peer learns it only when its own call fails); within what
+    // renewDeadline + retryPeriod < leaseDuration leaves before any standby may take over
+    if (now.isBefore(renewedAt.plus(t.renewDeadline()).plus(t.retryPeriod())) && peersHeardNoneHolding(now)) {
+      return renew(now, mayCall, Reason.HOLDING);
+    }
     holder = false;
     return new Decision(false, LeaseAction.NONE, Reason.FENCED);
   }
@@ -174,10 +180,14 @@ public final class VipElection {
 
   /** Every peer is heard, none says it holds the VIP, none could have reached the API server for long. */
   boolean outageConfirmed(Instant now) {
+    return peersHeardNoneHolding(now) && peers.all().stream().map(peers::view).flatMap(java.util.Optional::stream)
+        .allMatch(v -> v.reachableAtMost(now).plus(t.retryPeriod()).compareTo(t.leaseDuration()) < 0);
+  }
+
+  private boolean peersHeardNoneHolding(Instant now) {
     for (String p : peers.all()) {
       PeerView v = peers.view(p).orElse(null);
-      if (v == null || !v.fresh(now, t.peerTimeout()) || v.report().holding().contains(vip)
-          || v.reachableAtMost(now).plus(t.retryPeriod()).compareTo(t.leaseDuration()) >= 0) {
+      if (v == null || !v.fresh(now, t.peerTimeout()) || v.report().holding().contains(vip)) {
         return false;
       }
     }

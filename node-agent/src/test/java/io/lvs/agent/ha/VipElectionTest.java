@@ -62,7 +62,8 @@ class VipElectionTest {
     electD1();
     sim.nodes.get("d1").apiLink = false;
     Duration dropped = runUntil(() -> sim.holder() == null, Duration.ofSeconds(5));
-    assertThat(dropped).isLessThanOrEqualTo(t.renewDeadline().plus(sim.tick));
+    // renewDeadline, and one retryPeriod more while its peer is heard (its word may be on the way)
+    assertThat(dropped).isLessThanOrEqualTo(t.renewDeadline().plus(t.retryPeriod()).plus(sim.tick));
     assertThat(sim.nodes.get("d1").last.reason()).isEqualTo(Reason.FENCED);
     Duration taken = runUntil(() -> "d2".equals(sim.holder()), Duration.ofSeconds(5));
     assertThat(dropped.plus(taken)).isLessThanOrEqualTo(t.leaseDuration().plus(sim.tick));
@@ -190,5 +191,30 @@ class VipElectionTest {
         java.util.Map.of("198.18.0.100", new PeerReport.Renewal(reportedVersion, 100))), t0.plusMillis(100)));
     e.observed(new LeaseView("d1", "7"), t0.plusMillis(400));
     return e;
+  }
+
+  @Test
+  void atItsDeadlineAHolderWaitsOneRetryPeriodForItsPeersWordOnTheOutage() {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    for (boolean word : new boolean[] {true, false}) {
+      Peers peers = new Peers("d1");
+      peers.name(java.util.Set.of("d1", "d2"));
+      ApiReachability api = new ApiReachability();
+      api.succeeded(t0.minusSeconds(10));
+      VipElection e = new VipElection("198.18.0.100", "d1", null, true, t, peers, api);
+      e.step(t0.minusSeconds(10));
+      e.written(new LeaseView("d1", "7"), t0); // the last renewal before the API server went away
+      api.failed();
+      peers.heard(new PeerView(new PeerReport("d2", 1, 60_000, java.util.Set.of()), t0.plus(t.renewDeadline()).minusMillis(100)));
+      Instant deadline = t0.plus(t.renewDeadline());
+      assertThat(e.step(deadline).reason()).as("at the deadline, d2 heard").isEqualTo(Reason.HOLDING);
+      if (word) { // d2's heartbeat saying it lost the API server too, just after the deadline
+        peers.heard(new PeerView(new PeerReport("d2", 2, PeerReport.UNREACHABLE, java.util.Set.of()), deadline.plusMillis(100)));
+        assertThat(e.step(deadline.plusMillis(100)).reason()).isEqualTo(Reason.HOLDING_THROUGH_API_OUTAGE);
+        assertThat(e.step(deadline.plus(t.retryPeriod()).plusMillis(100)).holdVip()).isTrue();
+      } else {
+        assertThat(e.step(deadline.plus(t.retryPeriod())).reason()).isEqualTo(Reason.FENCED);
+      }
+    }
   }
 }

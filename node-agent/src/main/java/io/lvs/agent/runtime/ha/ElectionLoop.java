@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * two holders apart: the VIP removed before a release is written, added only after the write naming
  * this node succeeded, then announced. {@link #step} runs on one thread (every 100 ms in
  * production) and owns all state; {@link #heard} may be called from the heartbeat receiver's. Lease
- * calls run on {@code calls}, at most one per VIP at a time (so their answers cannot overtake each
- * other), and their outcomes are applied on the step thread: a call that hangs never delays a
- * step, so a holder's fence is never late and it may try to renew until its deadline.
+ * calls run on {@code calls}, at most one write and one read per VIP at a time, and their outcomes
+ * are applied on the step thread: a call that hangs never delays a step, so a holder's fence is
+ * never late and it may try to renew until its deadline. A write may start while a read is out (an
+ * acquisition due at expiry does not wait behind the last look); that read's answer, older than the
+ * write, is then dropped.
  */
 public final class ElectionLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ElectionLoop.class);
@@ -60,8 +62,12 @@ public final class ElectionLoop {
   private final Executor calls;
   /** Outcomes of finished Lease calls, applied by the step thread. */
   private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
-  /** VIPs with a Lease call running. */
-  private final Set<String> busy = new TreeSet<>();
+  /** VIPs with a Lease write running. */
+  private final Set<String> writing = new TreeSet<>();
+  /** VIPs with a Lease read running. */
+  private final Set<String> reading = new TreeSet<>();
+  /** Writes started per VIP: a read answered after a later write started is stale. */
+  private final Map<String, Long> writesStarted = new TreeMap<>();
   /** A VIP whose acquiring write is running: why it is taken, for the transition once it succeeds. */
   private final Map<String, Take> taking = new TreeMap<>();
   private final ApiReachability api = new ApiReachability();
@@ -131,10 +137,11 @@ public final class ElectionLoop {
   }
 
   /**
-   * Waits up to {@code max} for the heartbeat's content to change (a VIP taken or given up, the
-   * API server lost or found): peers then learn it at once, not an interval later. A holder keeps
-   * its VIP through an outage only once every peer said it cannot reach the API server either, so
-   * that news must not wait. True when it changed.
+   * Waits up to {@code max} for the heartbeat's content to change (a VIP taken or given up, a
+   * renewal, the API server lost or found): peers then learn it at once, not an interval later. A
+   * holder keeps its VIP through an outage only once every peer said it cannot reach the API server
+   * either, and a standby counts expiry from the last renewal it heard of, so neither may wait.
+   * True when it changed.
    */
   public boolean awaitReportChange(Duration max) throws InterruptedException {
     boolean changed = reportChanged.tryAcquire(max.toMillis(), TimeUnit.MILLISECONDS);
@@ -182,7 +189,8 @@ public final class ElectionLoop {
     Published next = new Published(Set.copyOf(holding), Map.copyOf(renewals),
         api.reachableFor(monotonic.get()).isPresent());
     published = next;
-    if (!next.holding().equals(was.holding()) || next.apiReachable() != was.apiReachable()) {
+    // a new renewal too: a standby counts expiry from the renewal its holder last reported
+    if (!next.equals(was)) {
       reportChanged.release();
     }
   }
@@ -195,13 +203,13 @@ public final class ElectionLoop {
     String vip = e.vip();
     Instant now = monotonic.get();
     HaVip config = configs.get(vip);
-    Decision d = e.step(now, !busy.contains(vip));
+    Decision d = e.step(now, !writing.contains(vip));
     if (!d.holdVip() && holding.contains(vip) && drop(vip)) {
       out.add(new Transition(vip, false, d.reason(), wall.instant()));
     }
     // a release only once the VIP is really gone
     boolean mayWrite = d.lease() != Decision.LeaseAction.RELEASE || !holding.contains(vip);
-    if (d.lease() != Decision.LeaseAction.NONE && mayWrite && !busy.contains(vip)) {
+    if (d.lease() != Decision.LeaseAction.NONE && mayWrite && !writing.contains(vip)) {
       ElectionPorts.Takeover takeover = null;
       if (d.lease() == Decision.LeaseAction.ACQUIRE) {
         takeover = takeover(e.lease(), config);
@@ -214,7 +222,7 @@ public final class ElectionLoop {
     // take the VIP's one call slot from the next renewal
     Instant read = lastRead.get(vip);
     boolean due = read == null || (!e.holder() && !now.isBefore(read.plus(timings(config).retryPeriod())));
-    if (due && !busy.contains(vip)) {
+    if (due && !writing.contains(vip) && !reading.contains(vip)) {
       lastRead.put(vip, now);
       reread(e);
       applyOutcomes();
@@ -239,13 +247,13 @@ public final class ElectionLoop {
 
   /** Reads the Lease; the time of the answer counts (a standby measures expiry from it). */
   private void reread(VipElection e) {
-    call(e.vip(), () -> leases.read(e.vip()), (v, at) -> e.observed(v, at));
+    call(e.vip(), false, () -> leases.read(e.vip()), (v, at) -> e.observed(v, at));
   }
 
   private void write(VipElection e, String holder, ElectionTimings t, ElectionPorts.Takeover takeover, Instant now) {
     LeaseView basis = e.lease();
     Instant wallNow = wall.instant();
-    call(e.vip(), () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover), (written, at) -> {
+    call(e.vip(), true, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover), (written, at) -> {
       if (written.isPresent()) {
         e.written(written.get(), now);
       } else {
@@ -303,24 +311,28 @@ public final class ElectionLoop {
    * Runs a Lease call on {@code calls}; its outcome (and what it says of the API server's
    * reachability) is applied on the step thread, with the time the answer came.
    */
-  private <T> void call(String vip, Supplier<T> c, java.util.function.BiConsumer<T, Instant> onAnswer) {
-    busy.add(vip);
+  private <T> void call(String vip, boolean write, Supplier<T> c, java.util.function.BiConsumer<T, Instant> onAnswer) {
+    Set<String> running = write ? writing : reading;
+    long writes = write ? writesStarted.merge(vip, 1L, Long::sum) : writesStarted.getOrDefault(vip, 0L);
+    running.add(vip);
     calls.execute(() -> {
       T t;
       try {
         t = c.get();
       } catch (RuntimeException ex) {
         outcomes.add(() -> {
-          busy.remove(vip);
+          running.remove(vip);
           failed(ex);
         });
         return;
       }
       Instant at = monotonic.get();
       outcomes.add(() -> {
-        busy.remove(vip);
+        running.remove(vip);
         succeeded(at);
-        onAnswer.accept(t, at);
+        if (write || writes == writesStarted.getOrDefault(vip, 0L)) {
+          onAnswer.accept(t, at);
+        }
       });
     });
   }

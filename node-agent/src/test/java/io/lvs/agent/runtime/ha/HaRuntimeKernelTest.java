@@ -51,8 +51,11 @@ class HaRuntimeKernelTest {
    * step, a Lease write, the sampler's 50 ms and the forked ip command that downs the link.
    */
   static final Duration TAKEOVER_BOUND = DEFAULTS.leaseDuration().plusSeconds(1);
-  /** renewDeadline after the last renewal (at or before the cut), plus a step and the sampler. */
-  static final Duration FENCE_BOUND = DEFAULTS.renewDeadline().plusMillis(600);
+  /**
+   * renewDeadline after the last renewal (at or before the cut), one retryPeriod more while the
+   * peer is heard (VipElection), plus a step and the sampler.
+   */
+  static final Duration FENCE_BOUND = DEFAULTS.renewDeadline().plus(DEFAULTS.retryPeriod()).plusMillis(600);
   final LeaseModel api = new LeaseModel();
   final HaRuntime[] runtimes = new HaRuntime[2];
   final List<String> violations = new ArrayList<>();
