@@ -53,6 +53,13 @@ public final class NetlinkRtnlClient implements RtnlClient, AutoCloseable {
   }
 
   @Override
+  public void prepareAnnouncements() {
+    try (PacketSocket arp = PacketSocket.openArp(netns); PacketSocket ipv6 = PacketSocket.openIpv6(netns)) {
+      // opened and closed: nothing sent
+    }
+  }
+
+  @Override
   public void announce(InterfaceAddress a) {
     Optional<byte[]> mac = hardwareAddress(a.interfaceName());
     // lo has an all-zero 6-byte address, tunnels a 4-byte one: nobody on a segment to tell

@@ -9,6 +9,12 @@ import java.util.Optional;
  * {@link io.lvs.agent.netlink.NetlinkException}s naming the operation, object and errno.
  */
 public interface RtnlClient {
+  /**
+   * Opens and closes the sockets {@link #announce} uses, so that a director's first takeover in a
+   * fresh process does not pay for their first use (class loading, native stubs) while clients wait.
+   */
+  default void prepareAnnouncements() {}
+
   /** RTM_GETADDR dump, all interfaces. */
   List<InterfaceAddress> addresses();
 

@@ -75,6 +75,11 @@ public final class HaLedger {
     }
   }
 
+  /** Writes the ledger as it is (at start: the write path is then ready before the first takeover). */
+  public void rewrite() {
+    save();
+  }
+
   private void save() {
     ObjectNode root = json.createObjectNode();
     ArrayNode list = root.putArray("addresses");

@@ -104,8 +104,11 @@ public final class HaRuntime implements AutoCloseable {
       if (p != null) {
         reconfigure(p);
       }
-      for (Transition t : loop.step()) {
-        log(t);
+      long start = System.nanoTime();
+      List<Transition> transitions = loop.step();
+      long stepMs = (System.nanoTime() - start) / 1_000_000;
+      for (Transition t : transitions) {
+        log(t, stepMs);
         metrics.transition(t);
         lastDaemonCheck = Long.MIN_VALUE / 2; // master follows the VIP at once
       }
@@ -183,9 +186,10 @@ public final class HaRuntime implements AutoCloseable {
     }
   }
 
-  private void log(Transition t) {
+  /** {@code stepMs}: the election step that made it (a takeover's VIP add and first announcement included). */
+  private void log(Transition t, long stepMs) {
     var l = LOG.atInfo().addKeyValue("event", t.holds() ? "ha_vip_taken" : "ha_vip_given_up").addKeyValue("vip", t.vip())
-        .addKeyValue("reason", t.reason()).addKeyValue("at", t.wallTime());
+        .addKeyValue("reason", t.reason()).addKeyValue("at", t.wallTime()).addKeyValue("stepMs", stepMs);
     if (t.takeover() != null) {
       l = l.addKeyValue("from", t.takeover().from()).addKeyValue("failover", t.takeover().reason());
     }

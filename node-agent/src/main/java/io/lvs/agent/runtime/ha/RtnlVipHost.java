@@ -98,6 +98,9 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
       }
       ledger.address(a, false);
     }
+    // what a takeover does first, done once now: its first run in a fresh process is slow
+    ledger.rewrite();
+    rtnl.prepareAnnouncements();
     return removed;
   }
 }
