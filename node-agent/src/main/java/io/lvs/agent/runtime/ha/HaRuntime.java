@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,7 @@ public final class HaRuntime implements AutoCloseable {
   private final Supplier<Instant> monotonic;
   private final AtomicReference<List<NodeSlice>> pending = new AtomicReference<>();
   private final ScheduledExecutorService thread;
-  private final ExecutorService leaseCalls;
+  private final WatchedCalls leaseCalls;
   private HaTopology topology = HaTopology.NONE;
   private List<String> refused = List.of();
   private String syncInterface;
@@ -58,8 +57,9 @@ public final class HaRuntime implements AutoCloseable {
     this.monotonic = monotonic;
     this.host = new RtnlVipHost(rtnl, ledger);
     this.daemons = new SyncDaemonSteps(ipvs, ledger);
-    // two threads: one VIP's hung call does not hold up another's
-    this.leaseCalls = Executors.newFixedThreadPool(2, daemon("agent-ha-lease"));
+    // two threads: one VIP's hung call does not hold up another's; none outlives three timeouts
+    this.leaseCalls = new WatchedCalls(Executors.newFixedThreadPool(2, daemon("agent-ha-lease")),
+        settings.apiTimeout().multipliedBy(3), monotonic);
     this.loop = new ElectionLoop(self, ElectionTimings.DEFAULT, monotonic, wall, leases, host,
         new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL), leaseCalls);
     this.metrics = new HaMetrics(registry, () -> monotonic.get().toEpochMilli());
@@ -103,6 +103,11 @@ public final class HaRuntime implements AutoCloseable {
       List<NodeSlice> p = pending.getAndSet(null);
       if (p != null) {
         reconfigure(p);
+      }
+      int interrupted = leaseCalls.interruptOverdue();
+      if (interrupted > 0) {
+        LOG.atWarn().addKeyValue("event", "ha_lease_call_interrupted").addKeyValue("calls", interrupted)
+            .log("Lease call outlived three API timeouts; interrupted");
       }
       long start = System.nanoTime();
       List<Transition> transitions = loop.step();
@@ -199,7 +204,7 @@ public final class HaRuntime implements AutoCloseable {
   @Override
   public void close() {
     thread.shutdownNow();
-    leaseCalls.shutdownNow();
+    leaseCalls.close();
     heartbeats.close();
   }
 }
