@@ -29,9 +29,8 @@ import org.slf4j.LoggerFactory;
  * slice's status that differs from the last one written to it only in lastSyncTime and counters is
  * written at most once per {@code heartbeat}, so a thousand nodes resyncing every 10 s do not flood
  * the API server; a slice whose status did not change significantly costs nothing. While the API
- * server is unreachable it keeps the newest status of each slice and retries with backoff; it never blocks the
- * sync loop. What waits for a retry is each slice's newest status not yet written, no more
- * ({@link LatestBySlice}).
+ * server is unreachable it keeps each slice's newest status not yet written, no more
+ * ({@link LatestBySlice}), and retries with backoff; it never blocks the sync loop.
  */
 public final class StatusWriter implements StatusSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
