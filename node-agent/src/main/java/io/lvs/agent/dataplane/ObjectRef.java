@@ -20,6 +20,9 @@ public record ObjectRef(Kind kind, String id) implements Comparable<ObjectRef> {
     DESTINATION
   }
 
+  /** Between a destination's service and its own key in its id. */
+  public static final String ARROW = " -> ";
+
   public ObjectRef {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(id, "id");
@@ -30,7 +33,7 @@ public record ObjectRef(Kind kind, String id) implements Comparable<ObjectRef> {
   }
 
   public static ObjectRef destination(ServiceKey service, DestinationKey destination) {
-    return new ObjectRef(Kind.DESTINATION, service + " -> " + destination);
+    return new ObjectRef(Kind.DESTINATION, service + ARROW + destination);
   }
 
   public static ObjectRef address(InterfaceAddress address) {

@@ -8,6 +8,7 @@ import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,22 +34,31 @@ public final class SliceStatuses {
   /** Slice name -> its status, in slice-name order; {@code previous} are each slice's last conditions. */
   public static Map<String, LvsNodeStateStatus> split(
       NodeReport node, SliceUnion union, Map<String, List<Condition>> previous, Instant now) {
+    // each report goes to the slices of its owner in one pass (not one pass over the node's reports per slice)
+    Map<String, List<String>> slicesOf = new HashMap<>();
+    union.owners().forEach((slice, owners) -> owners.forEach(o -> slicesOf.computeIfAbsent(o, k -> new ArrayList<>()).add(slice)));
+    Map<String, List<OwnerReport>> ownerReports = new HashMap<>();
+    node.owners().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
+        .forEach(slice -> ownerReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
+    Map<String, List<ServiceReport>> serviceReports = new HashMap<>();
+    node.services().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
+        .forEach(slice -> serviceReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
     Map<String, LvsNodeStateStatus> out = new LinkedHashMap<>();
     for (NodeSlice slice : union.slices()) {
-      out.put(slice.name(), status(node, slice, union.owners().getOrDefault(slice.name(), Set.of()),
-          previous.get(slice.name()), now));
+      Set<String> owners = union.owners().getOrDefault(slice.name(), Set.of());
+      out.put(slice.name(), status(node, slice, owners, ownerReports.getOrDefault(slice.name(), List.of()),
+          serviceReports.getOrDefault(slice.name(), List.of()), previous.get(slice.name()), now));
     }
     return out;
   }
 
-  static LvsNodeStateStatus status(
-      NodeReport node, NodeSlice slice, Set<String> owners, List<Condition> previous, Instant now) {
-    List<OwnerReport> ownerReports = node.owners().stream().filter(r -> owners.contains(r.owner())).toList();
-    List<ServiceReport> services = node.services().stream().filter(r -> owners.contains(r.owner())).toList();
+  /** {@code ownerReports} and {@code services}: the node's, of {@code owners}, in the node's order. */
+  private static LvsNodeStateStatus status(NodeReport node, NodeSlice slice, Set<String> owners,
+      List<OwnerReport> ownerReports, List<ServiceReport> services, List<Condition> previous, Instant now) {
     int unhealthy = owners.stream().mapToInt(o -> node.unhealthyByOwner().getOrDefault(o, 0)).sum();
     List<Condition> conditions = conditions(slice.generation(), node.failure(), ownerReports, unhealthy, previous, now);
     return new LvsNodeStateStatus(slice.generation(), conditions, now.truncatedTo(ChronoUnit.SECONDS).toString(),
-        ownerReports, services);
+        List.copyOf(ownerReports), List.copyOf(services));
   }
 
   private static List<Condition> conditions(long generation, String failure, List<OwnerReport> owners, int unhealthy,

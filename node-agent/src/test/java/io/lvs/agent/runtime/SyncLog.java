@@ -31,7 +31,7 @@ record SyncLog(List<Sync> syncs) {
    * before it, so the repair lands at the end of the next full sync, which starts at most one
    * interval after that one ends. {@code syncs} counts the logged syncs that ended between the
    * damage and the repair or were running at the repair (the next one changes the kernel, so it is
-   * always logged). A sync's tookMs ends before its status is built, which the next sync waits for.
+   * always logged). A sync's tookMs includes its status build (statusMs), which holds the same lock.
    */
   record Bound(int syncs, long runningMs, long repairingMs, long intervalMs) {
     double seconds() {

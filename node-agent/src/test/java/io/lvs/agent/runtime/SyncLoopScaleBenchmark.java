@@ -42,7 +42,8 @@ class SyncLoopScaleBenchmark {
     int n = Integer.getInteger("lvs.scale.services", 10_000);
     int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 75);
     InMemoryKernel kernel = new InMemoryKernel(true);
-    StringBuilder report = new StringBuilder(String.format("%,d services x 10 destinations%n", n));
+    StringBuilder report = new StringBuilder(String.format("%,d services x 10 destinations%s%n", n,
+        Boolean.getBoolean("lvs.scale.outage") ? ", API server away (every slice's status waiting)" : ""));
     Heaps with = runAgent(kernel, n, state, report);
     HeapHistogram kernelOnly = HeapHistogram.take();
     HeapHistogram programming = with.afterFirst().minus(kernelOnly);
@@ -77,8 +78,14 @@ class SyncLoopScaleBenchmark {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // what the status writer keeps of each slice's status once written: its digest
     ObjectMapper json = new ObjectMapper();
-    AtomicReference<Map<String, StatusDigest>> published = new AtomicReference<>();
+    AtomicReference<Map<String, ?>> published = new AtomicReference<>();
+    // -Dlvs.scale.outage=true: what it keeps while the API server is away, each slice's newest status unwritten
+    boolean outage = Boolean.getBoolean("lvs.scale.outage");
     StatusSink sink = statuses -> {
+      if (outage) {
+        published.set(Map.copyOf(statuses));
+        return;
+      }
       Map<String, StatusDigest> digests = new HashMap<>();
       statuses.forEach((slice, status) -> digests.put(slice, StatusDigest.of(json, status)));
       published.set(digests);

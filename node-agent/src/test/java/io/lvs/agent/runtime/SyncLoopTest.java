@@ -356,4 +356,50 @@ class SyncLoopTest {
     assertThat(kept.observed()).isEqualTo(o.observed()); // what the /ipvs views read stays
     assertThat(kept.applied()).isSameAs(o.applied());
   }
+  @Test
+  void theStatusBuildIsCountedInTheSyncsLoggedAndMeasuredTime() {
+    ScheduledExecutorService held = Executors.newSingleThreadScheduledExecutor(); // no sync but syncNow's
+    held.execute(() -> {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    StatusBuilder slow = new StatusBuilder() {
+      @Override
+      public Map<String, LvsNodeStateStatus> build(SyncOutcome o, Map<String, List<io.fabric8.kubernetes.api.model.Condition>> previous,
+          java.time.Instant now) {
+        try {
+          Thread.sleep(400);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return super.build(o, previous, now);
+      }
+    };
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SyncLoop.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ()), kernel, kernel,
+          new HealthChecker(executor, t -> {}, () -> {}), SnatProgrammer.NONE, io.lvs.agent.runtime.MarkProgrammer.NONE,
+          io.lvs.agent.podnet.PodNamespaces.NONE, published::add, metrics, Clock.systemUTC(), held, Duration.ofMinutes(1),
+          slow);
+      onSpec(loop, 3, webSpec(null));
+      loop.syncNow().orElseThrow();
+    } finally {
+      logger.detachAppender(lines);
+      held.shutdownNow();
+    }
+
+    assertThat(registry.get("lvs.agent.sync").tag("result", "ok").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .isGreaterThanOrEqualTo(400);
+    var changed = lines.list.stream().filter(e -> e.getMessage().equals("kernel changed")).findFirst().orElseThrow();
+    Map<String, Object> kv = new java.util.HashMap<>();
+    changed.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+    assertThat((Long) kv.get("tookMs")).isGreaterThanOrEqualTo(400);
+    assertThat((Long) kv.get("statusMs")).isGreaterThanOrEqualTo(400).isLessThanOrEqualTo((Long) kv.get("tookMs"));
+  }
 }

@@ -15,11 +15,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * slice's status that differs from the last one written to it only in lastSyncTime and counters is
  * written at most once per {@code heartbeat}, so a thousand nodes resyncing every 10 s do not flood
  * the API server; a slice whose status did not change significantly costs nothing. While the API
- * server is unreachable it keeps the newest statuses and retries with backoff; it never blocks the
- * sync loop.
+ * server is unreachable it keeps each slice's newest status not yet written, no more
+ * ({@link LatestBySlice}), and retries with backoff; it never blocks the sync loop.
  */
 public final class StatusWriter implements StatusSink, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
@@ -49,7 +47,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   private final AgentMetrics metrics;
   private final Duration heartbeat;
   private final Clock clock;
-  private final AtomicReference<Map<String, LvsNodeStateStatus>> pending = new AtomicReference<>();
+  private final LatestBySlice<LvsNodeStateStatus> pending = new LatestBySlice<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Map<String, Written> written = new HashMap<>();
   private final ObjectMapper json = new ObjectMapper();
@@ -71,7 +69,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
 
   @Override
   public void publish(Map<String, LvsNodeStateStatus> bySlice) {
-    pending.set(Map.copyOf(bySlice));
+    pending.offer(bySlice);
     schedule(Duration.ZERO);
   }
 
@@ -85,18 +83,20 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   }
 
   private void flush() {
-    Map<String, LvsNodeStateStatus> batch = pending.getAndSet(null);
-    if (batch == null) {
-      return;
-    }
-    forgetAllBut(batch);
+    forgetAllBut(pending.live());
     RuntimeException failed = null;
-    for (Map.Entry<String, LvsNodeStateStatus> e : new TreeMap<>(batch).entrySet()) {
+    for (String slice : pending.slices()) {
+      // the newest status of the slice, read now: one published during this flush replaced the older one
+      LvsNodeStateStatus status = pending.get(slice).orElse(null);
+      if (status == null) {
+        continue; // gone meanwhile
+      }
       try {
-        writeIfNeeded(e.getKey(), e.getValue());
+        writeIfNeeded(slice, status);
+        pending.done(slice, status);
       } catch (RuntimeException ex) {
         metrics.statusWrite("error");
-        LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("slice", e.getKey())
+        LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("slice", slice)
             .addKeyValue("error", ex.getMessage()).log("status write failed");
         failed = ex;
       }
@@ -105,17 +105,17 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
       backoff = Duration.ofSeconds(1);
       return;
     }
-    // retry the whole batch unless a newer one arrived: slices already written are skipped as unchanged
-    pending.compareAndSet(null, batch);
+    // only the slices not written wait, each with its newest status
     Duration wait = backoff;
     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-    LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("retryInMs", wait.toMillis()).log("status writes retried later");
+    LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("waiting", pending.size()).addKeyValue("retryInMs", wait.toMillis())
+        .log("status writes retried later");
     schedule(wait);
   }
 
   /** Slices no longer published are gone: what was written to them is forgotten. */
-  private synchronized void forgetAllBut(Map<String, LvsNodeStateStatus> batch) {
-    written.keySet().retainAll(batch.keySet());
+  private synchronized void forgetAllBut(java.util.Set<String> live) {
+    written.keySet().retainAll(live);
   }
 
   /**
