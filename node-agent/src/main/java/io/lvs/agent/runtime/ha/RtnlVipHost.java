@@ -100,7 +100,13 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
     }
     // what a takeover does first, done once now: its first run in a fresh process is slow
     ledger.rewrite();
-    rtnl.prepareAnnouncements();
+    try {
+      rtnl.prepareAnnouncements();
+    } catch (RuntimeException e) {
+      // only a head start: a takeover still adds its VIP, and logs an announcement that fails
+      LOG.atWarn().addKeyValue("event", "ha_announce_prepare_failed").addKeyValue("error", e.getMessage())
+          .log("could not open the announcement sockets ahead of a takeover");
+    }
     return removed;
   }
 }
