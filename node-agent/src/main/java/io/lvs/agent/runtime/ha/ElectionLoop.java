@@ -70,7 +70,10 @@ public final class ElectionLoop {
   private final Map<String, Long> writesStarted = new TreeMap<>();
   /** A VIP whose acquiring write is running: why it is taken, for the transition once it succeeds. */
   private final Map<String, Take> taking = new TreeMap<>();
+  /** A gap between two steps longer than this is a pause of this process, not of its peers. */
+  static final Duration STALL = Duration.ofMillis(500);
   private final ApiReachability api = new ApiReachability();
+  private Instant lastStep;
   private final Map<String, VipElection> elections = new TreeMap<>();
   private final Map<String, HaVip> configs = new TreeMap<>();
   private final Map<String, Instant> lastRead = new TreeMap<>();
@@ -157,6 +160,17 @@ public final class ElectionLoop {
   public List<Transition> step() {
     for (PeerView v; (v = inbox.poll()) != null; ) {
       peers.heard(v);
+    }
+    Instant started = monotonic.get();
+    Instant previous = lastStep;
+    lastStep = started;
+    if (previous != null && Duration.between(previous, started).compareTo(STALL) > 0) {
+      // this process was paused (a GC, a starved VM): the heartbeats that came meanwhile are not
+      // read yet, so every peer would look silent and a holder would fence. Judge one step later.
+      LOG.warn("event=ha_step_late gapMs={} msg=\"election step paused; judging on the next one\"",
+          Duration.between(previous, started).toMillis());
+      publish();
+      return List.of();
     }
     List<Transition> out = new ArrayList<>();
     for (String vip : new ArrayList<>(holding)) {

@@ -153,6 +153,31 @@ class ElectionLoopTest {
   }
 
   @Test
+  void aHolderPausedThroughAnOutageReadsItsPeersBeforeJudgingThem() {
+    loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    int seq = 0;
+    for (int i = 0; i < 30; i++) {
+      loop.heard(new PeerReport("d2", seq++, 60_000, Set.of()));
+      runFor(Duration.ofMillis(100));
+    }
+    assertThat(loop.holding()).containsExactly(VIP);
+    apiDown = true;
+    List<Transition> t = new ArrayList<>();
+    for (int i = 0; i < 30; i++) { // the outage, d2 saying it lost the API server too
+      loop.heard(new PeerReport("d2", seq++, PeerReport.UNREACHABLE, Set.of()));
+      t.addAll(runFor(Duration.ofMillis(100)));
+    }
+    assertThat(t).isEmpty();
+    now = now.plusSeconds(2); // this process paused: d2's heartbeats wait in the socket meanwhile
+    t.addAll(loop.step());
+    loop.heard(new PeerReport("d2", seq++, PeerReport.UNREACHABLE, Set.of())); // read once it runs again
+    now = now.plusMillis(100);
+    t.addAll(loop.step());
+    assertThat(t).as("transitions after the pause").isEmpty();
+    assertThat(loop.holding()).containsExactly(VIP);
+  }
+
+  @Test
   void aVipThatCannotBeRemovedIsNeverReleased() {
     loop.configure(List.of(new ElectionLoop.HaVip(VIP, "d2", true)), Set.of("d1", "d2"));
     runFor(Duration.ofSeconds(3)); // d2 unheard: d1 takes it
