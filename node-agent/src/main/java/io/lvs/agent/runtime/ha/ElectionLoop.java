@@ -115,6 +115,8 @@ public final class ElectionLoop {
         elections.remove(vip);
         configs.remove(vip);
         lastRead.remove(vip);
+        taking.remove(vip);
+        writesStarted.remove(vip); // a read of the removed election still out is then dropped, or harmless
         drop(vip); // no longer ours to elect; its Lease expires by itself
       }
     }

@@ -83,9 +83,13 @@ public final class HaRuntime implements AutoCloseable {
     return Instant.EPOCH.plusNanos(System.nanoTime());
   }
 
-  /** Removes the VIPs a previous agent process left (it starts as standby), then starts stepping. */
+  /**
+   * Removes the VIPs a previous agent process left (it starts as standby), readies the takeover
+   * path, then starts stepping.
+   */
   public void start() {
     host.removeLeftovers();
+    host.prepareTakeovers();
     thread.scheduleWithFixedDelay(this::tick, 0, HaSettings.STEP.toMillis(), TimeUnit.MILLISECONDS);
   }
 

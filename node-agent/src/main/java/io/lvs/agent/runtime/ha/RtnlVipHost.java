@@ -98,7 +98,10 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
       }
       ledger.address(a, false);
     }
-    // what a takeover does first, done once now: its first run in a fresh process is slow
+    return removed;
+  }
+  /** What a takeover does first, done once at start: its first run in a fresh process is slow. */
+  public void prepareTakeovers() {
     ledger.rewrite();
     try {
       rtnl.prepareAnnouncements();
@@ -107,6 +110,6 @@ public final class RtnlVipHost implements ElectionPorts.VipHost {
       LOG.atWarn().addKeyValue("event", "ha_announce_prepare_failed").addKeyValue("error", e.getMessage())
           .log("could not open the announcement sockets ahead of a takeover");
     }
-    return removed;
   }
+
 }
