@@ -98,6 +98,16 @@ public final class GapProbe implements AutoCloseable {
     return gap.map(d -> Duration.ofMillis(Math.round(d * 1000)));
   }
 
+  /** When the last request answered at or before {@code t} ended. */
+  public Optional<Double> lastAnsweredAtOrBefore(double t) {
+    return answers().stream().filter(a -> a.ok() && a.at() <= t).map(Answer::at).reduce((a, b) -> b);
+  }
+
+  /** When the first request answered after {@code t} ended. */
+  public Optional<Double> firstAnsweredAfter(double t) {
+    return answers().stream().filter(a -> a.ok() && a.at() > t).map(Answer::at).findFirst();
+  }
+
   /** Whether a request ended answered after {@code t}. */
   public boolean answeredAfter(double t) {
     return answers().stream().anyMatch(a -> a.ok() && a.at() > t);

@@ -139,6 +139,25 @@ public final class HaDirectors {
         + "\n  last log lines:\n" + agent.tail(15);
   }
 
+  /**
+   * The last line of {@code node}'s agent log with {@code event}, if any: the agent's own account
+   * of a takeover (when it added the VIP, what dated the old Lease's expiry, its write's round trip).
+   */
+  public Optional<String> lastLogLine(String node, String event) {
+    try (var lines = Files.lines(lab.agent(node).log(), StandardCharsets.UTF_8)) {
+      return lines.filter(l -> l.contains("event=" + event) || l.contains("event=\"" + event + "\""))
+          .reduce((a, b) -> b);
+    } catch (IOException | UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A {@code key=value} or {@code key="value"} field of a log line. */
+  public static Optional<String> field(String line, String key) {
+    Matcher m = Pattern.compile("\\b" + key + "=(\"([^\"]*)\"|[^ \"]*)").matcher(line);
+    return m.find() ? Optional.of(m.group(2) != null ? m.group(2) : m.group(1)) : Optional.empty();
+  }
+
   /** Whether the node runs an IPVS backup sync daemon: its agent has configured the VIP's election. */
   public boolean backupDaemon(String node) {
     return Shell.inNs(node, "ipvsadm", "-L", "--daemon").stdout().contains("backup sync daemon");

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -109,6 +111,7 @@ class HaDirectorsE2eTest extends Scenario {
       assertThat(ha.holders(VIP)).as("holders before round %d's kill", round).containsExactly(holder);
       double killed = GapProbe.uptime();
       ha.die(holder);
+      double linkDown = GapProbe.uptime();
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
           () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)),
           () -> ha.standbyDiagnosis(next, VIP));
@@ -120,7 +123,7 @@ class HaDirectorsE2eTest extends Scenario {
       gap = probe.largestGapSince(killed).orElseThrow();
       lab.results().sample("ha: failover gap, node death (defaults)", gap);
       lab.say("round " + round + ": " + holder + " died, " + next + " took over; gap " + ResultBook.seconds(gap)
-          + " (" + probe.failed() + " requests failed)");
+          + " (" + probe.failed() + " requests failed); " + breakdown(ha, probe, next, killed, linkDown));
       lab.await("status.activeDirector = " + next, Duration.ofSeconds(60),
           () -> next.equals(ha.activeDirector("ha-gap").orElse(null)));
     }
@@ -129,6 +132,28 @@ class HaDirectorsE2eTest extends Scenario {
     Lab.pause(Duration.ofSeconds(6));
     assertThat(ha.holders(VIP)).as("holders after %s came back", holder).containsExactly(next);
     return gap;
+  }
+
+  /**
+   * Where a round's gap went, on the probe's clock (the VM's uptime; the agent's wall-clock stamps
+   * are converted with the offset read now): the client's last answer before the link went down,
+   * the VIP added on the new holder after the kill (its Lease write: how long after the old
+   * Lease's expiry it was sent, what dated that expiry, its round trip; the takeover step), and the
+   * client's first answer after that.
+   */
+  private static String breakdown(HaDirectors ha, GapProbe probe, String next, double killed, double linkDown) {
+    double offset = Instant.now().toEpochMilli() / 1000.0 - GapProbe.uptime();
+    Optional<String> taken = ha.lastLogLine(next, "ha_vip_taken");
+    Optional<Double> takenAt = taken.flatMap(l -> HaDirectors.field(l, "at"))
+        .map(a -> Instant.parse(a).toEpochMilli() / 1000.0 - offset);
+    String acquired = ha.lastLogLine(next, "ha_lease_acquired").map(l -> List.of("writeMs", "afterExpiryMs", "expiryFrom")
+        .stream().map(k -> k + "=" + HaDirectors.field(l, k).orElse("?")).collect(Collectors.joining(" "))).orElse("?");
+    return String.format("last answer %s s before the link went down (%.2f s after the kill); VIP added %s s after the kill"
+        + " (%s stepMs=%s); first answer %s s after that",
+        probe.lastAnsweredAtOrBefore(linkDown).map(a -> String.format("%.2f", linkDown - a)).orElse("?"), linkDown - killed,
+        takenAt.map(t -> String.format("%.2f", t - killed)).orElse("?"), acquired,
+        taken.flatMap(l -> HaDirectors.field(l, "stepMs")).orElse("?"),
+        takenAt.flatMap(t -> probe.firstAnsweredAfter(t).map(a -> String.format("%.2f", a - t))).orElse("?"));
   }
 
   @Test

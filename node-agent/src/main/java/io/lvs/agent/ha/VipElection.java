@@ -155,7 +155,7 @@ public final class VipElection {
     }
     // held by anyone, this node included (a fenced or restarted holder): only once expired, and only
     // after reaching the API server for as long as a holder may keep it through an outage
-    return !now.isBefore(lastRenewal().plus(t.leaseDuration()))
+    return !now.isBefore(lastRenewal().at().plus(t.leaseDuration()))
         && api.reachableFor(now).get().compareTo(t.leaseDuration()) >= 0;
   }
 
@@ -165,17 +165,32 @@ public final class VipElection {
    * renewal. Receipt minus that age is never before the real send (the datagram took some time), so
    * the holder, fencing at send + renewDeadline, is still gone before send + leaseDuration.
    */
-  private Instant lastRenewal() {
-    Instant at = leaseChangedAt;
+  private LastRenewal lastRenewal() {
+    LastRenewal last = new LastRenewal(leaseChangedAt, false);
     for (String p : peers.all()) {
       PeerView v = peers.view(p).orElse(null);
       PeerReport.Renewal r = v == null ? null : v.report().renewals().get(vip);
       if (r != null && r.version().equals(lease.version())) {
         Instant sent = v.heardAt().minusMillis(r.agoMillis());
-        at = sent.isBefore(at) ? sent : at;
+        last = sent.isBefore(last.at()) ? new LastRenewal(sent, true) : last;
       }
     }
-    return at;
+    return last;
+  }
+
+  /**
+   * When the Lease as last read was renewed: {@code heard} when a peer's heartbeat dated it, else
+   * when this node's read first saw it (later than the real renewal by up to a retryPeriod and a call).
+   */
+  public record LastRenewal(Instant at, boolean heard) {}
+
+  /** While another director's Lease is held: when this node counts it expired (for the takeover's log). */
+  public java.util.Optional<LastRenewal> expiry() {
+    if (holder || !lease.held() || leaseChangedAt == null) {
+      return java.util.Optional.empty();
+    }
+    LastRenewal last = lastRenewal();
+    return java.util.Optional.of(new LastRenewal(last.at().plus(t.leaseDuration()), last.heard()));
   }
 
   /** Every peer is heard, none says it holds the VIP, none could have reached the API server for long. */

@@ -173,8 +173,10 @@ class VipElectionTest {
     Instant expired = t0.plus(t.leaseDuration()); // d1's heartbeat (t0 + 100 ms) is stale by then
     // d1 renewed to version 7 at t0 and said so 100 ms later; d2's read saw version 7 only at t0 + 400 ms
     assertThat(standbyAfterRenewalReport("7").step(expired).lease()).isEqualTo(Decision.LeaseAction.ACQUIRE);
+    assertThat(standbyAfterRenewalReport("7").expiry()).contains(new VipElection.LastRenewal(expired, true));
     // a report of another version says nothing of the one read: expiry from the read
     VipElection other = standbyAfterRenewalReport("6");
+    assertThat(other.expiry()).contains(new VipElection.LastRenewal(t0.plusMillis(400).plus(t.leaseDuration()), false));
     assertThat(other.step(expired).lease()).isEqualTo(Decision.LeaseAction.NONE);
     assertThat(other.step(t0.plusMillis(400).plus(t.leaseDuration())).lease()).isEqualTo(Decision.LeaseAction.ACQUIRE);
   }

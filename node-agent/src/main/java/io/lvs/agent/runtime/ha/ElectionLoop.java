@@ -229,7 +229,7 @@ public final class ElectionLoop {
       ElectionPorts.Takeover takeover = null;
       if (d.lease() == Decision.LeaseAction.ACQUIRE) {
         takeover = takeover(e.lease(), config);
-        taking.put(vip, new Take(d.reason(), takeover));
+        taking.put(vip, new Take(d.reason(), takeover, now, e.expiry().orElse(null)));
       }
       write(e, d.lease() == Decision.LeaseAction.RELEASE ? null : self, timings(config), takeover, now);
       applyOutcomes();
@@ -252,8 +252,11 @@ public final class ElectionLoop {
     }
   }
 
-  /** Why a VIP is being taken: the decision's reason and the takeover the Lease records. */
-  private record Take(Decision.Reason reason, ElectionPorts.Takeover takeover) {}
+  /**
+   * Why a VIP is being taken: the decision's reason and the takeover the Lease records; when the
+   * acquiring write was sent and when the Lease it replaces counted as expired (null: not held).
+   */
+  private record Take(Decision.Reason reason, ElectionPorts.Takeover takeover, Instant sentAt, VipElection.LastRenewal expiry) {}
 
   private void applyOutcomes() {
     for (Runnable r; (r = outcomes.poll()) != null; ) {
@@ -272,6 +275,10 @@ public final class ElectionLoop {
     call(e.vip(), true, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover), (written, at) -> {
       if (written.isPresent()) {
         e.written(written.get(), now);
+        Take take = taking.get(e.vip());
+        if (take != null && e.holder()) {
+          logAcquired(e.vip(), take, at);
+        }
       } else {
         lastRead.remove(e.vip()); // 409: someone else wrote; read it at once
       }
@@ -279,6 +286,17 @@ public final class ElectionLoop {
         taking.remove(e.vip());
       }
     });
+  }
+
+  /**
+   * Where a takeover's time went: how late after the old Lease's expiry (as this node counts it)
+   * the acquiring write was sent, what dated that expiry, and the write's round trip.
+   */
+  private static void logAcquired(String vip, Take take, Instant answeredAt) {
+    LOG.info("event=ha_lease_acquired vip={} writeMs={} afterExpiryMs={} expiryFrom={}", vip,
+        Duration.between(take.sentAt(), answeredAt).toMillis(),
+        take.expiry() == null ? "" : Duration.between(take.expiry().at(), take.sentAt()).toMillis(),
+        take.expiry() == null ? "" : take.expiry().heard() ? "heartbeat" : "read");
   }
 
   private void add(String vip, HaVip config, Transition t, List<Transition> out) {
