@@ -44,20 +44,20 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".heartbeatIntervalMillis",
     reason = "FieldValueInvalid")
 public record FailoverTimings(
-    @JsonPropertyDescription("How long a standby waits, seeing the holder's Lease unchanged, before it takes the VIP. Default 2000.")
+    @JsonPropertyDescription("How long a standby waits, seeing the holder's Lease unchanged, before it takes the VIP. Default 1750.")
         @Min(500) @Max(60000) Integer leaseDurationMillis,
-    @JsonPropertyDescription("The holder gives the VIP up when it could not renew its Lease for this long (unless every peer confirms an API-server outage). Default 1500.")
+    @JsonPropertyDescription("The holder gives the VIP up when it could not renew its Lease for this long (unless every peer confirms an API-server outage). Default 1250.")
         @Min(200) @Max(60000) Integer renewDeadlineMillis,
     @JsonPropertyDescription("How often the holder renews and a standby looks. Default 250.")
         @Min(50) @Max(10000) Integer retryPeriodMillis,
-    @JsonPropertyDescription("A director not heard for this long counts as unknown. Default 1500.")
+    @JsonPropertyDescription("A director not heard for this long counts as unknown. Default 1400.")
         @Min(100) @Max(60000) Integer peerTimeoutMillis,
     @JsonPropertyDescription("How often each director sends its UDP heartbeat to the others. Default 300.")
         @Min(20) @Max(5000) Integer heartbeatIntervalMillis) {
-  public static final int LEASE_DURATION = 2000;
-  public static final int RENEW_DEADLINE = 1500;
+  public static final int LEASE_DURATION = 1750;
+  public static final int RENEW_DEADLINE = 1250;
   public static final int RETRY_PERIOD = 250;
-  public static final int PEER_TIMEOUT = 1500;
+  public static final int PEER_TIMEOUT = 1400;
   public static final int HEARTBEAT_INTERVAL = 300;
 
   /** Every field set: absent ones take their defaults. */

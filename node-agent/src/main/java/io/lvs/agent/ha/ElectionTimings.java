@@ -1,5 +1,6 @@
 package io.lvs.agent.ha;
 
+import io.lvs.api.v1alpha1.FailoverTimings;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,9 +12,10 @@ import java.util.Objects;
  * The bounds below are what the safety argument in docs/ha.md needs.
  */
 public record ElectionTimings(Duration leaseDuration, Duration renewDeadline, Duration retryPeriod, Duration peerTimeout) {
-  /** Defaults: a dead holder's VIP moves about 2 s after its last renewal (docs/ha.md, "Timings"). */
-  public static final ElectionTimings DEFAULT =
-      new ElectionTimings(Duration.ofMillis(2000), Duration.ofMillis(1500), Duration.ofMillis(250), Duration.ofMillis(1500));
+  /** Defaults, the CRD's: a dead holder's VIP moves about 1.75 s after its last renewal (docs/ha.md, "Timings"). */
+  public static final ElectionTimings DEFAULT = new ElectionTimings(Duration.ofMillis(FailoverTimings.LEASE_DURATION),
+      Duration.ofMillis(FailoverTimings.RENEW_DEADLINE), Duration.ofMillis(FailoverTimings.RETRY_PERIOD),
+      Duration.ofMillis(FailoverTimings.PEER_TIMEOUT));
 
   public ElectionTimings {
     Objects.requireNonNull(leaseDuration, "leaseDuration");

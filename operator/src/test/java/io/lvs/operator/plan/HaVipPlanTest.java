@@ -41,7 +41,8 @@ class HaVipPlanTest {
     List<NodeHaPeer> peers = List.of(new NodeHaPeer("d1", "192.168.0.1"), new NodeHaPeer("d2", "192.168.0.2"));
     for (String d : List.of("d1", "d2")) {
       assertThat(plan.nodes().get(d).vipCandidates()).containsExactly(new NodeVipCandidate("ns/web", "10.0.0.100", 32,
-          "eth0", null, peers, null, true, new NodeFailoverTimings(2000, 1500, 250, 1500, 300), 3, 200, true));
+          "eth0", null, peers, null, true, new NodeFailoverTimings(FailoverTimings.LEASE_DURATION,
+          FailoverTimings.RENEW_DEADLINE, FailoverTimings.RETRY_PERIOD, FailoverTimings.PEER_TIMEOUT, FailoverTimings.HEARTBEAT_INTERVAL), 3, 200, true));
       assertThat(plan.nodes().get(d).addresses()).isEmpty();
     }
     // the operator neither names a holder nor keeps its own Lease: the old one is released

@@ -122,14 +122,15 @@ class ElectionLoopTest {
     assertThat(t).extracting(Transition::holds).containsExactly(true);
     // after one peerTimeout of listening; renewals (every retryPeriod) interleave with the announcements
     assertThat(ops.get(0)).isEqualTo("lease d1");
+    Instant first = Instant.parse("2026-01-01T00:00:00Z").plus(ElectionTimings.DEFAULT.peerTimeout());
     assertThat(ops.stream().filter(o -> !o.equals("lease d1")).limit(4)).containsExactly("add " + VIP,
-        "announce " + VIP + " at 2026-01-01T00:00:01.500Z", "announce " + VIP + " at 2026-01-01T00:00:01.700Z",
-        "announce " + VIP + " at 2026-01-01T00:00:01.900Z");
+        "announce " + VIP + " at " + first, "announce " + VIP + " at " + first.plusMillis(200),
+        "announce " + VIP + " at " + first.plusMillis(400));
     assertThat(ops.stream().filter(o -> o.startsWith("announce"))).hasSize(3);
     assertThat(ops.stream().filter(o -> o.equals("lease d1")).count()).as("renewals").isGreaterThan(2);
-    // the last renewal (2.7 s, Lease version 5) as of now (3.0 s): what a standby counts expiry from
+    // the last renewal (2.9 s, Lease version 6) as of now (3.0 s): what a standby counts expiry from
     assertThat(loop.report(1)).isEqualTo(new PeerReport("d1", 1, 3000, Set.of(VIP),
-        java.util.Map.of(VIP, new PeerReport.Renewal("5", 300))));
+        java.util.Map.of(VIP, new PeerReport.Renewal("6", 100))));
   }
 
   @Test
