@@ -10,16 +10,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The heartbeat datagram: "LVSH", version 2, seq (u64), apiReachableMillis (i64), node name (u8
+ * The heartbeat datagram: "LVSH", version 3, seq (u64), apiReachableMillis (i64), node name (u8
  * length + UTF-8), VIP count (u16), each VIP (u8 length + its text) followed by its last renewal:
  * the Lease version (u8 length + text, empty: none) and, when there is one, how long ago it was
- * sent (u32 ms). Version 1 (the VIPs alone) is still read, so agents can be upgraded one by one.
+ * sent (u32 ms); then the renewal in flight the same way, named by its write token. Versions 1
+ * (the VIPs alone) and 2 (no renewal in flight) are still read, so agents can be upgraded one by one.
  * Network byte order. A datagram that is not one of ours, or is cut short, is refused with the
  * reason (the receiver logs and drops it).
  */
 public final class PeerReportCodec {
   static final byte[] MAGIC = "LVSH".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   /** One unfragmented UDP datagram on an Ethernet MTU of 1500. */
   public static final int MAX_DATAGRAM = 1472;
 
@@ -32,16 +33,26 @@ public final class PeerReportCodec {
     b.putShort((short) r.holding().size());
     for (String vip : r.holding().stream().sorted().toList()) {
       putText(b, "vip", vip);
-      PeerReport.Renewal renewal = r.renewals().get(vip);
-      putText(b, "version", renewal == null ? "" : renewal.version());
-      if (renewal != null) {
-        if (b.remaining() < Integer.BYTES) {
-          throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes at vip " + vip);
-        }
-        b.putInt((int) Math.min(renewal.agoMillis(), 0xFFFF_FFFFL));
-      }
+      putRenewal(b, vip, "version", r.renewals().get(vip));
+      putRenewal(b, vip, "write", r.writing().get(vip));
     }
     return Arrays.copyOf(b.array(), b.position());
+  }
+
+  private static void putRenewal(ByteBuffer b, String vip, String field, PeerReport.Renewal renewal) {
+    putText(b, field, renewal == null ? "" : renewal.version());
+    if (renewal != null) {
+      if (b.remaining() < Integer.BYTES) {
+        throw new IllegalArgumentException("heartbeat longer than " + MAX_DATAGRAM + " bytes at vip " + vip);
+      }
+      b.putInt((int) Math.min(renewal.agoMillis(), 0xFFFF_FFFFL));
+    }
+  }
+
+  /** A renewal as {@link #putRenewal} wrote it, or null. */
+  private static PeerReport.Renewal renewal(ByteBuffer b) {
+    String name = text(b);
+    return name.isEmpty() ? null : new PeerReport.Renewal(name, Integer.toUnsignedLong(b.getInt()));
   }
 
   private static void putText(ByteBuffer b, String field, String text) {
@@ -64,8 +75,8 @@ public final class PeerReportCodec {
         throw new IllegalArgumentException("not a heartbeat: magic " + new String(magic, StandardCharsets.ISO_8859_1));
       }
       int version = Byte.toUnsignedInt(b.get());
-      if (version != 1 && version != VERSION) {
-        throw new IllegalArgumentException("heartbeat version " + version + ", this agent reads 1 and " + VERSION);
+      if (version < 1 || version > VERSION) {
+        throw new IllegalArgumentException("heartbeat version " + version + ", this agent reads 1 to " + VERSION);
       }
       long seq = b.getLong();
       long reachable = b.getLong();
@@ -73,18 +84,23 @@ public final class PeerReportCodec {
       int count = Short.toUnsignedInt(b.getShort());
       Set<String> holding = new LinkedHashSet<>();
       Map<String, PeerReport.Renewal> renewals = new HashMap<>();
+      Map<String, PeerReport.Renewal> writing = new HashMap<>();
       for (int i = 0; i < count; i++) {
         String vip = text(b);
         holding.add(vip);
-        String leaseVersion = version == 1 ? "" : text(b);
-        if (!leaseVersion.isEmpty()) {
-          renewals.put(vip, new PeerReport.Renewal(leaseVersion, Integer.toUnsignedLong(b.getInt())));
+        PeerReport.Renewal renewed = version >= 2 ? renewal(b) : null;
+        if (renewed != null) {
+          renewals.put(vip, renewed);
+        }
+        PeerReport.Renewal inFlight = version >= 3 ? renewal(b) : null;
+        if (inFlight != null) {
+          writing.put(vip, inFlight);
         }
       }
       if (b.hasRemaining()) {
         throw new IllegalArgumentException("heartbeat with " + b.remaining() + " bytes after its last VIP");
       }
-      return new PeerReport(node, seq, reachable, holding, renewals);
+      return new PeerReport(node, seq, reachable, holding, renewals, writing);
     } catch (BufferUnderflowException e) {
       throw new IllegalArgumentException("heartbeat cut short at byte " + b.position() + " of " + length);
     }

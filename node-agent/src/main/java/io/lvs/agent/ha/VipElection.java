@@ -161,16 +161,25 @@ public final class VipElection {
 
   /**
    * When the Lease as last read was written, at the latest: when this node saw it change, or
-   * earlier when a peer's heartbeat named the same version and how long before it had sent that
-   * renewal. Receipt minus that age is never before the real send (the datagram took some time), so
-   * the holder, fencing at send + renewDeadline, is still gone before send + leaseDuration.
+   * earlier when a peer's heartbeat named that write (the version it produced, or its token) and
+   * how long before it had sent it. Receipt minus that age is never before the real send (the
+   * datagram took some time), so the holder, fencing at send + renewDeadline, is still gone before
+   * send + leaseDuration. A token names one write only, so a heartbeat cannot date a later one.
    */
   private LastRenewal lastRenewal() {
     LastRenewal last = new LastRenewal(leaseChangedAt, false);
     for (String p : peers.all()) {
       PeerView v = peers.view(p).orElse(null);
-      PeerReport.Renewal r = v == null ? null : v.report().renewals().get(vip);
-      if (r != null && r.version().equals(lease.version())) {
+      if (v == null) {
+        continue;
+      }
+      // the renewal it last saw succeed, or the one it had in flight (which may have reached the
+      // API server without its answer reaching the holder: a holder that dies mid-write)
+      PeerReport.Renewal done = v.report().renewals().get(vip);
+      PeerReport.Renewal sending = v.report().writing().get(vip);
+      PeerReport.Renewal r = done != null && done.version().equals(lease.version()) ? done
+          : sending != null && sending.version().equals(lease.write()) ? sending : null;
+      if (r != null) {
         Instant sent = v.heardAt().minusMillis(r.agoMillis());
         last = sent.isBefore(last.at()) ? new LastRenewal(sent, true) : last;
       }
@@ -249,7 +258,7 @@ public final class VipElection {
         : java.util.Optional.empty();
   }
 
-  /** A renewal this node made: the Lease version it produced, sent at {@code sentAt} (monotonic). */
+  /** A renewal this node made: the Lease version it produced (in flight: its write token), sent at {@code sentAt} (monotonic). */
   public record Renewed(String version, Instant sentAt) {}
 
   /** While holding: when the VIP must be gone unless renewed (last successful renewal + renewDeadline). */

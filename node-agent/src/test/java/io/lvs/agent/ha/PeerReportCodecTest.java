@@ -18,12 +18,22 @@ class PeerReportCodecTest {
   @Test
   void layout() {
     byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100")));
-    assertThat(HexFormat.of().formatHex(b)).isEqualTo("4c565348" + "02" + "0000000000000002" + "00000000000003e8"
-        + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes()) + "00");
+    assertThat(HexFormat.of().formatHex(b)).isEqualTo("4c565348" + "03" + "0000000000000002" + "00000000000003e8"
+        + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes()) + "00" + "00");
     byte[] renewed = PeerReportCodec.encode(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100"),
-        Map.of("198.18.0.100", new PeerReport.Renewal("4711", 260))));
+        Map.of("198.18.0.100", new PeerReport.Renewal("4711", 260)), Map.of("198.18.0.100", new PeerReport.Renewal("ab-7", 20))));
     assertThat(HexFormat.of().formatHex(renewed)).endsWith(HexFormat.of().formatHex("198.18.0.100".getBytes())
+        + "04" + HexFormat.of().formatHex("4711".getBytes()) + "00000104"
+        + "04" + HexFormat.of().formatHex("ab-7".getBytes()) + "00000014");
+  }
+
+  @Test
+  void readsVersionTwoWithoutWritesInFlight() {
+    byte[] v2 = HexFormat.of().parseHex("4c565348" + "02" + "0000000000000002" + "00000000000003e8"
+        + "02" + "6431" + "0001" + "0c" + HexFormat.of().formatHex("198.18.0.100".getBytes())
         + "04" + HexFormat.of().formatHex("4711".getBytes()) + "00000104");
+    assertThat(PeerReportCodec.decode(v2, v2.length)).isEqualTo(new PeerReport("d1", 2, 1000, Set.of("198.18.0.100"),
+        Map.of("198.18.0.100", new PeerReport.Renewal("4711", 260))));
   }
 
   @Test
@@ -45,12 +55,14 @@ class PeerReportCodecTest {
   @Test
   void refusesWhatIsNotAHeartbeat() {
     byte[] b = PeerReportCodec.encode(new PeerReport("d1", 2, -1, Set.of("198.18.0.100")));
-    assertThatThrownBy(() -> PeerReportCodec.decode(b, b.length - 1)).hasMessage("heartbeat cut short at byte 39 of 39");
+    assertThatThrownBy(() -> PeerReportCodec.decode(b, b.length - 1)).hasMessage("heartbeat cut short at byte 40 of 40");
     byte[] other = "GET / HTTP/1.0\r\n".getBytes();
     assertThatThrownBy(() -> PeerReportCodec.decode(other, other.length)).hasMessage("not a heartbeat: magic GET ");
-    byte[] v2 = b.clone();
-    v2[4] = 3;
-    assertThatThrownBy(() -> PeerReportCodec.decode(v2, v2.length)).hasMessage("heartbeat version 3, this agent reads 1 and 2");
+    byte[] v4 = b.clone();
+    v4[4] = 4;
+    assertThatThrownBy(() -> PeerReportCodec.decode(v4, v4.length)).hasMessage("heartbeat version 4, this agent reads 1 to 3");
+    assertThatThrownBy(() -> new PeerReport("d1", 1, 5, Set.of(), Map.of(), Map.of("198.18.0.100", new PeerReport.Renewal("w-1", 0))))
+        .hasMessage("writes [198.18.0.100] of VIPs not held []");
     assertThatThrownBy(() -> new PeerReport("d1", 1, 5, Set.of(), Map.of("198.18.0.100", new PeerReport.Renewal("1", 0))))
         .hasMessage("renewals [198.18.0.100] of VIPs not held []");
     assertThatThrownBy(() -> new PeerReport("d1", 1, -2, Set.of())).hasMessage("apiReachableMillis -2 must be >= -1");

@@ -68,6 +68,11 @@ public final class ElectionLoop {
   private final Set<String> reading = new TreeSet<>();
   /** Writes started per VIP: a read answered after a later write started is stale. */
   private final Map<String, Long> writesStarted = new TreeMap<>();
+  /** The Lease write running per VIP: its token and when it was sent (heartbeats name it). */
+  private final Map<String, VipElection.Renewed> inFlight = new TreeMap<>();
+  /** Makes this process's write tokens its own: its count of writes restarts with it. */
+  private final String writeTokens = Long.toHexString(new java.security.SecureRandom().nextLong());
+  private long writeCount;
   /** A VIP whose acquiring write is running: why it is taken, for the transition once it succeeds. */
   private final Map<String, Take> taking = new TreeMap<>();
   /** A gap between two steps longer than this is a pause of this process, not of its peers. */
@@ -80,7 +85,7 @@ public final class ElectionLoop {
   private final Set<String> holding = new TreeSet<>();
   private final ConcurrentLinkedQueue<PeerView> inbox = new ConcurrentLinkedQueue<>();
   /** {@code holding} and its renewals as of the last step, for the heartbeat sender's thread. */
-  private volatile Published published = new Published(Set.of(), Map.of(), false);
+  private volatile Published published = new Published(Set.of(), Map.of(), Map.of(), false);
   /** Released when what the heartbeat says changed, so the sender need not wait out its interval. */
   private final Semaphore reportChanged = new Semaphore(0);
 
@@ -117,6 +122,7 @@ public final class ElectionLoop {
         lastRead.remove(vip);
         taking.remove(vip);
         writesStarted.remove(vip); // a read of the removed election still out is then dropped, or harmless
+        inFlight.remove(vip);
         drop(vip); // no longer ours to elect; its Lease expires by itself
       }
     }
@@ -135,10 +141,14 @@ public final class ElectionLoop {
   public PeerReport report(long seq) {
     Published p = published;
     Instant now = monotonic.get();
-    Map<String, PeerReport.Renewal> renewals = new TreeMap<>();
-    p.renewals().forEach((vip, r) -> renewals.put(vip,
+    return new PeerReport(self, seq, api.millis(now), p.holding(), ago(p.renewals(), now), ago(p.writing(), now));
+  }
+
+  private static Map<String, PeerReport.Renewal> ago(Map<String, VipElection.Renewed> sent, Instant now) {
+    Map<String, PeerReport.Renewal> out = new TreeMap<>();
+    sent.forEach((vip, r) -> out.put(vip,
         new PeerReport.Renewal(r.version(), Math.max(0, Duration.between(r.sentAt(), now).toMillis()))));
-    return new PeerReport(self, seq, api.millis(now), p.holding(), renewals);
+    return out;
   }
 
   /**
@@ -197,22 +207,28 @@ public final class ElectionLoop {
 
   private void publish() {
     Map<String, VipElection.Renewed> renewals = new TreeMap<>();
+    Map<String, VipElection.Renewed> writing = new TreeMap<>();
     for (String vip : holding) {
       Optional.ofNullable(elections.get(vip)).flatMap(VipElection::renewed).filter(r -> r.version() != null)
           .ifPresent(r -> renewals.put(vip, r));
+      Optional.ofNullable(inFlight.get(vip)).ifPresent(w -> writing.put(vip, w));
     }
     Published was = published;
-    Published next = new Published(Set.copyOf(holding), Map.copyOf(renewals),
+    Published next = new Published(Set.copyOf(holding), Map.copyOf(renewals), Map.copyOf(writing),
         api.reachableFor(monotonic.get()).isPresent());
     published = next;
-    // a new renewal too: a standby counts expiry from the renewal its holder last reported
+    // a new renewal, or one sent, too: a standby counts expiry from the renewal its holder last reported
     if (!next.equals(was)) {
       reportChanged.release();
     }
   }
 
-  /** What the heartbeat sender reads: the VIPs held, their last renewals, whether the API server answers. */
-  private record Published(Set<String> holding, Map<String, VipElection.Renewed> renewals, boolean apiReachable) {}
+  /**
+   * What the heartbeat sender reads: the VIPs held, their last renewals and the ones in flight
+   * (named by write token), whether the API server answers.
+   */
+  private record Published(Set<String> holding, Map<String, VipElection.Renewed> renewals,
+      Map<String, VipElection.Renewed> writing, boolean apiReachable) {}
 
   private void stepOne(VipElection e, List<Transition> out) {
     applyOutcomes();
@@ -272,7 +288,9 @@ public final class ElectionLoop {
   private void write(VipElection e, String holder, ElectionTimings t, ElectionPorts.Takeover takeover, Instant now) {
     LeaseView basis = e.lease();
     Instant wallNow = wall.instant();
-    call(e.vip(), true, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover), (written, at) -> {
+    String token = writeTokens + "-" + ++writeCount;
+    inFlight.put(e.vip(), new VipElection.Renewed(token, now));
+    call(e.vip(), true, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover, token), (written, at) -> {
       if (written.isPresent()) {
         e.written(written.get(), now);
         Take take = taking.get(e.vip());
@@ -356,6 +374,9 @@ public final class ElectionLoop {
       } catch (RuntimeException ex) {
         outcomes.add(() -> {
           running.remove(vip);
+          if (write) {
+            inFlight.remove(vip);
+          }
           failed(ex);
         });
         return;
@@ -363,6 +384,9 @@ public final class ElectionLoop {
       Instant at = monotonic.get();
       outcomes.add(() -> {
         running.remove(vip);
+        if (write) {
+          inFlight.remove(vip);
+        }
         succeeded(at);
         if (write || writes == writesStarted.getOrDefault(vip, 0L)) {
           onAnswer.accept(t, at);

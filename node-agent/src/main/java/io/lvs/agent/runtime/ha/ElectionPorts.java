@@ -15,10 +15,12 @@ public final class ElectionPorts {
 
     /**
      * Empty on a conflict (another writer got there first). {@code takeover}: this write takes the
-     * VIP from another director or after a release (recorded on the Lease), else null.
+     * VIP from another director or after a release (recorded on the Lease), else null. {@code token}
+     * names this write (recorded on the Lease, read back in {@link LeaseView#write()}): heartbeats
+     * name a renewal in flight by it.
      */
     Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant wallNow,
-        Takeover takeover);
+        Takeover takeover, String token);
   }
 
   /**

@@ -24,6 +24,8 @@ import java.util.Optional;
 public final class VipLeaseClient implements ElectionPorts.Leases {
   static final String ROLE_LABEL = "lvs.io/role";
   static final String VIP_ANNOTATION = "lvs.io/vip";
+  /** The token of the write that made this version: heartbeats name a renewal in flight by it. */
+  static final String WRITE_ANNOTATION = "lvs.io/write";
   static final String FAILOVER_TIME = "lvs.io/failover-time";
   static final String FAILOVER_FROM = "lvs.io/failover-from";
   static final String FAILOVER_REASON = "lvs.io/failover-reason";
@@ -48,8 +50,9 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
    */
   @Override
   public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now,
-      ElectionPorts.Takeover takeover) {
+      ElectionPorts.Takeover takeover, String token) {
     Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder));
+    l.getMetadata().getAnnotations().put(WRITE_ANNOTATION, token);
     if (takeover != null) {
       l.getMetadata().getAnnotations().put(FAILOVER_TIME, now.toString());
       l.getMetadata().getAnnotations().put(FAILOVER_FROM, takeover.from());
@@ -92,7 +95,8 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
 
   private static LeaseView view(Lease l) {
     String holder = l.getSpec() == null ? null : l.getSpec().getHolderIdentity();
-    return new LeaseView(holder == null || holder.isEmpty() ? null : holder, l.getMetadata().getResourceVersion());
+    String write = l.getMetadata().getAnnotations() == null ? null : l.getMetadata().getAnnotations().get(WRITE_ANNOTATION);
+    return new LeaseView(holder == null || holder.isEmpty() ? null : holder, l.getMetadata().getResourceVersion(), write);
   }
 
   /** Not the operator's {@code lvs-vip-*}: these are written by the directors' agents. */

@@ -41,7 +41,7 @@ class ElectionLoopTest {
 
     @Override
     public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow,
-        ElectionPorts.Takeover takeover) {
+        ElectionPorts.Takeover takeover, String token) {
       if (apiDown) {
         throw new IllegalStateException("connection refused");
       }
@@ -55,7 +55,7 @@ class ElectionLoopTest {
       if (!Objects.equals(basis.version(), stored.version())) {
         return Optional.empty();
       }
-      stored = new LeaseView(holder, Long.toString(++version));
+      stored = new LeaseView(holder, Long.toString(++version), token);
       ops.add("lease " + (holder == null ? "released" : holder) + (takeover == null ? "" : " " + takeover));
       return Optional.of(stored);
     }
@@ -229,6 +229,34 @@ class ElectionLoopTest {
     assertThat(t).containsExactly(new Transition(VIP, true, Reason.STANDBY, Instant.parse("2026-01-01T00:00:00Z"),
         new ElectionPorts.Takeover("d2", "HolderLost")));
     assertThat(ops).containsSubsequence("lease d1 Takeover[from=d2, reason=HolderLost]", "add " + VIP);
+  }
+
+  @Test
+  void aRenewalInFlightIsInTheHeartbeatUnderTheTokenTheLeaseRecordsUntilItIsAnswered() {
+    List<Runnable> sent = new ArrayList<>();
+    ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+        leases, host, new Announcements(3, Duration.ofMillis(200)), sent::add);
+    slow.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1"));
+    for (int i = 0; i < 50 && slow.holding().isEmpty(); i++) { // every call answered before the next step
+      List.copyOf(sent).forEach(Runnable::run);
+      sent.clear();
+      slow.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(slow.holding()).containsExactly(VIP);
+    for (int i = 0; i < 5 && sent.isEmpty(); i++) { // until the next renewal is sent
+      slow.step();
+      now = now.plusMillis(100);
+    }
+    PeerReport.Renewal writing = slow.report(1).writing().get(VIP);
+    assertThat(writing).as("the renewal in flight").isNotNull();
+    assertThat(writing.agoMillis()).isEqualTo(100);
+    List.copyOf(sent).forEach(Runnable::run); // the API server takes it...
+    sent.clear();
+    assertThat(stored.write()).as("the write token the Lease records").isEqualTo(writing.version());
+    slow.step(); // ...and its answer is applied
+    assertThat(slow.report(2).writing()).isEmpty();
+    assertThat(slow.report(2).renewals().get(VIP).version()).isEqualTo(stored.version());
   }
 
   @Test

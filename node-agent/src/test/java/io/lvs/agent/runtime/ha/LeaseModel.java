@@ -49,13 +49,13 @@ final class LeaseModel {
 
       @Override
       public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration d, Instant wallNow,
-          ElectionPorts.Takeover takeover) {
+          ElectionPorts.Takeover takeover, String token) {
         check(node);
         synchronized (LeaseModel.this) {
           if (!Objects.equals(basis.version(), leases.getOrDefault(vip, LeaseView.ABSENT).version())) {
             return Optional.empty();
           }
-          LeaseView v = new LeaseView(holder, Long.toString(++version));
+          LeaseView v = new LeaseView(holder, Long.toString(++version), token);
           leases.put(vip, v);
           if (takeover != null) {
             takeovers.put(vip, takeover);

@@ -31,14 +31,17 @@ class VipLeaseClientApiServerTest {
     VipLeaseClient d2 = new VipLeaseClient(api.admin, NS);
     String vip = "198.18.0.201";
     assertThat(d1.read(vip)).isEqualTo(LeaseView.ABSENT);
-    LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
+    LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-1").orElseThrow();
     assertThat(first.holder()).isEqualTo("d1");
-    assertThat(d2.write(vip, LeaseView.ABSENT, "d2", D, T, null)).as("create raced").isEmpty();
+    assertThat(d2.write(vip, LeaseView.ABSENT, "d2", D, T, null, "w-2")).as("create raced").isEmpty();
     // d1 renews; d2, still on the first version, loses
-    LeaseView renewed = d1.write(vip, first, "d1", D, T.plusSeconds(1), null).orElseThrow();
+    LeaseView renewed = d1.write(vip, first, "d1", D, T.plusSeconds(1), null, "w-3").orElseThrow();
     assertThat(renewed.version()).isNotEqualTo(first.version());
-    assertThat(d2.write(vip, first, "d2", D, T.plusSeconds(1), null)).as("stale version").isEmpty();
+    assertThat(d2.write(vip, first, "d2", D, T.plusSeconds(1), null, "w-4")).as("stale version").isEmpty();
     assertThat(d2.read(vip)).isEqualTo(renewed);
+    // the token of the write that made this version: what d1's heartbeat names while it is in flight
+    assertThat(renewed.write()).isEqualTo("w-3");
+    assertThat(d2.read(vip).write()).isEqualTo("w-3");
     var lease = api.admin.leases().inNamespace(NS).withName(VipLeaseClient.name(vip)).get();
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
     assertThat(lease.getSpec().getAcquireTime().toInstant()).isEqualTo(T);
@@ -49,11 +52,11 @@ class VipLeaseClientApiServerTest {
   void aReleaseNamesNobodyAndTheNextHolderTakesItOnThatVersion() {
     VipLeaseClient c = new VipLeaseClient(api.admin, NS);
     String vip = "2001:db8::201";
-    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
-    LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1), null).orElseThrow();
+    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-5").orElseThrow();
+    LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1), null, "w-6").orElseThrow();
     assertThat(released.held()).isFalse();
     assertThat(c.read(vip)).isEqualTo(released);
-    LeaseView taken = c.write(vip, released, "d2", D, T.plusSeconds(2), null).orElseThrow();
+    LeaseView taken = c.write(vip, released, "d2", D, T.plusSeconds(2), null, "w-7").orElseThrow();
     assertThat(taken.holder()).isEqualTo("d2");
     assertThat(api.admin.leases().inNamespace(NS).withName("lvs-ha-vip-2001-db8--201").get()
         .getSpec().getAcquireTime().toInstant()).isEqualTo(T.plusSeconds(2));
@@ -63,11 +66,11 @@ class VipLeaseClientApiServerTest {
   void aTakeoverIsRecordedInTheFailoverAnnotationsAndARenewalKeepsThem() {
     VipLeaseClient c = new VipLeaseClient(api.admin, NS);
     String vip = "198.18.0.203";
-    LeaseView first = c.write(vip, LeaseView.ABSENT, "d1", D, T, null).orElseThrow();
+    LeaseView first = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-8").orElseThrow();
     assertThat(annotations(vip)).doesNotContainKey(VipLeaseClient.FAILOVER_REASON);
     LeaseView taken = c.write(vip, first, "d2", D, T.plusSeconds(5),
-        new io.lvs.agent.runtime.ha.ElectionPorts.Takeover("d1", "HolderLost")).orElseThrow();
-    c.write(vip, taken, "d2", D, T.plusSeconds(6), null).orElseThrow();
+        new io.lvs.agent.runtime.ha.ElectionPorts.Takeover("d1", "HolderLost"), "w-9").orElseThrow();
+    c.write(vip, taken, "d2", D, T.plusSeconds(6), null, "w-10").orElseThrow();
     assertThat(annotations(vip)).containsEntry(VipLeaseClient.FAILOVER_FROM, "d1")
         .containsEntry(VipLeaseClient.FAILOVER_REASON, "HolderLost")
         .containsEntry(VipLeaseClient.FAILOVER_TIME, T.plusSeconds(5).toString())
@@ -81,7 +84,7 @@ class VipLeaseClientApiServerTest {
   @Test
   void otherErrorsAreThrownNotTakenForAConflict() {
     VipLeaseClient c = new VipLeaseClient(api.admin, "no-such-namespace");
-    assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T, null))
+    assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T, null, "w-11"))
         .isInstanceOf(KubernetesClientException.class).extracting(e -> ((KubernetesClientException) e).getCode())
         .isEqualTo(404);
   }
