@@ -104,9 +104,12 @@ public final class JavaLauncher {
     env.put("LVS_STATE_DIR", stateRoot.resolve(node.name()).toString());
     env.put("LVS_RESYNC_SECONDS", Integer.toString(resyncSeconds));
     env.put("LVS_HTTP_PORT", Integer.toString(AGENT_HTTP_PORT));
-    // a Lease call from the emulated VM to the host often takes more than the default 400 ms;
-    // 1 s is still below the default renewDeadline (2 s), so a cut-off holder fences in time
-    env.put("LVS_HA_API_TIMEOUT_MILLIS", "1000");
+    // a Lease call from the emulated VM to the host often takes more than the default 400 ms (up
+    // to ~0.5 s). Not 1 s: a standby learns of an API-server outage only when its own call fails,
+    // and its word must reach the holder before renewDeadline + retryPeriod after the holder's last
+    // renewal (1.5 s by default, that renewal up to ~0.5 s before the outage), or the holder fences
+    // with no one able to take over (docs/ha.md, "API-server outage")
+    env.put("LVS_HA_API_TIMEOUT_MILLIS", "700");
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", node.ns()));
     List<String> flags = agentClassArchive != null && Files.isRegularFile(agentClassArchive)
         ? List.of("-XX:SharedArchiveFile=" + agentClassArchive) : List.of();
