@@ -13,31 +13,49 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A request loop that stamps each answer with the VM's /proc/uptime read by the shell itself
- * (a builtin read, no process): under a loaded emulator the harness JVM may read a line seconds
- * after it was written, so times taken in Java would misplace the gap. A request not answered
- * within {@link #GIVE_UP} is abandoned and the next one starts 0.1 s later, so the loop sees the
- * service back within about 0.6 s of its return (busybox's own timeouts count whole seconds; a
- * client left to the kernel's SYN retransmit, 1 s then 2 s, may see up to one retransmit more).
+ * A request loop through a VIP, run by one Python process in the client namespace: it stamps each
+ * answer with the VM's boot-time clock (what /proc/uptime shows), so a harness JVM reading lines
+ * late does not misplace the gap. A request not answered within {@link #GIVE_UP} is abandoned and
+ * the next one starts {@link #PAUSE} later. One process, not a shell loop: a shell forks four
+ * processes per request, and under emulation each fork can take 0.2 s, which made the loop's own
+ * resolution ~0.8 s (a client then saw the service back up to that much later than it was).
  */
 public final class GapProbe implements AutoCloseable {
   /** One request: its end on the uptime clock (seconds) and whether it was answered. */
   public record Answer(double at, boolean ok) {}
 
   /** Seconds a request may take before the loop gives it up. */
-  static final String GIVE_UP = "0.5";
+  static final double GIVE_UP = 0.5;
+  /** Seconds between the end of one request and the start of the next. */
+  static final double PAUSE = 0.05;
+  private static final String LOOP = String.join("\n",
+      "import socket, sys, time",
+      "vip, port, give_up, pause = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])",
+      "while True:",
+      "    deadline = time.monotonic() + give_up",
+      "    data = b''",
+      "    try:",
+      "        with socket.create_connection((vip, port), timeout=give_up) as s:",
+      "            s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')",
+      "            while True:",
+      "                s.settimeout(max(0.001, deadline - time.monotonic()))",
+      "                chunk = s.recv(4096)",
+      "                if not chunk:",
+      "                    break",
+      "                data += chunk",
+      "    except OSError:",
+      "        pass",
+      "    ok = data.startswith(b'HTTP/1.') and data[9:12] == b'200'",
+      "    print(('ok ' if ok else 'fail ') + '%.3f' % time.clock_gettime(time.CLOCK_BOOTTIME), flush=True)",
+      "    time.sleep(pause)");
   private final Process process;
   private final List<Answer> answers = new ArrayList<>();
   private final Thread reader;
 
   public GapProbe(String vip, int port) {
-    // the killer's stdout is not the substitution's, so an answered request does not wait for it
-    String script = "while :; do r=$(printf 'GET / HTTP/1.0\\r\\n\\r\\n' | busybox nc -w 1 " + vip + " " + port
-        + " 2>/dev/null & p=$!; (busybox sleep " + GIVE_UP + "; kill $p) >/dev/null 2>&1 & wait $p);"
-        + " read up _ </proc/uptime; case \"$r\" in 'HTTP/1.'?' 200 '*) echo \"ok $up\";; *) echo \"fail $up\";; esac;"
-        + " sleep 0.1; done";
     try {
-      process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "sh", "-c", script)).redirectErrorStream(true).start();
+      process = new ProcessBuilder(Shell.nsCommand(LabNetwork.CLIENT_NS, "python3", "-u", "-c", LOOP, vip,
+          Integer.toString(port), Double.toString(GIVE_UP), Double.toString(PAUSE))).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the gap probe", e);
     }

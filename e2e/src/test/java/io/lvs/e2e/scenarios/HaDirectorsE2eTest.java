@@ -109,9 +109,7 @@ class HaDirectorsE2eTest extends Scenario {
       // both healthy: the standby (perhaps just restarted) has configured the election
       lab.await(next + " stands by (backup sync daemon)", Duration.ofSeconds(60), () -> ha.backupDaemon(next));
       assertThat(ha.holders(VIP)).as("holders before round %d's kill", round).containsExactly(holder);
-      double killed = GapProbe.uptime();
-      ha.die(holder);
-      double linkDown = GapProbe.uptime();
+      double died = ha.die(holder);
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
           () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)),
           () -> ha.standbyDiagnosis(next, VIP));
@@ -120,10 +118,10 @@ class HaDirectorsE2eTest extends Scenario {
           () -> mac.equals(ha.clientNeighbour(VIP)));
       double tookOver = GapProbe.uptime();
       lab.await("a request answered after the takeover", Duration.ofSeconds(30), () -> probe.answeredAfter(tookOver));
-      gap = probe.largestGapSince(killed).orElseThrow();
+      gap = probe.largestGapSince(died).orElseThrow();
       lab.results().sample("ha: failover gap, node death (defaults)", gap);
       lab.say("round " + round + ": " + holder + " died, " + next + " took over; gap " + ResultBook.seconds(gap)
-          + " (" + probe.failed() + " requests failed); " + breakdown(ha, probe, next, killed, linkDown));
+          + " (" + probe.failed() + " requests failed); " + breakdown(ha, probe, next, died));
       lab.await("status.activeDirector = " + next, Duration.ofSeconds(60),
           () -> next.equals(ha.activeDirector("ha-gap").orElse(null)));
     }
@@ -136,22 +134,21 @@ class HaDirectorsE2eTest extends Scenario {
 
   /**
    * Where a round's gap went, on the probe's clock (the VM's uptime; the agent's wall-clock stamps
-   * are converted with the offset read now): the client's last answer before the link went down,
-   * the VIP added on the new holder after the kill (its Lease write: how long after the old
-   * Lease's expiry it was sent, what dated that expiry, its round trip; the takeover step), and the
-   * client's first answer after that.
+   * are converted with the offset read now): the client's last answer before the death, the VIP
+   * added on the new holder (its Lease write: how long after the old Lease's expiry it was sent,
+   * what dated that expiry, its round trip; the takeover step), and the client's first answer after.
    */
-  private static String breakdown(HaDirectors ha, GapProbe probe, String next, double killed, double linkDown) {
+  private static String breakdown(HaDirectors ha, GapProbe probe, String next, double died) {
     double offset = Instant.now().toEpochMilli() / 1000.0 - GapProbe.uptime();
     Optional<String> taken = ha.lastLogLine(next, "ha_vip_taken");
     Optional<Double> takenAt = taken.flatMap(l -> HaDirectors.field(l, "at"))
         .map(a -> Instant.parse(a).toEpochMilli() / 1000.0 - offset);
     String acquired = ha.lastLogLine(next, "ha_lease_acquired").map(l -> List.of("writeMs", "afterExpiryMs", "expiryFrom")
         .stream().map(k -> k + "=" + HaDirectors.field(l, k).orElse("?")).collect(Collectors.joining(" "))).orElse("?");
-    return String.format("last answer %s s before the link went down (%.2f s after the kill); VIP added %s s after the kill"
-        + " (%s stepMs=%s); first answer %s s after that",
-        probe.lastAnsweredAtOrBefore(linkDown).map(a -> String.format("%.2f", linkDown - a)).orElse("?"), linkDown - killed,
-        takenAt.map(t -> String.format("%.2f", t - killed)).orElse("?"), acquired,
+    return String.format("last answer %s s before the death; VIP added %s s after it (%s stepMs=%s); first answer %s s"
+        + " after that",
+        probe.lastAnsweredAtOrBefore(died).map(a -> String.format("%.2f", died - a)).orElse("?"),
+        takenAt.map(t -> String.format("%.2f", t - died)).orElse("?"), acquired,
         taken.flatMap(l -> HaDirectors.field(l, "stepMs")).orElse("?"),
         takenAt.flatMap(t -> probe.firstAnsweredAfter(t).map(a -> String.format("%.2f", a - t))).orElse("?"));
   }
