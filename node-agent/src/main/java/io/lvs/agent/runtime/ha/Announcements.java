@@ -51,18 +51,26 @@ public final class Announcements {
   /** The VIPs to announce now (each at most once per call). */
   public List<String> due(Instant now) {
     List<String> out = new ArrayList<>();
-    for (var e : new ArrayList<>(pending.entrySet())) {
-      Pending p = e.getValue();
-      if (!now.isBefore(p.next())) {
-        out.add(e.getKey());
-        if (p.left() <= 1) {
-          pending.remove(e.getKey());
-        } else {
-          pending.put(e.getKey(), new Pending(p.left() - 1, now.plus(p.every()), p.every()));
-        }
+    for (String vip : new ArrayList<>(pending.keySet())) {
+      if (due(vip, now)) {
+        out.add(vip);
       }
     }
     out.sort(null);
     return out;
+  }
+
+  /** Whether this VIP's announcement is due now; if so it counts as sent. */
+  public boolean due(String vip, Instant now) {
+    Pending p = pending.get(vip);
+    if (p == null || now.isBefore(p.next())) {
+      return false;
+    }
+    if (p.left() <= 1) {
+      pending.remove(vip);
+    } else {
+      pending.put(vip, new Pending(p.left() - 1, now.plus(p.every()), p.every()));
+    }
+    return true;
   }
 }

@@ -195,11 +195,7 @@ public final class ElectionLoop {
     }
     Instant now = monotonic.get();
     for (String vip : announcements.due(now)) {
-      try {
-        host.announce(vip);
-      } catch (RuntimeException ex) {
-        LOG.warn("event=vip_announce_failed vip={} error=\"{}\"", vip, ex.getMessage());
-      }
+      announce(vip);
     }
     publish();
     return out;
@@ -319,7 +315,9 @@ public final class ElectionLoop {
 
   private void add(String vip, HaVip config, Transition t, List<Transition> out) {
     try {
+      long start = System.nanoTime();
       host.add(vip);
+      long added = System.nanoTime();
       holding.add(vip);
       if (config.announceCount() > 0) {
         announcements.added(vip, monotonic.get(), config.announceCount(), config.announceInterval());
@@ -327,8 +325,23 @@ public final class ElectionLoop {
         announcements.added(vip, monotonic.get());
       }
       out.add(t);
+      // the first announcement at once, not after the other VIPs' steps: neighbours still send to
+      // the dead holder's MAC until it arrives
+      if (announcements.due(vip, monotonic.get())) {
+        announce(vip);
+      }
+      LOG.info("event=ha_vip_added vip={} addMs={} announceMs={}", vip, (added - start) / 1_000_000,
+          (System.nanoTime() - added) / 1_000_000);
     } catch (RuntimeException ex) {
       LOG.warn("event=vip_add_failed vip={} error=\"{}\"", vip, ex.getMessage());
+    }
+  }
+
+  private void announce(String vip) {
+    try {
+      host.announce(vip);
+    } catch (RuntimeException ex) {
+      LOG.warn("event=vip_announce_failed vip={} error=\"{}\"", vip, ex.getMessage());
     }
   }
 
