@@ -21,6 +21,12 @@ public final class ElectionPorts {
      */
     Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant wallNow,
         Takeover takeover, String token);
+
+    /**
+     * A dry run of the write a takeover makes (checked by the API server, stored nowhere), so that
+     * path is ready in this process before its first takeover; may throw (the Lease may not exist).
+     */
+    default void prepareWrite(String vip, String holder, Duration leaseDuration, Instant wallNow) {}
   }
 
   /**

@@ -73,6 +73,15 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
     }
   }
 
+  /** A takeover's merge patch, without the version check, as a dry run: nothing is stored. */
+  @Override
+  public void prepareWrite(String vip, String holder, Duration leaseDuration, Instant now) {
+    Lease l = lease(vip, null, holder, leaseDuration, now, true);
+    l.getMetadata().getAnnotations().put(WRITE_ANNOTATION, "dry-run");
+    client.leases().inNamespace(namespace).withName(name(vip)).dryRun()
+        .patch(PatchContext.of(PatchType.JSON_MERGE), l);
+  }
+
   private Lease lease(String vip, String version, String holder, Duration duration, Instant now, boolean transition) {
     ZonedDateTime t = now.atZone(ZoneOffset.UTC);
     return new LeaseBuilder()

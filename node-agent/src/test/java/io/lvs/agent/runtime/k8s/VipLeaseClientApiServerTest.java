@@ -82,6 +82,16 @@ class VipLeaseClientApiServerTest {
   }
 
   @Test
+  void aPreparedWriteIsADryRunThatStoresNothing() {
+    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    String vip = "198.18.0.204";
+    assertThatThrownBy(() -> c.prepareWrite(vip, "d2", D, T)).as("no Lease yet").isInstanceOf(KubernetesClientException.class);
+    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-20").orElseThrow();
+    c.prepareWrite(vip, "d2", D, T.plusSeconds(1));
+    assertThat(c.read(vip)).isEqualTo(held);
+  }
+
+  @Test
   void otherErrorsAreThrownNotTakenForAConflict() {
     VipLeaseClient c = new VipLeaseClient(api.admin, "no-such-namespace");
     assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T, null, "w-11"))
