@@ -64,8 +64,10 @@ public final class ElectionLoop {
   private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
   /** VIPs with a Lease write running. */
   private final Set<String> writing = new TreeSet<>();
-  /** VIPs with a Lease read running. */
-  private final Set<String> reading = new TreeSet<>();
+  /** VIPs with a Lease read running, and when each was sent. */
+  private final Map<String, Instant> reading = new TreeMap<>();
+  /** Reads already counted as a failure for being unanswered too long (once each). */
+  private final Set<String> stalled = new TreeSet<>();
   /** Writes started per VIP: a read answered after a later write started is stale. */
   private final Map<String, Long> writesStarted = new TreeMap<>();
   /** The Lease write running per VIP: its token and when it was sent (heartbeats name it). */
@@ -184,6 +186,8 @@ public final class ElectionLoop {
       publish();
       return List.of();
     }
+    applyOutcomes();
+    suspectStalledReads(started);
     List<Transition> out = new ArrayList<>();
     for (String vip : new ArrayList<>(holding)) {
       if (!elections.containsKey(vip)) {
@@ -199,6 +203,26 @@ public final class ElectionLoop {
     }
     publish();
     return out;
+  }
+
+  /**
+   * A Lease read unanswered for two retry periods counts as a failure: this node then says at once
+   * that it cannot reach the API server, instead of at its call's timeout (which the HTTP client may
+   * even double, retrying a GET). Through an outage a holder keeps its VIP only once every peer
+   * said so, before its own deadline. Safe both ways: a node that says it is unreachable also
+   * restarts its own count, so it may take no VIP for a leaseDuration after. Reads only: a holder
+   * writes, and its renewals' latency says nothing its deadline does not already judge.
+   */
+  private void suspectStalledReads(Instant now) {
+    Duration stall = timings.retryPeriod().multipliedBy(2);
+    for (var r : reading.entrySet()) {
+      if (!now.isBefore(r.getValue().plus(stall)) && stalled.add(r.getKey())) {
+        api.failed();
+        LOG.warn("event=ha_api_unreachable vip={} error=\"Lease read unanswered for {} ms\"", r.getKey(),
+            Duration.between(r.getValue(), now).toMillis());
+        return;
+      }
+    }
   }
 
   private void publish() {
@@ -250,7 +274,7 @@ public final class ElectionLoop {
     // take the VIP's one call slot from the next renewal
     Instant read = lastRead.get(vip);
     boolean due = read == null || (!e.holder() && !now.isBefore(read.plus(timings(config).retryPeriod())));
-    if (due && !writing.contains(vip) && !reading.contains(vip)) {
+    if (due && !writing.contains(vip) && !reading.containsKey(vip)) {
       lastRead.put(vip, now);
       reread(e);
       applyOutcomes();
@@ -377,29 +401,35 @@ public final class ElectionLoop {
    * reachability) is applied on the step thread, with the time the answer came.
    */
   private <T> void call(String vip, boolean write, Supplier<T> c, java.util.function.BiConsumer<T, Instant> onAnswer) {
-    Set<String> running = write ? writing : reading;
     long writes = write ? writesStarted.merge(vip, 1L, Long::sum) : writesStarted.getOrDefault(vip, 0L);
-    running.add(vip);
+    if (write) {
+      writing.add(vip);
+    } else {
+      reading.put(vip, monotonic.get());
+    }
+    Runnable done = () -> {
+      if (write) {
+        writing.remove(vip);
+        inFlight.remove(vip);
+      } else {
+        reading.remove(vip);
+        stalled.remove(vip);
+      }
+    };
     calls.execute(() -> {
       T t;
       try {
         t = c.get();
       } catch (RuntimeException ex) {
         outcomes.add(() -> {
-          running.remove(vip);
-          if (write) {
-            inFlight.remove(vip);
-          }
+          done.run();
           failed(ex);
         });
         return;
       }
       Instant at = monotonic.get();
       outcomes.add(() -> {
-        running.remove(vip);
-        if (write) {
-          inFlight.remove(vip);
-        }
+        done.run();
         succeeded(at);
         if (write || writes == writesStarted.getOrDefault(vip, 0L)) {
           onAnswer.accept(t, at);

@@ -232,6 +232,39 @@ class ElectionLoopTest {
   }
 
   @Test
+  void aStandbysLeaseReadUnansweredForTwoRetryPeriodsCountsAsTheApiServerLostOnce() {
+    List<Runnable> sent = new ArrayList<>();
+    ElectionLoop slow = new ElectionLoop("d2", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+        leases, host, new Announcements(3, Duration.ofMillis(200)), sent::add);
+    stored = new LeaseView("d1", "1");
+    slow.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1", "d2"));
+    for (int i = 0; i < 10; i++) { // every read answered before the next step
+      List.copyOf(sent).forEach(Runnable::run);
+      sent.clear();
+      slow.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(slow.report(1).apiReachable()).isTrue();
+    assertThat(sent).as("a read sent, not answered").hasSize(1);
+    Duration stall = ElectionTimings.DEFAULT.retryPeriod().multipliedBy(2);
+    Instant sentAt = now.minusMillis(100);
+    while (now.isBefore(sentAt.plus(stall))) {
+      slow.step();
+      assertThat(slow.report(2).apiReachable()).as("at %s", now).isTrue();
+      now = now.plusMillis(100);
+    }
+    slow.step();
+    assertThat(slow.report(3).apiReachable()).as("the read unanswered for %s", stall).isFalse();
+    sent.forEach(Runnable::run); // answered at last: the API server answers again, counted from now
+    sent.clear();
+    slow.step();
+    assertThat(slow.report(4).apiReachableMillis()).isZero();
+    now = now.plusMillis(100);
+    slow.step();
+    assertThat(slow.report(5).apiReachableMillis()).isEqualTo(100);
+  }
+
+  @Test
   void aRenewalInFlightIsInTheHeartbeatUnderTheTokenTheLeaseRecordsUntilItIsAnswered() {
     List<Runnable> sent = new ArrayList<>();
     ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
@@ -292,7 +325,7 @@ class ElectionLoopTest {
     stored = new LeaseView("d2", Long.toString(++version)); // d2 silent: expires leaseDuration after d1 first reads it
     List<Runnable> sent = new ArrayList<>();
     java.util.Deque<List<Runnable>> wire = new java.util.ArrayDeque<>();
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 3; i++) { // within the two retry periods after which a read counts as failed
       wire.add(List.of());
     }
     ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
@@ -300,7 +333,7 @@ class ElectionLoopTest {
     slow.configure(List.of(new ElectionLoop.HaVip(VIP, null, true)), Set.of("d1", "d2"));
     Instant start = now;
     List<Transition> t = new ArrayList<>();
-    for (int i = 0; i < 60 && t.isEmpty(); i++) { // every call answered 600 ms (six steps) after it was sent
+    for (int i = 0; i < 60 && t.isEmpty(); i++) { // every call answered 400 ms (four steps) after it was sent
       wire.addLast(List.copyOf(sent));
       sent.clear();
       wire.removeFirst().forEach(Runnable::run);
@@ -308,9 +341,10 @@ class ElectionLoopTest {
       now = now.plusMillis(100);
     }
     assertThat(t).extracting(Transition::holds).containsExactly(true);
-    // first read answered at 0.6 s, expiry at 2.6 s, the write sent then and answered 0.6 s later;
-    // behind the read sent at 2.4 s it would be sent at 3.0 s
-    assertThat(Duration.between(start, now)).isLessThanOrEqualTo(Duration.ofMillis(3300));
+    // first read answered at 0.4 s, expiry leaseDuration later (2.15 s), the write sent on the next
+    // step and answered 0.4 s later; behind a read still out it would wait up to 0.4 s more
+    assertThat(Duration.between(start, now)).isLessThanOrEqualTo(Duration.ofMillis(400).plus(ElectionTimings.DEFAULT
+        .leaseDuration()).plusMillis(100 + 400 + 100));
   }
 
   @Test
