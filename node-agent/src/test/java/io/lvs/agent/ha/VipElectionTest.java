@@ -187,16 +187,10 @@ class VipElectionTest {
     // d1 sent write "w-9" at t0 and said so 50 ms later, then died before its answer came; the API
     // server had taken it: d2 reads the Lease it made only at t0 + 400 ms
     for (String named : new String[] {"w-9", "w-8"}) {
-      Peers peers = new Peers("d2");
-      peers.name(java.util.Set.of("d1", "d2"));
-      ApiReachability api = new ApiReachability();
-      api.succeeded(t0.minusSeconds(10));
-      VipElection e = new VipElection("198.18.0.100", "d2", null, true, t, peers, api);
-      e.step(t0.minusSeconds(10));
-      peers.heard(new PeerView(new PeerReport("d1", 5, 10_000, java.util.Set.of("198.18.0.100"),
+      VipElection e = standbyHearing(new PeerReport("d1", 5, 10_000, java.util.Set.of("198.18.0.100"),
           java.util.Map.of("198.18.0.100", new PeerReport.Renewal("6", 300)),
-          java.util.Map.of("198.18.0.100", new PeerReport.Renewal(named, 50))), t0.plusMillis(50)));
-      e.observed(new LeaseView("d1", "7", "w-9"), t0.plusMillis(400));
+          java.util.Map.of("198.18.0.100", new PeerReport.Renewal(named, 50))), t0.plusMillis(50),
+          new LeaseView("d1", "7", "w-9"));
       Instant expired = t0.plus(t.leaseDuration());
       if (named.equals("w-9")) {
         assertThat(e.expiry()).contains(new VipElection.LastRenewal(expired, true));
@@ -211,15 +205,22 @@ class VipElectionTest {
 
   private VipElection standbyAfterRenewalReport(String reportedVersion) {
     Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    return standbyHearing(new PeerReport("d1", 5, 10_000, java.util.Set.of("198.18.0.100"),
+        java.util.Map.of("198.18.0.100", new PeerReport.Renewal(reportedVersion, 100))), t0.plusMillis(100),
+        new LeaseView("d1", "7"));
+  }
+
+  /** d2 as standby, reaching the API server for 10 s, that heard {@code report} and then read {@code lease} at t0 + 400 ms. */
+  private VipElection standbyHearing(PeerReport report, Instant heardAt, LeaseView lease) {
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
     Peers peers = new Peers("d2");
     peers.name(java.util.Set.of("d1", "d2"));
     ApiReachability api = new ApiReachability();
     api.succeeded(t0.minusSeconds(10));
     VipElection e = new VipElection("198.18.0.100", "d2", null, true, t, peers, api);
     e.step(t0.minusSeconds(10));
-    peers.heard(new PeerView(new PeerReport("d1", 5, 10_000, java.util.Set.of("198.18.0.100"),
-        java.util.Map.of("198.18.0.100", new PeerReport.Renewal(reportedVersion, 100))), t0.plusMillis(100)));
-    e.observed(new LeaseView("d1", "7"), t0.plusMillis(400));
+    peers.heard(new PeerView(report, heardAt));
+    e.observed(lease, t0.plusMillis(400));
     return e;
   }
 
