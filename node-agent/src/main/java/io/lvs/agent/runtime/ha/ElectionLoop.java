@@ -60,6 +60,7 @@ public final class ElectionLoop {
   private final Announcements announcements;
   private final Peers peers;
   private final Executor calls;
+  private final Runnable stepNow;
   /** Outcomes of finished Lease calls, applied by the step thread. */
   private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
   /** VIPs with a Lease write running. */
@@ -94,6 +95,17 @@ public final class ElectionLoop {
   /** {@code calls}: where Lease calls run (production: a small pool; tests: the caller's thread or a hand-run queue). */
   public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
       ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Executor calls) {
+    this(self, timings, monotonic, wall, leases, host, announcements, calls, () -> {});
+  }
+
+  /**
+   * {@code stepNow}: asks for a step at once (any thread), when an acquiring write is answered, so
+   * the VIP is added then rather than at the next step, up to a step later.
+   */
+  public ElectionLoop(String self, ElectionTimings timings, Supplier<Instant> monotonic, Clock wall,
+      ElectionPorts.Leases leases, ElectionPorts.VipHost host, Announcements announcements, Executor calls,
+      Runnable stepNow) {
+    this.stepNow = stepNow;
     this.self = self;
     this.timings = timings;
     this.monotonic = monotonic;
@@ -302,7 +314,7 @@ public final class ElectionLoop {
 
   /** Reads the Lease; the time of the answer counts (a standby measures expiry from it). */
   private void reread(VipElection e) {
-    call(e.vip(), false, () -> leases.read(e.vip()), (v, at) -> e.observed(v, at));
+    call(e.vip(), false, false, () -> leases.read(e.vip()), (v, at) -> e.observed(v, at));
   }
 
   private void write(VipElection e, String holder, ElectionTimings t, ElectionPorts.Takeover takeover, Instant now) {
@@ -310,7 +322,8 @@ public final class ElectionLoop {
     Instant wallNow = wall.instant();
     String token = writeTokens + "-" + ++writeCount;
     inFlight.put(e.vip(), new VipElection.Renewed(token, now));
-    call(e.vip(), true, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover, token), (written, at) -> {
+    boolean acquiring = holder != null && !e.holder();
+    call(e.vip(), true, acquiring, () -> leases.write(e.vip(), basis, holder, t.leaseDuration(), wallNow, takeover, token), (written, at) -> {
       if (written.isPresent()) {
         e.written(written.get(), now);
         Take take = taking.get(e.vip());
@@ -400,7 +413,8 @@ public final class ElectionLoop {
    * Runs a Lease call on {@code calls}; its outcome (and what it says of the API server's
    * reachability) is applied on the step thread, with the time the answer came.
    */
-  private <T> void call(String vip, boolean write, Supplier<T> c, java.util.function.BiConsumer<T, Instant> onAnswer) {
+  private <T> void call(String vip, boolean write, boolean urgent, Supplier<T> c,
+      java.util.function.BiConsumer<T, Instant> onAnswer) {
     long writes = write ? writesStarted.merge(vip, 1L, Long::sum) : writesStarted.getOrDefault(vip, 0L);
     if (write) {
       writing.add(vip);
@@ -435,6 +449,9 @@ public final class ElectionLoop {
           onAnswer.accept(t, at);
         }
       });
+      if (urgent) {
+        stepNow.run();
+      }
     });
   }
 

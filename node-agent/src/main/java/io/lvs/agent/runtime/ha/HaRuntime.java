@@ -64,11 +64,12 @@ public final class HaRuntime implements AutoCloseable {
     // two threads: one VIP's hung call does not hold up another's; none outlives three timeouts
     this.leaseCalls = new WatchedCalls(Executors.newFixedThreadPool(2, daemon("agent-ha-lease")),
         settings.apiTimeout().multipliedBy(3), monotonic);
+    this.thread = Executors.newSingleThreadScheduledExecutor(daemon("agent-ha-election"));
     this.loop = new ElectionLoop(self, ElectionTimings.DEFAULT, monotonic, wall, leases, host,
-        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL), leaseCalls);
+        new Announcements(HaCandidates.DEFAULT_ANNOUNCE_COUNT, HaCandidates.DEFAULT_ANNOUNCE_INTERVAL), leaseCalls,
+        this::stepNow);
     this.metrics = new HaMetrics(registry, () -> monotonic.get().toEpochMilli());
     this.heartbeats = new HeartbeatLink(settings.port(), loop);
-    this.thread = Executors.newSingleThreadScheduledExecutor(daemon("agent-ha-election"));
   }
 
   /** Daemon threads named {@code name}, {@code name-2}, ... */
@@ -95,6 +96,15 @@ public final class HaRuntime implements AutoCloseable {
     host.removeLeftovers();
     host.prepareTakeovers();
     thread.scheduleWithFixedDelay(this::tick, 0, HaSettings.STEP.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A step now, on the election thread, between the scheduled ones (an acquisition was answered). */
+  private void stepNow() {
+    try {
+      thread.execute(this::tick);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: no more steps
+    }
   }
 
   /** This node's slices (any thread); applied on the next step. */

@@ -265,6 +265,21 @@ class ElectionLoopTest {
   }
 
   @Test
+  void anAnsweredAcquisitionAsksForAStepAtOnceARenewalDoesNot() {
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    ElectionLoop eager = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
+        leases, host, new Announcements(3, Duration.ofMillis(200)), Runnable::run, asked::incrementAndGet);
+    eager.configure(List.of(new ElectionLoop.HaVip(VIP, "d1", true)), Set.of("d1"));
+    for (int i = 0; i < 30; i++) {
+      eager.step();
+      now = now.plusMillis(100);
+    }
+    assertThat(eager.holding()).containsExactly(VIP);
+    assertThat(ops.stream().filter(o -> o.equals("lease d1")).count()).as("acquisition and renewals").isGreaterThan(3);
+    assertThat(asked).as("steps asked for").hasValue(1);
+  }
+
+  @Test
   void aRenewalInFlightIsInTheHeartbeatUnderTheTokenTheLeaseRecordsUntilItIsAnswered() {
     List<Runnable> sent = new ArrayList<>();
     ElectionLoop slow = new ElectionLoop("d1", ElectionTimings.DEFAULT, () -> now, Clock.fixed(now, ZoneOffset.UTC),
