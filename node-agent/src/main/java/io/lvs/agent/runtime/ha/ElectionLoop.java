@@ -226,8 +226,9 @@ public final class ElectionLoop {
    * writes, and its renewals' latency says nothing its deadline does not already judge.
    */
   private void suspectStalledReads(Instant now) {
-    Duration stall = timings.retryPeriod().multipliedBy(2);
     for (var r : reading.entrySet()) {
+      HaVip config = configs.get(r.getKey());
+      Duration stall = (config == null ? timings : timings(config)).retryPeriod().multipliedBy(2);
       if (!now.isBefore(r.getValue().plus(stall)) && stalled.add(r.getKey())) {
         api.failed();
         LOG.warn("event=ha_api_unreachable vip={} error=\"Lease read unanswered for {} ms\"", r.getKey(),
