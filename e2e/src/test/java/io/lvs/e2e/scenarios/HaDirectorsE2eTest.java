@@ -145,10 +145,12 @@ class HaDirectorsE2eTest extends Scenario {
         .map(a -> Instant.parse(a).toEpochMilli() / 1000.0 - offset);
     String acquired = ha.lastLogLine(next, "ha_lease_acquired").map(l -> List.of("writeMs", "afterExpiryMs", "expiryFrom")
         .stream().map(k -> k + "=" + HaDirectors.field(l, k).orElse("?")).collect(Collectors.joining(" "))).orElse("?");
-    return String.format("last answer %s s before the death; VIP added %s s after it (%s stepMs=%s); first answer %s s"
-        + " after that",
+    String added = ha.lastLogLine(next, "ha_vip_added").map(l -> List.of("addMs", "announceMs").stream()
+        .map(k -> k + "=" + HaDirectors.field(l, k).orElse("?")).collect(Collectors.joining(" "))).orElse("?");
+    return String.format("last answer %s s before the death; VIP added %s s after it (%s %s stepMs=%s); first answer"
+        + " %s s after that",
         probe.lastAnsweredAtOrBefore(died).map(a -> String.format("%.2f", died - a)).orElse("?"),
-        takenAt.map(t -> String.format("%.2f", t - died)).orElse("?"), acquired,
+        takenAt.map(t -> String.format("%.2f", t - died)).orElse("?"), acquired, added,
         taken.flatMap(l -> HaDirectors.field(l, "stepMs")).orElse("?"),
         takenAt.flatMap(t -> probe.firstAnsweredAfter(t).map(a -> String.format("%.2f", a - t))).orElse("?"));
   }
