@@ -33,14 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * part is each minus the heap once the agent is closed and let go (the fake kernel's copy of the
  * table, the test's own client and the JVM stay in both). No health checks are configured (their
  * probes would need real servers), so the checker holds no member. Writes
- * target/benchmark-agent-heap.txt; fails above {@code lvs.scale.maxAgentHeapMiB} (default 120).
+ * target/benchmark-agent-heap.txt; fails above {@code lvs.scale.maxAgentHeapMiB} (default 90).
  */
 @Tag("benchmark")
 class AgentHeapHostBenchmark {
   @Test
   void theWholeAgentAt10kServices(@TempDir Path state) throws Exception {
     int n = Integer.getInteger("lvs.scale.services", 10_000);
-    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 120);
+    int maxMiB = Integer.getInteger("lvs.scale.maxAgentHeapMiB", 90);
     String node = "heap-node-" + n;
     ApiServer api = ApiServer.shared();
     List<NodeSlice> slices = AgentProcessAtScaleKernelTest.slices(node, n);
