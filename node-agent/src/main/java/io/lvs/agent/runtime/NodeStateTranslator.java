@@ -142,6 +142,7 @@ public final class NodeStateTranslator {
     Map<MemberKey, HealthTarget> health = new LinkedHashMap<>();
     List<NodeIpvsService> services = orEmpty(spec.services());
     Map<String, Long> clientMarks = ClientServices.marks(services);
+    ValuePool pool = new ValuePool();
     for (int i = 0; i < services.size(); i++) {
       NodeIpvsService s = services.get(i);
       String owner = owner(s.owner());
@@ -158,7 +159,7 @@ public final class NodeStateTranslator {
         continue;
       }
       try {
-        DesiredService ds = service(s, path);
+        DesiredService ds = service(s, path, pool);
         b.service(ds);
         if (s.healthCheck() != null) {
           ds.destinations().forEach((k, d) -> {
@@ -239,6 +240,11 @@ public final class NodeStateTranslator {
   }
 
   static DesiredService service(NodeIpvsService s, String path) {
+    return service(s, path, new ValuePool());
+  }
+
+  /** {@code pool}: the translation's, sharing equal destination keys and addresses across services. */
+  static DesiredService service(NodeIpvsService s, String path, ValuePool pool) {
     ServiceKey key = serviceKey(s);
     boolean v6 = key.family() == Family.INET6;
     int flags = flags(s.flags());
@@ -259,7 +265,7 @@ public final class NodeStateTranslator {
     List<NodeDestination> in = orEmpty(s.destinations());
     for (int i = 0; i < in.size(); i++) {
       try {
-        dests.add(desiredDestination(in.get(i), key));
+        dests.add(desiredDestination(in.get(i), key, pool));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("destinations[" + i + "]: " + e.getMessage(), e);
       }
@@ -290,6 +296,10 @@ public final class NodeStateTranslator {
   }
 
   static Destination destination(NodeDestination d, ServiceKey service) {
+    return destination(d, service, new ValuePool());
+  }
+
+  private static Destination destination(NodeDestination d, ServiceKey service, ValuePool pool) {
     InetAddress address;
     try {
       address = IpLiterals.parse(d.address());
@@ -317,11 +327,16 @@ public final class NodeStateTranslator {
     TunnelType tunnel = tunnelType(d.tunnelType());
     long upper = d.upperThreshold() != null ? d.upperThreshold() : 0;
     long lower = d.lowerThreshold() != null ? d.lowerThreshold() : 0;
-    return new Destination(new DestinationKey(address, port), method, weight, upper, lower, tunnel, 0, 0);
+    DestinationKey key = pool.shared(new DestinationKey(pool.shared(address), port));
+    return new Destination(key, method, weight, upper, lower, tunnel, 0, 0);
   }
 
   public static DesiredDestination desiredDestination(NodeDestination d, ServiceKey service) {
-    return new DesiredDestination(destination(d, service), Boolean.TRUE.equals(d.draining()));
+    return desiredDestination(d, service, new ValuePool());
+  }
+
+  private static DesiredDestination desiredDestination(NodeDestination d, ServiceKey service, ValuePool pool) {
+    return new DesiredDestination(destination(d, service, pool), Boolean.TRUE.equals(d.draining()));
   }
 
   static TunnelType tunnelType(String t) {

@@ -16,7 +16,7 @@ import javax.management.ObjectName;
  * counted). Two histograms subtract: what one part of a program holds is the histogram with it
  * minus the histogram after it has been let go.
  */
-record HeapHistogram(long totalBytes, Map<String, Row> rows) {
+public record HeapHistogram(long totalBytes, Map<String, Row> rows) {
   /** One class's live instances and bytes (shallow sizes). */
   record Row(String className, long instances, long bytes) {}
 
@@ -24,7 +24,7 @@ record HeapHistogram(long totalBytes, Map<String, Row> rows) {
   private static final Pattern TOTAL = Pattern.compile("^Total\\s+(\\d+)\\s+(\\d+)");
 
   /** A full GC, then the histogram of what survived it. */
-  static HeapHistogram take() {
+  public static HeapHistogram take() {
     try {
       String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
@@ -57,7 +57,7 @@ record HeapHistogram(long totalBytes, Map<String, Row> rows) {
   }
 
   /** This histogram less {@code base}, by class: what was held here and not there. */
-  HeapHistogram minus(HeapHistogram base) {
+  public HeapHistogram minus(HeapHistogram base) {
     Map<String, Row> out = new HashMap<>();
     rows.forEach((name, r) -> {
       Row b = base.rows.get(name);
@@ -78,7 +78,7 @@ record HeapHistogram(long totalBytes, Map<String, Row> rows) {
   }
 
   /** A table of the top {@code n} classes with the total, in MiB. */
-  String format(String title, int n) {
+  public String format(String title, int n) {
     StringBuilder b = new StringBuilder(String.format("%s: %.1f MiB%n", title, totalBytes / 1048576.0));
     for (Row r : top(n)) {
       b.append(String.format("  %,12d  %8.2f MiB  %s%n", r.instances(), r.bytes() / 1048576.0, r.className()));

@@ -46,6 +46,46 @@ class NodeStateTranslatorTest {
   }
 
   @Test
+  void equalMembersOfDifferentServicesShareOneKeyAndAddressAndTranslateAsAlone() {
+    // random services over a few members, IPv4 and IPv6, some repeating across services: the
+    // translation (one pool) must equal each service translated on its own (no sharing)
+    java.util.Random r = new java.util.Random(17);
+    List<NodeIpvsService> services = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      boolean v6 = i % 5 == 0;
+      List<NodeDestination> ds = new java.util.ArrayList<>();
+      java.util.Set<String> used = new java.util.HashSet<>();
+      for (int d = 0; d < 1 + r.nextInt(6); d++) {
+        String a = v6 ? "2001:db8::" + Integer.toHexString(1 + r.nextInt(12)) : "198.19.0." + (1 + r.nextInt(12));
+        Integer port = r.nextBoolean() ? null : 8000 + r.nextInt(2);
+        if (used.add(a + "/" + port)) {
+          ds.add(new NodeDestination(a, port, r.nextInt(4), r.nextBoolean() ? Forwarding.NAT : Forwarding.DirectRouting,
+              null, null, null, r.nextInt(5) == 0));
+        }
+      }
+      services.add(new NodeIpvsService("ns/vs" + i, v6 ? "2001:db8:1::" + Integer.toHexString(i + 1) : "198.18.1." + (i + 1),
+          80 + i % 3, Protocol.TCP, null, null, "rr", null, null, null, ds, null));
+    }
+    Translation t = translator.translate(new LvsNodeStateSpec("n1", services, null, null, null, null));
+
+    assertThat(t.errors()).isEmpty();
+    java.util.Map<DestinationKey, DestinationKey> firstKey = new java.util.HashMap<>();
+    java.util.Map<InetAddress, InetAddress> firstAddress = new java.util.HashMap<>();
+    for (int i = 0; i < services.size(); i++) {
+      DesiredService alone = NodeStateTranslator.service(services.get(i), "services[" + i + "]");
+      DesiredService pooled = t.desired().services().get(alone.key());
+      assertThat(pooled).isEqualTo(alone);
+      assertThat(List.copyOf(pooled.destinations().keySet())).isEqualTo(List.copyOf(alone.destinations().keySet()));
+      pooled.destinations().forEach((k, d) -> {
+        assertThat(d.destination().key()).isSameAs(k).isSameAs(firstKey.computeIfAbsent(k, x -> k));
+        assertThat(k.address()).isSameAs(firstAddress.computeIfAbsent(k.address(), x -> k.address()));
+      });
+    }
+    assertThat(firstKey.size()).isLessThan(t.desired().services().values().stream()
+        .mapToInt(s -> s.destinations().size()).sum()); // members did repeat
+  }
+
+  @Test
   void directRoutingServiceGetsIpvsadmDefaults() {
     LvsNodeStateSpec spec = new LvsNodeStateSpec("n1",
         List.of(new NodeIpvsService("web/vs", "198.18.0.100", 80, null, null, null, null, null, null, null,

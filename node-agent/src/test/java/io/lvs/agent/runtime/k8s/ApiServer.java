@@ -17,7 +17,7 @@ public final class ApiServer {
   final RealApiServer server;
   final Config adminConfig;
   public final KubernetesClient admin;
-  final int port;
+  public final int port;
 
   /** One for all test classes of this JVM, stopped when the JVM exits. */
   public static synchronized ApiServer shared() {
@@ -41,7 +41,7 @@ public final class ApiServer {
   }
 
   /** A client that reaches the API server through another port (a proxy), same credentials. */
-  KubernetesClient clientVia(int proxyPort) {
+  public KubernetesClient clientVia(int proxyPort) {
     return new KubernetesClientBuilder()
         .withConfig(new ConfigBuilder(adminConfig).withMasterUrl("https://127.0.0.1:" + proxyPort).build()).build();
   }

@@ -15,17 +15,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * broken watch) and refuses new ones (an unreachable API server) until {@link #start()} listens
  * again on the same port. TLS passes through untouched.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
   private int port;
 
-  TcpProxy(int targetPort) {
+  public TcpProxy(int targetPort) {
     this.targetPort = targetPort;
   }
 
-  synchronized int start() throws IOException {
+  public synchronized int start() throws IOException {
     ServerSocket s = new ServerSocket();
     s.setReuseAddress(true);
     s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -79,7 +79,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Cuts all connections and stops listening. */
-  synchronized void stop() {
+  public synchronized void stop() {
     ServerSocket s = server;
     if (s != null) {
       closeQuietly(s);
