@@ -55,6 +55,20 @@ for spec in $NODES; do
   ip netns exec "$n" sh "$D/node-start.sh" "$spec" > "$R/$n/node.log" 2>&1 &
 done
 touch "$R/vm-ready"
+# where the VM's CPU goes (README): every 30 s, CPU seconds since boot of the whole VM (/proc/stat),
+# of each node's daemons (lab-NODE/system) and of its pods (lab-NODE/kubepods); a few forks a line
+mkdir -p /run/lab-k8s/cpu && mount -t cgroup -o cpu,cpuacct cgroup /run/lab-k8s/cpu && (
+  g=/run/lab-k8s/cpu
+  while [ ! -f "$R/stop" ]; do
+    line="$(( $(date +%s) - t0 ))s vm=$(awk '/^cpu /{print int(($2+$3+$4+$7+$8)/100)}' /proc/stat)s"
+    for spec in $NODES; do
+      n=${spec%%:*}
+      for part in system kubepods; do
+        u=$(cat "$g/lab-$n/$part/cpuacct.usage" 2>/dev/null || echo 0); line="$line $n/$part=$((u / 1000000000))s"
+      done
+    done
+    echo "$line" >> "$R/cpu.log"; sleep 30
+  done ) &
 log "nodes starting (logs: $R/<node>/)"
 while [ ! -f "$R/stop" ]; do
   for c in "$R"/cmd/*.sh; do

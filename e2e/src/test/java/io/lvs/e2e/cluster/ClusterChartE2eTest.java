@@ -262,6 +262,9 @@ class ClusterChartE2eTest {
   private static void timed(String what, Runnable work) {
     long t0 = System.nanoTime();
     work.run();
-    TIMINGS.put(what, (System.nanoTime() - t0) / 1_000_000);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    TIMINGS.put(what, ms);
+    // at once as well: a run stopped midway still shows how far it got and how long each step took
+    System.out.printf("cluster lane: %s took %.1f s%n", what, ms / 1000.0);
   }
 }
