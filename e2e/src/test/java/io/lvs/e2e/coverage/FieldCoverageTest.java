@@ -140,7 +140,7 @@ class FieldCoverageTest {
           vs("directors.preempt", HA, "{directors: {preempt: false}}"),
           vs("directors.failover.leaseDurationMillis", HA, "{directors: {failover: {leaseDurationMillis: 4000}}}"),
           vs("directors.failover.renewDeadlineMillis", HA, "{directors: {failover: {renewDeadlineMillis: 1000}}}"),
-          vs("directors.failover.retryPeriodMillis", HA, "{directors: {failover: {retryPeriodMillis: 400}}}"),
+          vs("directors.failover.retryPeriodMillis", HA, "{directors: {failover: {retryPeriodMillis: 300}}}"),
           vs("directors.failover.peerTimeoutMillis", HA, "{directors: {failover: {peerTimeoutMillis: 1000}}}"),
           vs("directors.failover.heartbeatIntervalMillis", HA, "{directors: {failover: {heartbeatIntervalMillis: 200}}}"),
           vs("directors.announce.count", HA, "{directors: {announce: {count: 5}}}"),
