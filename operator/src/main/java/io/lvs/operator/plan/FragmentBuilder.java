@@ -26,8 +26,8 @@ import java.util.stream.Collectors;
  * One VirtualService's fragment: what each node must program for it alone.
  *
  * <ul>
- *   <li>directors: the IPVS services and destinations; ip_forward for NAT/FullNAT; SNAT and
- *       net.ipv4.vs.conntrack=1 for FullNAT;
+ *   <li>directors: the IPVS services and destinations; ip_forward and net.ipv4.vs.conntrack=1 for
+ *       NAT/FullNAT; SNAT for FullNAT;
  *   <li>the VIP holder (one director per VIP): the VIP on {@code directors.vipInterface}, else on
  *       the interface holding the holder's InternalIP ({@code interfaceOf}), announced; when the
  *       directors are an HA group, each of them instead gets a candidacy ({@link VipCandidates})
@@ -127,6 +127,11 @@ final class FragmentBuilder {
     marks.forEach(b::mark);
     if (fwd == Forwarding.NAT || fwd == Forwarding.FullNAT) {
       b.sysctl(owner, v6 ? Sysctls.IPV6_FORWARDING : Sysctls.IP_FORWARD, "1");
+      // conntrack entries for IPVS's connections: without them a real server's reply matches no
+      // entry and netfilter calls it INVALID, which kube-proxy's KUBE-FORWARD chain (and firewalld,
+      // Docker) drop; kube-proxy's IPVS mode sets it for the same reason (the cluster lane's NAT
+      // scenario failed every request until it was set)
+      b.sysctl(owner, Sysctls.VS_CONNTRACK, "1");
     }
     if (fwd == Forwarding.NAT && !v6) {
       // seed 003: a one-armed director (clients and real servers on one segment) would answer a
@@ -140,7 +145,6 @@ final class FragmentBuilder {
       }
     }
     if (fwd == Forwarding.FullNAT && d.internalIp() != null) {
-      b.sysctl(owner, Sysctls.VS_CONNTRACK, "1");
       for (NodeIpvsService svc : ipvs) {
         List<String> rs = svc.destinations().stream().map(NodeDestination::address).distinct().sorted().toList();
         Set<Integer> ports = svc.destinations().stream().map(NodeDestination::port).collect(Collectors.toSet());

@@ -116,7 +116,7 @@ class NodeStatePlannerTest {
         .satisfies(a -> assertThat(a.interfaceOf()).isEqualTo("192.168.0.1"));
     // NAT: send_redirects off on "all" only; the interface is not known by name here
     assertThat(sysctls(first.nodes().get("d1"))).containsExactlyInAnyOrder("net.ipv4.ip_forward=1",
-        "net.ipv4.conf.all.send_redirects=0");
+        "net.ipv4.vs.conntrack=1", "net.ipv4.conf.all.send_redirects=0");
 
     // the same input (memoized fragment) on a holder whose InternalIP changed: the new address
     var moved = planner.plan(in, List.of(director("d1", "192.168.0.51"), worker("d2", "192.168.0.2")), Map.of());
@@ -149,8 +149,10 @@ class NodeStatePlannerTest {
         spec.forwarding(), spec.scheduler(), null, null, null, spec.realServerPoolRef(), spec.directors(), null);
     var plan = planner.plan(List.of(input("ns/nat", spec, 1, List.of(member("10.1.0.1", 9999, "w1")))), nodes, Map.of());
     assertThat(plan.nodes()).containsOnlyKeys("d1", "d2");
+    // vs.conntrack: a firewall that drops conntrack-INVALID packets (kube-proxy's KUBE-FORWARD)
+    // would drop the real servers' replies otherwise
     assertThat(sysctls(plan.nodes().get("d2"))).containsExactlyInAnyOrder("net.ipv4.ip_forward=1",
-        "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
+        "net.ipv4.vs.conntrack=1", "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.eth0.send_redirects=0");
     assertThat(plan.nodes().get("d2").services().get(0).destinations())
         .extracting(NodeDestination::port).containsExactly(8080);
     assertThat(plan.nodes().get("d2").snat()).isEmpty();
