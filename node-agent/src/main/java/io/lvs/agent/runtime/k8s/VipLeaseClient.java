@@ -51,8 +51,7 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   @Override
   public Optional<LeaseView> write(String vip, LeaseView basis, String holder, Duration leaseDuration, Instant now,
       ElectionPorts.Takeover takeover, String token) {
-    Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder));
-    l.getMetadata().getAnnotations().put(WRITE_ANNOTATION, token);
+    Lease l = lease(vip, basis.version(), holder, leaseDuration, now, !Objects.equals(basis.holder(), holder), token);
     if (takeover != null) {
       l.getMetadata().getAnnotations().put(FAILOVER_TIME, now.toString());
       l.getMetadata().getAnnotations().put(FAILOVER_FROM, takeover.from());
@@ -76,13 +75,13 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   /** A takeover's merge patch, without the version check, as a dry run: nothing is stored. */
   @Override
   public void prepareWrite(String vip, String holder, Duration leaseDuration, Instant now) {
-    Lease l = lease(vip, null, holder, leaseDuration, now, true);
-    l.getMetadata().getAnnotations().put(WRITE_ANNOTATION, "dry-run");
+    Lease l = lease(vip, null, holder, leaseDuration, now, true, "dry-run");
     client.leases().inNamespace(namespace).withName(name(vip)).dryRun()
         .patch(PatchContext.of(PatchType.JSON_MERGE), l);
   }
 
-  private Lease lease(String vip, String version, String holder, Duration duration, Instant now, boolean transition) {
+  private Lease lease(String vip, String version, String holder, Duration duration, Instant now, boolean transition,
+      String token) {
     ZonedDateTime t = now.atZone(ZoneOffset.UTC);
     return new LeaseBuilder()
         .withNewMetadata()
@@ -92,6 +91,7 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
         .addToLabels(ROLE_LABEL, "ha-vip")
         .addToLabels("app.kubernetes.io/managed-by", "lvs-node-agent")
         .addToAnnotations(VIP_ANNOTATION, vip)
+        .addToAnnotations(WRITE_ANNOTATION, token)
         .endMetadata()
         .withNewSpec()
         .withHolderIdentity(holder == null ? "" : holder) // "": a merge patch drops nulls
