@@ -44,6 +44,16 @@ public final class LvsOperator implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
 
   public LvsOperator(KubernetesClient client, Settings settings, Clock clock, MeterRegistry metrics) {
+    this(client, settings, clock, metrics, new Election(identity(), true));
+  }
+
+  /**
+   * This replica's name in the leader Lease, and whether losing the lead ends the process (as it
+   * must in production: its reconciliations may still be running; tests run two replicas in one JVM).
+   */
+  record Election(String identity, boolean exitOnStopLeading) {}
+
+  LvsOperator(KubernetesClient client, Settings settings, Clock clock, MeterRegistry metrics, Election election) {
     SchemaAndCelValidation validation = new SchemaAndCelValidation();
     EventRecorder events = new EventRecorder(client, clock);
     VipLeases leases = new VipLeases(client, settings.namespace(), clock);
@@ -66,7 +76,8 @@ public final class LvsOperator implements AutoCloseable {
             o.withLeaderElectionConfiguration(
                 LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lvs-operator")
                     .withLeaseNamespace(settings.namespace())
-                    .withIdentity(identity())
+                    .withIdentity(election.identity())
+                    .withExitOnStopLeading(election.exitOnStopLeading())
                     .build());
           }
         });
@@ -112,7 +123,11 @@ public final class LvsOperator implements AutoCloseable {
     LOG.info("operator started");
   }
 
-  /** Ready: started, and every informer healthy. */
+  /**
+   * Ready: started, and every informer healthy. A standby replica (leader election, another replica
+   * leads) is ready too: its informers have not started, and the SDK counts them as unknown, not
+   * unhealthy (LeadershipApiServerTest); a rolling update and the PDB need that.
+   */
   public boolean ready() {
     return started.get() && operator.getRuntimeInfo().allEventSourcesAreHealthy();
   }
