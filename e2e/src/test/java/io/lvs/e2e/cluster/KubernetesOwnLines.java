@@ -11,11 +11,14 @@ import java.util.regex.Pattern;
  * Removes from a node's {@link KernelSnapshot} what Kubernetes itself keeps changing, so that
  * "uninstall leaves the node as before" compares only what the product could have touched:
  * kube-proxy's chains and the rules jumping to them (KUBE-*, and the CNI plugins' CNI-*), the
- * packet counters iptables-nft puts on every rule, and the pods' veth devices (a scaled
- * Deployment gets new ones, and iproute2 complains about the peers of deleted ones). The product's own table, IPVS, addresses and sysctls stay whole.
+ * packet counters iptables-nft puts on every rule, the pods' veth devices (a scaled
+ * Deployment gets new ones, and iproute2 complains about the peers of deleted ones) and the CNI
+ * bridge's carrier (cni0 loses it when its node's last pod goes, e.g. the operator's on uninstall). The product's own table, IPVS, addresses and sysctls stay whole.
  */
 public final class KubernetesOwnLines {
   private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+");
+  /** The CNI bridge has carrier only while a pod's veth is attached to it. */
+  private static final Pattern CARRIER = Pattern.compile("NO-CARRIER,|,LOWER_UP| state (UP|DOWN)| linkdown");
 
   private KubernetesOwnLines() {}
 
@@ -42,8 +45,12 @@ public final class KubernetesOwnLines {
           || line.contains("Peer netns reference is invalid")) {
         continue;
       }
-      kept.add(COUNTER.matcher(line).replaceAll("counter"));
+      kept.add(line.contains("cni0") ? carrierFree(line) : COUNTER.matcher(line).replaceAll("counter"));
     }
     return kept;
+  }
+
+  private static String carrierFree(String line) {
+    return CARRIER.matcher(line).replaceAll("");
   }
 }

@@ -48,6 +48,19 @@ class KubernetesOwnLinesTest {
   }
 
   @Test
+  void theCniBridgeLosingItsCarrierIsNoDifference() {
+    KernelSnapshot before = new KernelSnapshot(Map.of("director", List.of(
+        "ip 3: cni0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000",
+        "ip 198.18.64.0/24 dev cni0 proto kernel scope link src 198.18.64.1")));
+    KernelSnapshot after = new KernelSnapshot(Map.of("director", List.of(
+        "ip 3: cni0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000",
+        "ip 198.18.64.0/24 dev cni0 proto kernel scope link src 198.18.64.1 linkdown",
+        "ip 4: lo inet 198.18.0.101/32 scope global lo")));
+    assertThat(KubernetesOwnLines.strip(before).diff(KubernetesOwnLines.strip(after)))
+        .containsExactly("director: + ip 4: lo inet 198.18.0.101/32 scope global lo");
+  }
+
+  @Test
   void aLeftoverIpvsServiceOrProductRuleStillShowsInTheDiff() {
     KernelSnapshot before = new KernelSnapshot(Map.of("director", List.of("nft table ip nat {", "nft }")));
     KernelSnapshot after = new KernelSnapshot(Map.of("director", List.of("ipvs -A -t 198.18.0.101:80 -s rr",
