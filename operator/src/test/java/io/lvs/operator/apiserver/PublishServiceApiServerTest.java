@@ -92,7 +92,7 @@ class PublishServiceApiServerTest {
           assertThat(r.getController()).isTrue();
         });
       }
-      assertThat(published("pub-dns", "web")).extracting(Condition::getStatus, Condition::getReason).containsExactly("True", "Published");
+      assertThat(published("pub-dns", "web")).isNotNull().extracting(Condition::getStatus, Condition::getReason).containsExactly("True", "Published");
     });
 
     // a new VIP and port: both objects follow
