@@ -45,12 +45,9 @@ public final class KubernetesOwnLines {
           || line.contains("Peer netns reference is invalid")) {
         continue;
       }
-      kept.add(line.contains("cni0") ? carrierFree(line) : COUNTER.matcher(line).replaceAll("counter"));
+      String normalised = COUNTER.matcher(line).replaceAll("counter");
+      kept.add(line.startsWith("ip ") && line.contains("cni0") ? CARRIER.matcher(normalised).replaceAll("") : normalised);
     }
     return kept;
-  }
-
-  private static String carrierFree(String line) {
-    return CARRIER.matcher(line).replaceAll("");
   }
 }
