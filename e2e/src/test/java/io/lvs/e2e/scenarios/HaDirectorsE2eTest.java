@@ -54,6 +54,8 @@ class HaDirectorsE2eTest extends Scenario {
   static final Duration MEDIAN_GAP = Duration.ofMillis(3500);
   /** The largest gap any round may show: above every one measured with this design on a quiet machine. */
   static final Duration MAX_GAP = Duration.ofMillis(4500);
+  /** Moves of the VIP between rounds, without a kill, that one round tolerates before it fails. */
+  static final int MOVES_PER_ROUND = 3;
 
   /**
    * Scenario (4)'s clocks. Through an outage the holder keeps its VIP only while it hears every
@@ -97,14 +99,14 @@ class HaDirectorsE2eTest extends Scenario {
     String timings = custom.isEmpty() ? "defaults " + TIMINGS + " ms" : custom;
     int rounds = Integer.getInteger("lvs.e2e.haRounds", 10);
     List<Duration> gaps = new ArrayList<>();
+    List<String> moves = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
-      // whoever holds now, once it has held for a while: a loaded lab can still move the VIP
-      // between rounds (a holder whose renewals outlast renewDeadline fences itself)
-      gaps.add(failOnce(lab, ha, ha.awaitSettledHolder(VIP, Duration.ofSeconds(3), Duration.ofSeconds(120)), round));
+      gaps.add(failOnce(lab, ha, round, moves));
     }
     Duration max = gaps.stream().max(Duration::compareTo).orElseThrow();
     lab.results().figure("failover gap over " + rounds + " rounds (" + timings + "): p50 "
-        + ResultBook.seconds(ResultBook.percentile(gaps, 50)) + ", max " + ResultBook.seconds(max) + "; all " + gaps);
+        + ResultBook.seconds(ResultBook.percentile(gaps, 50)) + ", max " + ResultBook.seconds(max) + "; all " + gaps
+        + "; VIP moved on its own between rounds " + moves.size() + " times " + moves);
     assertThat(ha.failoverEvents("ha-gap")).as("failover Events of ha-gap").hasSizeGreaterThanOrEqualTo(rounds);
     // the goal (a max of 3 s) is measured and reported, not asserted: three whole runs of
     // this design gave medians of 2.36, 2.37 and 2.92 s and maxima of 2.93, 3.07 and 3.44 s
@@ -115,15 +117,41 @@ class HaDirectorsE2eTest extends Scenario {
     assertThat(max).as("largest client-visible gap of %s", gaps).isLessThanOrEqualTo(MAX_GAP);
   }
 
-  private Duration failOnce(Lab lab, HaDirectors ha, String holder, int round) {
-    String next = ha.other(holder);
+  /**
+   * The director to kill in this round: one that has held the VIP for a while, its peer standing by
+   * (perhaps just restarted, it has configured the election), and still holding once that is so.
+   * A loaded lab can move the VIP between rounds: a holder whose JVM pauses past renewDeadline
+   * fences itself (docs/ha.md, "Failure modes"); one CI run saw it once in ten rounds, as the
+   * revived peer's JVM started. Each such move is recorded with the former holder's own reason and
+   * the round starts over with the new holder; more than {@value #MOVES_PER_ROUND} in one round fail it.
+   */
+  private static String readyPair(Lab lab, HaDirectors ha, int round, List<String> moves) {
+    for (int attempt = 0; ; attempt++) {
+      String holder = ha.awaitSettledHolder(VIP, Duration.ofSeconds(3), Duration.ofSeconds(120));
+      String next = ha.other(holder);
+      lab.await(next + " stands by (backup sync daemon)", Duration.ofSeconds(60), () -> ha.backupDaemon(next));
+      List<String> now = ha.holders(VIP);
+      if (now.equals(List.of(holder))) {
+        return holder;
+      }
+      String why = "round " + round + ": " + holder + " no longer sole holder (now " + now + "); its last give-up: "
+          + ha.lastLogLine(holder, "ha_vip_given_up").map(l -> HaDirectors.field(l, "reason").orElse(l)).orElse("none");
+      lab.say(why);
+      moves.add(why);
+      assertThat(attempt).as("VIP moves on its own before round %d: %s", round, moves).isLessThan(MOVES_PER_ROUND);
+    }
+  }
+
+  /** One round: the holder killed under a request loop, the gap its client saw; the holder revived. */
+  private Duration failOnce(Lab lab, HaDirectors ha, int round, List<String> moves) {
+    String holder;
+    String next;
     Duration gap;
     try (GapProbe probe = new GapProbe(VIP, WebServers.PORT)) {
       lab.await("5 answers through " + VIP + " before the kill", Duration.ofSeconds(60),
           () -> probe.answers().stream().filter(GapProbe.Answer::ok).count() >= 5);
-      // both healthy: the standby (perhaps just restarted) has configured the election
-      lab.await(next + " stands by (backup sync daemon)", Duration.ofSeconds(60), () -> ha.backupDaemon(next));
-      assertThat(ha.holders(VIP)).as("holders before round %d's kill", round).containsExactly(holder);
+      holder = readyPair(lab, ha, round, moves);
+      next = ha.other(holder);
       double died = ha.die(holder);
       lab.await(next + " holds " + VIP + " after " + holder + " died", TAKEOVER,
           () -> Kernel.hasAddress(next, "eth0", VIP) && next.equals(ha.leaseHolder(VIP).orElse(null)),
@@ -140,10 +168,21 @@ class HaDirectorsE2eTest extends Scenario {
       lab.await("status.activeDirector = " + next, Duration.ofSeconds(60),
           () -> next.equals(ha.activeDirector("ha-gap").orElse(null)));
     }
+    Optional<String> nextGaveUp = ha.lastLogLine(next, "ha_vip_given_up");
     ha.revive(holder, VIP);
-    // back as standby: it listens, hears the holder and leaves the VIP where it is
+    // back as standby: it listens, hears the holder and leaves the VIP where it is, unless the
+    // holder gave it up meanwhile (a move on its own, as in readyPair, recorded so)
     Lab.pause(Duration.ofSeconds(6));
-    assertThat(ha.holders(VIP)).as("holders after %s came back", holder).containsExactly(next);
+    List<String> now = ha.holders(VIP);
+    Optional<String> gaveUp = ha.lastLogLine(next, "ha_vip_given_up");
+    if (!now.equals(List.of(next)) && !gaveUp.equals(nextGaveUp)) {
+      String why = "round " + round + ": " + next + " gave the VIP up as " + holder + " came back (now " + now
+          + "): " + gaveUp.map(l -> HaDirectors.field(l, "reason").orElse(l)).orElse("?");
+      lab.say(why);
+      moves.add(why);
+    } else {
+      assertThat(now).as("holders after %s came back", holder).containsExactly(next);
+    }
     return gap;
   }
 
