@@ -50,6 +50,14 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   address = "$C/containerd.sock"
 [ttrpc]
   address = "$C/containerd.sock.ttrpc"
+# containerd's shim deadlines (2-5 s by default) are for real CPUs: under emulation a shim's
+# state or delete call outlived them and a container's exit went unhandled for 20 minutes
+# (README, fourth run). The CRI's own 10 s for handling an exit event is fixed in the code.
+[timeouts]
+  "io.containerd.timeout.task.state" = "30s"
+  "io.containerd.timeout.shim.cleanup" = "30s"
+  "io.containerd.timeout.shim.load" = "30s"
+  "io.containerd.timeout.shim.shutdown" = "30s"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "lab.local/pause:3.2"
   [plugins."io.containerd.grpc.v1.cri".containerd]
