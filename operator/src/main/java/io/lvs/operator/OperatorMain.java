@@ -35,7 +35,14 @@ public final class OperatorMain {
       client.close();
       stop.countDown();
     }, "shutdown"));
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // the SDK gives up when an informer cannot start; without an exit the health server's thread
+      // keeps the process alive, unready for good, and kubelet never restarts it
+      LOG.error("the operator could not start; exiting", e);
+      System.exit(1);
+    }
     stop.await();
   }
 }

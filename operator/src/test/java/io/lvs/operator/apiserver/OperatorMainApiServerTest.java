@@ -52,6 +52,42 @@ class OperatorMainApiServerTest {
     }
   }
 
+  /**
+   * An informer that cannot start (here: an API server without the project's CRDs; in the cluster
+   * lane: a list that timed out under emulation) fails the SDK's start once the health server is
+   * up. The process must then exit, so that kubelet restarts it: it used to live on, its main
+   * thread gone, with /healthz ok and /readyz 503 for good.
+   */
+  @Test
+  void aStartThatFailsEndsTheProcessWithAnErrorInsteadOfLingeringUnready(@TempDir Path dir) throws Exception {
+    try (RealApiServer bare = RealApiServer.start(true)) {
+      Path kubeconfig = dir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, bare.kubeconfigYaml());
+      Path log = dir.resolve("operator.log");
+      ProcessBuilder pb = new ProcessBuilder(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Dlogback.configurationFile=logback.xml",
+          "-cp", System.getProperty("java.class.path"), "io.lvs.operator.OperatorMain"));
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      // the health server on, as in the chart: its thread is what kept the failed process alive
+      pb.environment().put("LVS_HTTP_PORT", Integer.toString(port));
+      pb.environment().put("LVS_NAMESPACE", "default");
+      pb.redirectErrorStream(true).redirectOutput(log.toFile());
+      Process p = pb.start();
+      try {
+        assertThat(p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).as("the operator process ended").isTrue();
+        assertThat(p.exitValue()).as("its exit code").isEqualTo(1);
+        assertThat(Files.readString(log)).contains("the operator could not start; exiting");
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
   @Test
   void theProcessElectsItselfLeaderTurnsReadyAndServesMetrics(@TempDir Path dir) throws Exception {
     try (KubernetesClient client = SERVER.server.newClient()) {
