@@ -52,6 +52,26 @@ class OperatorMainApiServerTest {
     }
   }
 
+  /** OperatorMain in its own JVM as the chart starts it: KUBECONFIG, HTTP port, namespace; output to {@code log}. */
+  private static ProcessBuilder operatorMain(Path kubeconfig, int port, String namespace, Path log) {
+    ProcessBuilder pb = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // the product's logback.xml, not the tests' plain-text one that is also on this class path
+        "-Dlogback.configurationFile=logback.xml",
+        "-cp", System.getProperty("java.class.path"), "io.lvs.operator.OperatorMain"));
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("LVS_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("LVS_NAMESPACE", namespace);
+    pb.redirectErrorStream(true).redirectOutput(log.toFile());
+    return pb;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /**
    * An informer that cannot start (here: an API server without the project's CRDs; in the cluster
    * lane: a list that timed out under emulation) fails the SDK's start once the health server is
@@ -64,20 +84,8 @@ class OperatorMainApiServerTest {
       Path kubeconfig = dir.resolve("kubeconfig");
       Files.writeString(kubeconfig, bare.kubeconfigYaml());
       Path log = dir.resolve("operator.log");
-      ProcessBuilder pb = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Dlogback.configurationFile=logback.xml",
-          "-cp", System.getProperty("java.class.path"), "io.lvs.operator.OperatorMain"));
-      pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
       // the health server on, as in the chart: its thread is what kept the failed process alive
-      pb.environment().put("LVS_HTTP_PORT", Integer.toString(port));
-      pb.environment().put("LVS_NAMESPACE", "default");
-      pb.redirectErrorStream(true).redirectOutput(log.toFile());
-      Process p = pb.start();
+      Process p = operatorMain(kubeconfig, freePort(), "default", log).start();
       try {
         assertThat(p.waitFor(150, java.util.concurrent.TimeUnit.SECONDS)).as("the operator process ended").isTrue();
         assertThat(p.exitValue()).as("its exit code").isEqualTo(1);
@@ -96,23 +104,12 @@ class OperatorMainApiServerTest {
       }
       Path kubeconfig = dir.resolve("kubeconfig");
       Files.writeString(kubeconfig, SERVER.server.kubeconfigYaml());
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = freePort();
       Path log = dir.resolve("operator.log");
-      ProcessBuilder pb = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          // the product's logback.xml, not the tests' plain-text one that is also on this class path
-          "-Dlogback.configurationFile=logback.xml",
-          "-cp", System.getProperty("java.class.path"), "io.lvs.operator.OperatorMain"));
-      pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      pb.environment().put("LVS_HTTP_PORT", Integer.toString(port));
+      ProcessBuilder pb = operatorMain(kubeconfig, port, "lvs-main", log);
       pb.environment().put("LVS_LEADER_ELECTION", "true");
-      pb.environment().put("LVS_NAMESPACE", "lvs-main");
       pb.environment().put("LVS_WATCH_NAMESPACES", "lvs-main");
       pb.environment().put("POD_NAME", "operator-under-test");
-      pb.redirectErrorStream(true).redirectOutput(log.toFile());
       Process p = pb.start();
       try {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
