@@ -134,12 +134,18 @@ class HaDirectorsE2eTest extends Scenario {
       if (now.equals(List.of(holder))) {
         return holder;
       }
-      String why = "round " + round + ": " + holder + " no longer sole holder (now " + now + "); its last give-up: "
-          + ha.lastLogLine(holder, "ha_vip_given_up").map(l -> HaDirectors.field(l, "reason").orElse(l)).orElse("none");
-      lab.say(why);
-      moves.add(why);
+      recordMove(lab, moves, "round " + round + ": " + holder + " no longer sole holder (now " + now + ")",
+          ha.lastLogLine(holder, "ha_vip_given_up"));
       assertThat(attempt).as("VIP moves on its own before round %d: %s", round, moves).isLessThan(MOVES_PER_ROUND);
     }
+  }
+
+  /** A move of the VIP without a kill: said, and kept for the figure, with the former holder's logged reason. */
+  private static void recordMove(Lab lab, List<String> moves, String what, Optional<String> giveUpLine) {
+    String why = what + "; its last give-up: "
+        + giveUpLine.map(l -> HaDirectors.field(l, "reason").orElse(l)).orElse("none logged");
+    lab.say(why);
+    moves.add(why);
   }
 
   /** One round: the holder killed under a request loop, the gap its client saw; the holder revived. */
@@ -176,10 +182,8 @@ class HaDirectorsE2eTest extends Scenario {
     List<String> now = ha.holders(VIP);
     Optional<String> gaveUp = ha.lastLogLine(next, "ha_vip_given_up");
     if (!now.equals(List.of(next)) && !gaveUp.equals(nextGaveUp)) {
-      String why = "round " + round + ": " + next + " gave the VIP up as " + holder + " came back (now " + now
-          + "): " + gaveUp.map(l -> HaDirectors.field(l, "reason").orElse(l)).orElse("?");
-      lab.say(why);
-      moves.add(why);
+      recordMove(lab, moves, "round " + round + ": " + next + " gave the VIP up as " + holder + " came back (now "
+          + now + ")", gaveUp);
     } else {
       assertThat(now).as("holders after %s came back", holder).containsExactly(next);
     }
