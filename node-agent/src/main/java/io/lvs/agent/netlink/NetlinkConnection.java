@@ -19,7 +19,13 @@ import java.util.Optional;
 public final class NetlinkConnection implements AutoCloseable {
   /** Requests per datagram: bounded so the ACKs (~1 KiB of socket buffer each) always fit. */
   public static final int DEFAULT_MAX_BATCH = 256;
-  private static final int RECEIVE_BUFFER = 1 << 20;
+  /**
+   * One datagram: the kernel builds dump parts of at most 32 KiB (netlink_recvmsg caps
+   * max_recvmsg_len there) and sizes other replies to the message, so 64 KiB holds any of them; a
+   * larger one is an EMSGSIZE error, never silently cut. Direct buffers are zeroed, so all of it is
+   * resident, and a closed connection's stays until a GC: it was 1 MiB each (docs/benchmarks.md).
+   */
+  static final int RECEIVE_BUFFER = 64 << 10;
 
   private final NetlinkTransport transport;
   private final ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
