@@ -87,6 +87,22 @@ public final class Oracle {
     in(name, "ip", "link", "set", "lo", "up");
   }
 
+  /**
+   * Waits until {@code dev} in {@code netns} is operationally up. Until the kernel's link watch
+   * activates a device whose carrier came up (up to a second later) its queue drops every frame,
+   * so a single announcement sent in that window is lost: what a test sends must wait for this.
+   */
+  public static void awaitOperUp(String netns, String dev) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (in(netns, "ip", "-o", "link", "show", "dev", dev).contains(" state UP ")) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(dev + " in " + netns + " not operationally up after 10 s: "
+        + in(netns, "ip", "-o", "link", "show", "dev", dev));
+  }
+
   public static void deleteNetns(String name) {
     exec("ip", "netns", "del", name);
   }

@@ -33,6 +33,8 @@ class GratuitousArpKernelTest {
     in("kt-garp2", "sysctl", "-q", "-w", "net.ipv4.conf.gb.arp_accept=1");
     in("kt-garp2", "ip", "addr", "add", "198.18.7.2/24", "dev", "gb");
     in("kt-garp2", "ip", "link", "set", "gb", "up");
+    Oracle.awaitOperUp("kt-garp1", "ga");
+    Oracle.awaitOperUp("kt-garp2", "gb");
     try (NetlinkRtnlClient rtnl = NetlinkRtnlClient.open("kt-garp1")) {
       InetAddress vip = InetAddress.getByName("198.18.7.100");
       rtnl.addAddress(new InterfaceAddress("ga", vip, 32));

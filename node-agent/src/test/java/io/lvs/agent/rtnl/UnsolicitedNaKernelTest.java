@@ -32,6 +32,8 @@ class UnsolicitedNaKernelTest {
     in("kt-na1", "ip", "link", "set", "na", "up");
     in("kt-na2", "ip", "-6", "addr", "add", "2001:db8:7::2/64", "dev", "nb", "nodad");
     in("kt-na2", "ip", "link", "set", "nb", "up");
+    Oracle.awaitOperUp("kt-na1", "na");
+    Oracle.awaitOperUp("kt-na2", "nb");
     in("kt-na2", "ip", "-6", "neigh", "replace", "2001:db8:7::100", "lladdr", "02:00:00:00:00:99", "dev", "nb",
         "nud", "stale");
     try (NetlinkRtnlClient rtnl = NetlinkRtnlClient.open("kt-na1")) {
