@@ -41,7 +41,7 @@ class ClusterChartE2eTest {
   static final String VIP = "198.18.0.200";
   /** Each JVM's resident set, by main class (the pods' processes are the VM's). */
   static final String RSS = "for p in $(pgrep -f 'io.lvs.agent.AgentMain|io.lvs.operator.OperatorMain'); do"
-      + " echo \"$(grep -o 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(grep VmRSS /proc/$p/status)\"; done";
+      + " echo \"$(grep -ao 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(grep VmRSS /proc/$p/status)\"; done";
   private static final ProjectFiles FILES = ProjectFiles.locate();
   private static final Map<String, Long> TIMINGS = new LinkedHashMap<>();
   private static ClusterLane lane;
