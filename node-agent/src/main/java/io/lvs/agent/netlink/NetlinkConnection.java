@@ -25,7 +25,7 @@ public final class NetlinkConnection implements AutoCloseable {
    * larger one is an EMSGSIZE error, never silently cut. Direct buffers are zeroed, so all of it is
    * resident, and a closed connection's stays until a GC: it was 1 MiB each (docs/benchmarks.md).
    */
-  static final int RECEIVE_BUFFER = 64 << 10;
+  private static final int RECEIVE_BUFFER = 64 << 10;
 
   private final NetlinkTransport transport;
   private final ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
