@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.chart.ProjectFiles;
 import io.lvs.e2e.lab.Client;
@@ -39,9 +38,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @Tag("cluster")
 @TestMethodOrder(OrderAnnotation.class)
 class ClusterChartE2eTest {
-  static final String NAMESPACE = "lvs-system";
-  static final String RELEASE = "lvs";
-  static final String VIP = "198.18.0.200";
+  static final String NAMESPACE = ChartOnCluster.NAMESPACE;
+  static final String RELEASE = ChartOnCluster.RELEASE;
+  static final String VIP = ChartOnCluster.VIP;
+  static final String MANY_VIP = "198.18.0.201";
   /** Each JVM's resident set, by main class (the pods' processes are the VM's). */
   static final String RSS = "for p in $(pgrep -f 'io.lvs.agent.AgentMain|io.lvs.operator.OperatorMain'); do"
       + " echo \"$(grep -ao 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(grep VmRSS /proc/$p/status)\"; done";
@@ -57,12 +57,7 @@ class ClusterChartE2eTest {
     timed("cluster up", lane::up);
     kube = lane.client();
     // real servers first: the first pod creates each node's CNI bridge, which is Kubernetes' doing
-    timed("web Deployment Ready (2 pods)", () -> {
-      kube.load(ClusterChartE2eTest.class.getResourceAsStream("/cluster/web.yaml")).inNamespace("default").serverSideApply();
-      await("web pods Ready").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5)).until(() ->
-          kube.apps().deployments().inNamespace("default").withName("web").get().getStatus().getReadyReplicas() != null
-              && kube.apps().deployments().inNamespace("default").withName("web").get().getStatus().getReadyReplicas() == 2);
-    });
+    timed("web Deployment Ready (2 pods)", () -> ChartOnCluster.applyWeb(kube));
     before = snapshot();
   }
 
@@ -91,21 +86,12 @@ class ClusterChartE2eTest {
   @Test
   @Order(2)
   void helmInstallRunsTheAgentOnEveryNodeAsRendered() {
-    timed("helm install (agents Ready)", () -> {
-      // helm install lvs ./helm-chart -n lvs-system --create-namespace -f e2e/k8s-cluster/values-lab.yaml
-      new Helm(FILES.chart()).install().withName(RELEASE).withNamespace(NAMESPACE).createNamespace()
-          .withValuesFile(FILES.root().resolve("e2e/k8s-cluster/values-lab.yaml")).withKubeConfig(lane.kubeconfig()).call();
-      // kubectl label namespace lvs-system pod-security.kubernetes.io/enforce=privileged --overwrite
-      kube.namespaces().withName(NAMESPACE).edit(n -> {
-        n.getMetadata().getLabels().put("pod-security.kubernetes.io/enforce", "privileged");
-        return n;
-      });
-      await("agent DaemonSet Ready on both nodes").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5))
-          .until(() -> agentsReady() == ClusterLane.NODES.size());
-    });
+    // helm install lvs ./helm-chart -n lvs-system --create-namespace -f e2e/k8s-cluster/values-lab.yaml
+    // kubectl label namespace lvs-system pod-security.kubernetes.io/enforce=privileged --overwrite
+    timed("helm install (agents Ready)", () -> ChartOnCluster.install(lane, kube, FILES));
     assertThat(kube.namespaces().withName(NAMESPACE).get().getMetadata().getLabels())
         .containsEntry("pod-security.kubernetes.io/enforce", "privileged");
-    for (Pod p : agentPods()) {
+    for (Pod p : ChartOnCluster.agentPods(kube)) {
       var c = p.getSpec().getContainers().get(0);
       assertThat(c.getSecurityContext().getReadOnlyRootFilesystem()).as("read-only root as rendered").isTrue();
       assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("384Mi");
@@ -126,11 +112,11 @@ class ClusterChartE2eTest {
   void natWithPodsAsRealServersServesTheOutsideClient() {
     timed("NAT VirtualService Ready, IPVS programmed", () -> {
       kube.load(ClusterChartE2eTest.class.getResourceAsStream("/cluster/nat.yaml")).inNamespace("default").serverSideApply();
-      awaitIpvsHoldsThePods(2);
+      ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 2);
     });
     Client.Tally t = ClusterTraffic.requests(lane, VIP, 80, 10);
     assertThat(t.failed()).as("failed requests of %s", t).isZero();
-    assertThat(t.byServer().keySet()).as("rr over both pods").containsExactlyInAnyOrderElementsOf(webPodNames());
+    assertThat(t.byServer().keySet()).as("rr over both pods").containsExactlyInAnyOrderElementsOf(ChartOnCluster.webPodNames(kube));
     // the agents' reports reach the status after the kernel: the 16:51 run read it too early
     // ("False Programming 0/1 nodes programmed" while its requests had all been answered)
     await("web-nat Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
@@ -143,11 +129,11 @@ class ClusterChartE2eTest {
     try (ClusterTraffic.Loop loop = ClusterTraffic.loop(lane, "scale", VIP, 80)) {
       timed("scale 2 -> 3, in IPVS", () -> {
         kube.apps().deployments().inNamespace("default").withName("web").scale(3);
-        awaitIpvsHoldsThePods(3);
+        ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 3);
       });
       timed("scale 3 -> 1, in IPVS", () -> {
         kube.apps().deployments().inNamespace("default").withName("web").scale(1);
-        awaitIpvsHoldsThePods(1);
+        ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 1);
       });
       loop.close();
       Client.Tally t = loop.tally();
@@ -156,7 +142,7 @@ class ClusterChartE2eTest {
       assertThat(t.failed()).as("failed requests of %s", t).isZero();
     }
     kube.apps().deployments().inNamespace("default").withName("web").scale(2);
-    awaitIpvsHoldsThePods(2);
+    ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 2);
   }
 
   @Test
@@ -193,7 +179,7 @@ class ClusterChartE2eTest {
       assertThat(t.total()).as("requests sent").isGreaterThan(10);
       assertThat(t.failed()).as("failed requests of %s", t).isZero();
     }
-    assertThat(agentPods()).hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
+    assertThat(ChartOnCluster.agentPods(kube)).hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getContainers().get(0).getEnv())
         .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("LVS_RESYNC_SECONDS=90")));
     System.out.println("cluster lane: RSS " + lane.vm(Duration.ofSeconds(60), RSS).orThrow().strip());
   }
@@ -222,6 +208,48 @@ class ClusterChartE2eTest {
     }
   }
 
+  /**
+   * Resident memory with N services programmed ({@code -Dlvs.cluster.services=1000}): N NAT
+   * VirtualServices on one VIP (ports 20000+), all on the web pool, so the director's agent holds N
+   * services x 2 pods and the operator N of each kind. Fails if an agent passes 80% of its limit.
+   */
+  @Test
+  @Order(8)
+  @EnabledIfSystemProperty(named = "lvs.cluster.services", matches = "[0-9]+")
+  void residentMemoryWithManyServicesProgrammed() {
+    int n = Integer.getInteger("lvs.cluster.services");
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      yaml.append("---\napiVersion: lvs.io/v1alpha1\nkind: VirtualService\nmetadata: {name: many-").append(i)
+          .append(", namespace: default, labels: {lvs.lab/many: \"true\"}}\nspec:\n  vip: ").append(MANY_VIP)
+          .append("\n  ports: [{port: ").append(20000 + i).append(", targetPort: 8080, protocol: TCP}]\n")
+          .append("  forwarding: NAT\n  scheduler: rr\n  realServerPoolRef: {name: web}\n")
+          .append("  directors: {nodeSelector: {lvs.lab/role: director}}\n");
+    }
+    timed(n + " services applied and programmed", () -> {
+      kube.load(new java.io.ByteArrayInputStream(yaml.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .inNamespace("default").serverSideApply();
+      await(n + " services in the director's table").atMost(Duration.ofMinutes(40)).pollInterval(Duration.ofSeconds(15))
+          .conditionEvaluationListener(c -> System.out.printf("cluster lane: %s (%d s)%n", c.getDescription(), c.getElapsedTimeInMS() / 1000))
+          .until(() -> lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn | grep -c -- \"-a -t " + MANY_VIP + ":\" || true").strip()
+              .equals(Integer.toString(2 * n)));
+    });
+    // steady state: a few resyncs and the informers' relists behind them
+    lane.vm(Duration.ofSeconds(120), "sleep 60").orThrow();
+    String rss = lane.vm(Duration.ofSeconds(60), RSS).orThrow().strip();
+    System.out.println("cluster lane: RSS with " + n + " services programmed:\n" + rss);
+    for (String line : rss.lines().filter(l -> l.startsWith("io.lvs.agent.AgentMain")).toList()) {
+      long kib = Long.parseLong(line.replaceAll(".*VmRSS:\\s*([0-9]+) kB.*", "$1"));
+      assertThat(kib / 1024).as("agent RSS MiB at %d services vs 80%% of its 384 MiB limit: %s", n, line)
+          .isLessThanOrEqualTo(384 * 8 / 10);
+    }
+    timed(n + " services deleted", () -> {
+      kube.genericKubernetesResources(ClusterStatus.VS).inNamespace("default").withLabel("lvs.lab/many", "true").delete();
+      await("the director's table back to web-nat").atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(15))
+          .until(() -> !lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn").contains(MANY_VIP + ":"));
+    });
+  }
+
   @Test
   @Order(90)
   void uninstallAndCrdRemovalLeaveEveryNodeAsBefore() {
@@ -236,40 +264,9 @@ class ClusterChartE2eTest {
         kube.apiextensions().v1().customResourceDefinitions().withName(crd).delete();
       }
       await("agent pods gone").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
-          .until(() -> agentPods().isEmpty());
+          .until(() -> ChartOnCluster.agentPods(kube).isEmpty());
     });
     assertThat(before.diff(snapshot())).as("node kernels after uninstall vs before install").isEmpty();
-  }
-
-  private static int agentsReady() {
-    DaemonSet ds = kube.apps().daemonSets().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "node-agent")
-        .list().getItems().stream().findFirst().orElse(null);
-    return ds == null || ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
-  }
-
-  private static void awaitIpvsHoldsThePods(int n) {
-    await(n + " pods in the director's IPVS table").atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5))
-        .untilAsserted(() -> {
-          List<String> ips = kube.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
-              .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getPodIP() != null)
-              .map(p -> p.getStatus().getPodIP()).toList();
-          assertThat(ips).hasSize(n);
-          String table = lane.onNode(ClusterLane.DIRECTOR, "ipvsadm -Sn");
-          List<String> dests = table.lines().filter(l -> l.startsWith("-a -t " + VIP + ":80 ")).toList();
-          assertThat(dests).as(table).hasSize(n);
-          for (String ip : ips) {
-            assertThat(dests).as(table).anySatisfy(d -> assertThat(d).contains("-r " + ip + ":8080 -m"));
-          }
-        });
-  }
-
-  private static List<String> webPodNames() {
-    return kube.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).map(p -> p.getMetadata().getName()).toList();
-  }
-
-  private static List<Pod> agentPods() {
-    return kube.pods().inNamespace(NAMESPACE).withLabel("app.kubernetes.io/component", "node-agent").list().getItems();
   }
 
   private static KernelSnapshot snapshot() {
