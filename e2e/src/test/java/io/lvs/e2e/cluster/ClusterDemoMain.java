@@ -1,5 +1,7 @@
 package io.lvs.e2e.cluster;
 
+import static org.awaitility.Awaitility.await;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.chart.ProjectFiles;
 import io.lvs.e2e.lab.Client;
@@ -22,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterDemoMain {
   private static final int REQUESTS = 12;
+  private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
   private ClusterDemoMain() {}
 
@@ -60,6 +63,9 @@ public final class ClusterDemoMain {
     step("the operator resolves the EndpointSlices, the director's agent programs IPVS (~3 min)", () -> {
       kube.load(ClusterDemoMain.class.getResourceAsStream("/cluster/nat.yaml")).inNamespace("default").serverSideApply();
       ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 2);
+      // the agents' reports reach the status after the kernel
+      await("web-nat Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
+          .until(() -> ClusterStatus.condition(kube, "web-nat", "Ready").startsWith("True"));
     });
 
     section("kubectl get lvs -A -o wide");
@@ -74,8 +80,11 @@ public final class ClusterDemoMain {
     System.out.println("answers by pod: " + t.byServer() + (t.failed() > 0 ? ", failed: " + t.failed() : ""));
     section("ipvsadm -Ln --stats on the director node (NAT: replies pass the director, OutPkts > 0)");
     System.out.println(lane.onNode(ClusterLane.DIRECTOR, "sleep 3; ipvsadm -Ln --stats"));
-    section("kubectl describe virtualservice web-nat   (conditions and Events)");
-    System.out.println(kubectl(lane, "describe", "virtualservice", "web-nat", "-n", "default"));
+    section("kubectl get virtualservice web-nat -o jsonpath=...   (its conditions)");
+    System.out.println(kubectl(lane, "get", "virtualservice", "web-nat", "-n", "default", "-o",
+        "jsonpath={range .status.conditions[*]}{.type}={.status} {.reason}: {.message}{\"\\n\"}{end}"));
+    section("kubectl get events --field-selector involvedObject.name=web-nat");
+    System.out.println(kubectl(lane, "get", "events", "-n", "default", "--field-selector", "involvedObject.name=web-nat"));
     boolean ok = t.failed() == 0 && t.byServer().size() == 2;
     say(ok ? "cluster demo done: " + t.total() + " requests through IPVS, both pods answered " + t.byServer()
         : "cluster demo FAILED: " + t);
@@ -122,6 +131,6 @@ public final class ClusterDemoMain {
   }
 
   private static void say(String line) {
-    System.out.printf("[cluster-demo %s] %s%n", java.time.LocalTime.now().withNano(0), line);
+    System.out.printf("[cluster-demo %s] %s%n", java.time.LocalTime.now().format(CLOCK), line);
   }
 }
