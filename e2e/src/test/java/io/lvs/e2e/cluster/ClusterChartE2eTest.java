@@ -42,9 +42,9 @@ class ClusterChartE2eTest {
   static final String RELEASE = ChartOnCluster.RELEASE;
   static final String VIP = ChartOnCluster.VIP;
   static final String MANY_VIP = "198.18.0.201";
-  /** Each JVM's resident set, by main class (the pods' processes are the VM's). */
+  /** Each JVM's resident set, by main class and, for the hostNetwork agents, node (the pods' processes are the VM's). */
   static final String RSS = "for p in $(pgrep -f 'io.lvs.agent.AgentMain|io.lvs.operator.OperatorMain'); do"
-      + " echo \"$(grep -ao 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(grep VmRSS /proc/$p/status)\"; done";
+      + " echo \"$(grep -ao 'io.lvs.[a-z]*.[A-Za-z]*Main' /proc/$p/cmdline) $(ip netns identify $p) $(grep VmRSS /proc/$p/status)\"; done";
   private static final ProjectFiles FILES = ProjectFiles.locate();
   private static final Map<String, Long> TIMINGS = new LinkedHashMap<>();
   private static ClusterLane lane;
