@@ -61,7 +61,8 @@ public final class ClusterDemoMain {
     say("applying a NAT VirtualService whose RealServerPool is the web Service (serviceRef):");
     System.out.println(nat.strip().indent(4));
     step("the operator resolves the EndpointSlices, the director's agent programs IPVS (~3 min)", () -> {
-      kube.load(ClusterDemoMain.class.getResourceAsStream("/cluster/nat.yaml")).inNamespace("default").serverSideApply();
+      kube.load(new java.io.ByteArrayInputStream(nat.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .inNamespace("default").serverSideApply();
       ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 2);
       // the agents' reports reach the status after the kernel
       await("web-nat Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
