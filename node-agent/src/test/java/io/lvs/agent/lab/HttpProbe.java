@@ -11,7 +11,14 @@ import java.nio.charset.StandardCharsets;
 final class HttpProbe {
   private HttpProbe() {}
 
+  /** One exchange: the client's own address and port (how IPVS's connection table names it), the body. */
+  record Answer(String client, String body) {}
+
   static String get(String host, int port) {
+    return exchange(host, port).body();
+  }
+
+  static Answer exchange(String host, int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 3000);
       s.setSoTimeout(3000);
@@ -24,7 +31,7 @@ final class HttpProbe {
       if (!response.startsWith("HTTP/1.") || body < 0) {
         throw new AssertionError("not an HTTP response from " + host + ":" + port + ": " + response);
       }
-      return response.substring(body + 4).trim();
+      return new Answer(s.getLocalAddress().getHostAddress() + ":" + s.getLocalPort(), response.substring(body + 4).trim());
     } catch (IOException e) {
       throw new AssertionError("GET http://" + host + ":" + port + "/ failed: " + e, e);
     }
