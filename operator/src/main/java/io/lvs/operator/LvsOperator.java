@@ -71,12 +71,16 @@ public final class LvsOperator implements AutoCloseable {
     this.operator =
         new Operator(o -> {
           o.withKubernetesClient(client).withCloseClientOnStop(false)
-              .withReconciliationTerminationTimeout(Duration.ofSeconds(5));
+              .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
+              .withConcurrentReconciliationThreads(settings.reconcileThreads());
           if (settings.leaderElection()) {
             o.withLeaderElectionConfiguration(
                 LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lvs-operator")
                     .withLeaseNamespace(settings.namespace())
                     .withIdentity(election.identity())
+                    .withLeaseDuration(settings.lease().duration())
+                    .withRenewDeadline(settings.lease().renewDeadline())
+                    .withRetryPeriod(settings.lease().retryPeriod())
                     .withExitOnStopLeading(election.exitOnStopLeading())
                     .build());
           }

@@ -28,7 +28,10 @@ class LeadershipApiServerTest {
     try (RealApiServer server = RealApiServer.start(false)) {
       Crds.install(server.admin(), Crds.PROJECT);
       server.admin().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).create();
-      Settings settings = new Settings(0, true, NAMESPACE, Set.of(NAMESPACE), Duration.ofSeconds(3));
+      Settings.LeaseTiming timing =
+          new Settings.LeaseTiming(Duration.ofSeconds(13), Duration.ofSeconds(9), Duration.ofSeconds(2));
+      Settings settings = new Settings(0, true, NAMESPACE, Set.of(NAMESPACE), Duration.ofSeconds(3),
+          Settings.DEFAULT_SLICE_MAX_ENTRIES, timing, 4);
       try (KubernetesClient clientA = server.newClient();
           KubernetesClient clientB = server.newClient();
           LvsOperator a = new LvsOperator(clientA, settings, Clock.systemUTC(), new SimpleMeterRegistry(),
@@ -41,6 +44,8 @@ class LeadershipApiServerTest {
         b.start();
         await("replica-b ready as a standby").atMost(Duration.ofSeconds(60)).until(b::ready);
         assertThat(holder(server)).as("the leader once both are ready").isEqualTo("replica-a");
+        assertThat(server.admin().leases().inNamespace(NAMESPACE).withName("lvs-operator").get().getSpec()
+            .getLeaseDurationSeconds()).as("the configured duration, as the leader wrote it").isEqualTo(13);
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.lvs.e2e.chart;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
@@ -262,6 +263,21 @@ class ChartRenderTest {
         Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b"));
     Container op = single(r.one(Deployment.class, "lvs-lvs-operator-operator").getSpec().getTemplate().getSpec().getContainers());
     assertThat(env(op, "LVS_WATCH_NAMESPACES").getValue()).isEqualTo("team-a,team-b");
+  }
+
+  @Test
+  void leaderLeaseTimingsAndThreadsBecomeVariablesAndTheirOrderIsChecked() {
+    Container op = single(RENDERER.render("lvs", "lvs-system", null,
+            Map.of("operator.leaderLease.durationSeconds", "60", "operator.reconcileThreads", "4"))
+        .one(Deployment.class, "lvs-lvs-operator-operator").getSpec().getTemplate().getSpec().getContainers());
+    assertThat(env(op, "LVS_LEASE_DURATION_SECONDS").getValue()).isEqualTo("60");
+    assertThat(env(op, "LVS_LEASE_RENEW_DEADLINE_SECONDS").getValue()).isEqualTo("20");
+    assertThat(env(op, "LVS_LEASE_RETRY_PERIOD_SECONDS").getValue()).isEqualTo("4");
+    assertThat(env(op, "LVS_RECONCILE_THREADS").getValue()).isEqualTo("4");
+    assertThatThrownBy(() -> RENDERER.render("lvs", "lvs-system", null,
+            Map.of("operator.leaderLease.renewDeadlineSeconds", "30")))
+        .hasMessageContaining(
+            "operator.leaderLease: retryPeriodSeconds (4) < renewDeadlineSeconds (30) < durationSeconds (30) must hold");
   }
 
   @Test

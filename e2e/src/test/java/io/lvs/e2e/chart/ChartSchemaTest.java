@@ -26,7 +26,8 @@ class ChartSchemaTest {
         Arguments.of("max-unavailable-zero.yaml", "agent.updateStrategy.maxUnavailable", "greater than or equal to 1"),
         Arguments.of("bad-image-tag.yaml", "operator.image.tag", "pattern"),
         Arguments.of("missing-limits.yaml", "operator.resources", "limits is required"),
-        Arguments.of("leader-election-string.yaml", "operator.leaderElection", "boolean"));
+        Arguments.of("leader-election-string.yaml", "operator.leaderElection", "boolean"),
+        Arguments.of("reconcile-threads-zero.yaml", "operator.reconcileThreads", "greater than or equal to 1"));
   }
 
   @ParameterizedTest(name = "{0}")

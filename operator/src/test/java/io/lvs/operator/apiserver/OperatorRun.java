@@ -73,7 +73,7 @@ final class OperatorRun implements BeforeAllCallback, AfterAllCallback {
     operatorClient = server.newClient();
     metrics = new SimpleMeterRegistry();
     operator = new LvsOperator(operatorClient,
-        new Settings(0, false, NAMESPACE, Set.of(), GONE_NODE_TIMEOUT, sliceMaxEntries), Clock.systemUTC(), metrics);
+        new Settings(0, false, NAMESPACE, Set.of(), GONE_NODE_TIMEOUT).withSliceMaxEntries(sliceMaxEntries), Clock.systemUTC(), metrics);
     operator.start();
   }
 

@@ -186,8 +186,8 @@ class OperatorScaleBenchmarkTest {
       long cpu0 = jvmCpuNanos();
       long serverCpu0 = serverCpuNanos();
       long t0 = System.nanoTime();
-      LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5),
-          Integer.getInteger("bench.sliceMaxEntries", Settings.DEFAULT_SLICE_MAX_ENTRIES)),
+      LvsOperator operator = new LvsOperator(operatorClient, new Settings(0, false, "lvs-system", Set.of(), Duration.ofMinutes(5))
+          .withSliceMaxEntries(Integer.getInteger("bench.sliceMaxEntries", Settings.DEFAULT_SLICE_MAX_ENTRIES)),
           Clock.systemUTC(), metrics);
       operator.start();
       long expectedDestinations = (long) SERVICES * 2 * MEMBERS;
