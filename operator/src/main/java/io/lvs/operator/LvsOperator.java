@@ -37,6 +37,13 @@ public final class LvsOperator implements AutoCloseable {
    * every (large) node object once more per batch of pools.
    */
   static final Duration STARTUP_HOLD = Duration.ofSeconds(90);
+  /**
+   * How long the informers may take to list everything before the process gives up and exits:
+   * JOSDK's 2 min ran out for a restarted standby beside a leader programming 1,000 services on
+   * the emulated cluster lane, which then restarted in a loop. Well inside the chart's startup
+   * probe (120 x 10 s), which is what should decide that a process is stuck.
+   */
+  static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(10);
   /** Node-object and Lease writes in flight at once. */
   static final int PARALLEL_WRITES = 6;
   private final Operator operator;
@@ -72,7 +79,8 @@ public final class LvsOperator implements AutoCloseable {
         new Operator(o -> {
           o.withKubernetesClient(client).withCloseClientOnStop(false)
               .withReconciliationTerminationTimeout(Duration.ofSeconds(5))
-              .withConcurrentReconciliationThreads(settings.reconcileThreads());
+              .withConcurrentReconciliationThreads(settings.reconcileThreads())
+              .withCacheSyncTimeout(CACHE_SYNC_TIMEOUT);
           if (settings.leaderElection()) {
             o.withLeaderElectionConfiguration(
                 LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("lvs-operator")
