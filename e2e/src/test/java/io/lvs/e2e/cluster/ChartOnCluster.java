@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.chart.ProjectFiles;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The steps a user takes with the chart on the lane's cluster, and what they wait for: shared by
@@ -54,6 +57,16 @@ final class ChartOnCluster {
     DaemonSet ds = kube.apps().daemonSets().inNamespace(NAMESPACE).withLabel(COMPONENT, "node-agent")
         .list().getItems().stream().findFirst().orElse(null);
     return ds == null || ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
+  }
+
+  /** Each operator pod's name with its container's restarts: a leader that lost its Lease exited. */
+  static Map<String, Integer> operatorRestarts(KubernetesClient kube) {
+    Map<String, Integer> out = new TreeMap<>();
+    for (Pod p : kube.pods().inNamespace(NAMESPACE).withLabel(COMPONENT, "operator").list().getItems()) {
+      out.put(p.getMetadata().getName(), p.getStatus().getContainerStatuses().stream()
+          .mapToInt(ContainerStatus::getRestartCount).sum());
+    }
+    return out;
   }
 
   static List<Pod> agentPods(KubernetesClient kube) {
