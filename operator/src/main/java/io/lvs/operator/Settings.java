@@ -70,13 +70,15 @@ public record Settings(
     Duration gone = Duration.ofSeconds(Long.parseLong(env.getOrDefault("LVS_GONE_NODE_TIMEOUT_SECONDS", "300")));
     int sliceMax = positive(env, "LVS_NODE_SLICE_MAX_ENTRIES", DEFAULT_SLICE_MAX_ENTRIES);
     LeaseTiming lease = new LeaseTiming(
-        Duration.ofSeconds(positive(env, "LVS_LEASE_DURATION_SECONDS", (int) LeaseTiming.DEFAULT.duration().toSeconds())),
-        Duration.ofSeconds(positive(env, "LVS_LEASE_RENEW_DEADLINE_SECONDS",
-            (int) LeaseTiming.DEFAULT.renewDeadline().toSeconds())),
-        Duration.ofSeconds(positive(env, "LVS_LEASE_RETRY_PERIOD_SECONDS",
-            (int) LeaseTiming.DEFAULT.retryPeriod().toSeconds())));
+        seconds(env, "LVS_LEASE_DURATION_SECONDS", LeaseTiming.DEFAULT.duration()),
+        seconds(env, "LVS_LEASE_RENEW_DEADLINE_SECONDS", LeaseTiming.DEFAULT.renewDeadline()),
+        seconds(env, "LVS_LEASE_RETRY_PERIOD_SECONDS", LeaseTiming.DEFAULT.retryPeriod()));
     int threads = positive(env, "LVS_RECONCILE_THREADS", DEFAULT_RECONCILE_THREADS);
     return new Settings(port, le, ns, namespaces, gone, sliceMax, lease, threads);
+  }
+
+  private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
+    return Duration.ofSeconds(positive(env, name, (int) fallback.toSeconds()));
   }
 
   private static int positive(Map<String, String> env, String name, int fallback) {
