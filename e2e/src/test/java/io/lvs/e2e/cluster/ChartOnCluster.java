@@ -59,6 +59,12 @@ final class ChartOnCluster {
     return ds == null || ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
   }
 
+  /** Waits until the VirtualService {@code name} in default reports Ready: the agents' reports reach the status after the kernel. */
+  static void awaitReady(KubernetesClient kube, String name) {
+    await(name + " Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(ClusterStatus.condition(kube, name, "Ready")).startsWith("True"));
+  }
+
   /** Each operator pod's name with its container's restarts: a leader that lost its Lease exited. */
   static Map<String, Integer> operatorRestarts(KubernetesClient kube) {
     Map<String, Integer> out = new TreeMap<>();

@@ -119,8 +119,7 @@ class ClusterChartE2eTest {
     assertThat(t.byServer().keySet()).as("rr over both pods").containsExactlyInAnyOrderElementsOf(ChartOnCluster.webPodNames(kube));
     // the agents' reports reach the status after the kernel: the 16:51 run read it too early
     // ("False Programming 0/1 nodes programmed" while its requests had all been answered)
-    await("web-nat Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
-        .untilAsserted(() -> assertThat(ClusterStatus.condition(kube, "web-nat", "Ready")).startsWith("True"));
+    ChartOnCluster.awaitReady(kube, "web-nat");
   }
 
   @Test

@@ -1,7 +1,5 @@
 package io.lvs.e2e.cluster;
 
-import static org.awaitility.Awaitility.await;
-
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.lvs.e2e.chart.ProjectFiles;
 import io.lvs.e2e.lab.Client;
@@ -64,9 +62,7 @@ public final class ClusterDemoMain {
       kube.load(new java.io.ByteArrayInputStream(nat.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .inNamespace("default").serverSideApply();
       ChartOnCluster.awaitIpvsHoldsThePods(lane, kube, 2);
-      // the agents' reports reach the status after the kernel
-      await("web-nat Ready").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
-          .until(() -> ClusterStatus.condition(kube, "web-nat", "Ready").startsWith("True"));
+      ChartOnCluster.awaitReady(kube, "web-nat");
     });
 
     section("kubectl get lvs -A -o wide");
