@@ -215,7 +215,7 @@ class PodRealServersKernelTest {
   }
 
   /**
-   * The split matches the weights to within {@code slack} connections of {@code n}: the scheduler is
+   * The split matches the expected counts to within 5 connections each: the scheduler is
    * the kernel's, and rr's turn was seen to move (47/53 of 100, once in a dozen CI runs); which pod
    * answered each connection is checked exactly in {@link #histogram}.
    */
