@@ -52,7 +52,7 @@ public final class SyncLoop implements AutoCloseable {
   private final Applier applier;
   private final TimeoutKeeper timeouts;
   private final RtnlClient rtnl;
-  private final NodeStateTranslator translator = new NodeStateTranslator();
+  private final TranslationMemo translations = new TranslationMemo(new NodeStateTranslator());
   private final StatusBuilder statusBuilder;
   private final HealthChecker health;
   private final SnatProgrammer snat;
@@ -201,8 +201,7 @@ public final class SyncLoop implements AutoCloseable {
     SliceUnion slices = t.slices();
     // interfaceOf is resolved against this sync's own reading of the addresses (one dump, only if
     // some entry names one): which interface holds the node's InternalIP now
-    Translation translation =
-        translator.translate(slices.spec(), slices::path, NodeStateTranslator.AddressHolders.lazy(rtnl::addresses));
+    Translation translation = translations.translate(slices, rtnl::addresses);
     health.update(translation.healthTargets());
     var healthNow = health.snapshot();
     var healthDetails = health.details();
