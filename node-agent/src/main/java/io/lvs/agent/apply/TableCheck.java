@@ -90,13 +90,18 @@ final class TableCheck {
       byKey.put(r.key(), r);
     }
     List<ObservedDestination> out = new ArrayList<>(rows.size());
+    boolean same = true;
     for (ObservedDestination d : known.destinations()) {
       ProcIpvsTable.Row r = byKey.get(d.destination().key());
       if (r == null || !r.shows(d.destination())) {
         return null;
       }
-      out.add(new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
+      // the view's own object where the counts did not move: an idle table's resync allocates no copy of it
+      boolean counted = r.active() == d.activeConnections() && r.inactive() == d.inactiveConnections();
+      same &= counted;
+      out.add(counted ? d
+          : new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
     }
-    return out;
+    return same ? known.destinations() : out;
   }
 }

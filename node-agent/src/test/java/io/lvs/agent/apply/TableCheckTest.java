@@ -118,6 +118,69 @@ class TableCheckTest {
   }
 
   @Test
+  void anUnchangedServiceKeepsTheViewsDestinationsAndOnlyMovedCountsAreNew() {
+    boolean[] busy = {false};
+    IpvsClient counting = new DelegatingIpvs(withText) {
+      @Override
+      public List<ObservedService> dumpServices() {
+        return withText.dumpServices();
+      }
+
+      @Override
+      public List<ObservedDestination> dumpDestinations(ServiceKey key) {
+        return withText.dumpDestinations(key);
+      }
+
+      @Override
+      public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
+        Map<ServiceKey, List<ProcIpvsTable.Row>> t = new LinkedHashMap<>(withText.textTable().orElseThrow());
+        if (busy[0]) { // two connections on the first destination of service 3, as the text would show them
+          List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(key(3)));
+          ProcIpvsTable.Row r = rows.get(0);
+          rows.set(0, new ProcIpvsTable.Row(r.key(), r.forward(), r.weight(), 2, 0));
+          t.put(key(3), rows);
+        }
+        return Optional.of(t);
+      }
+    };
+    Applier applier = applier(counting);
+    DesiredState want = table();
+    applier.apply(want);
+    applier.resync(want);
+    Map<ServiceKey, ObservedService> before = byKey(applier.observedServices());
+    dumped.clear();
+    busy[0] = true;
+
+    assertThat(applier.resync(want).plan().isEmpty()).isTrue();
+
+    Map<ServiceKey, ObservedService> after = byKey(applier.observedServices());
+    int kept = 0;
+    for (int i = 0; i < SERVICES; i++) {
+      if (dumped.contains(key(i)) || i == 3) {
+        continue; // dumped (its share) or counted: read anew
+      }
+      List<ObservedDestination> was = before.get(key(i)).destinations();
+      List<ObservedDestination> now = after.get(key(i)).destinations();
+      for (int d = 0; d < now.size(); d++) {
+        assertThat(now.get(d)).isSameAs(was.get(d));
+      }
+      kept++;
+    }
+    assertThat(kept).isGreaterThanOrEqualTo(SERVICES - 5 - 1);
+    assertThat(dumped).as("service 3 is outside this resync's share").doesNotContain(key(3));
+    List<ObservedDestination> three = after.get(key(3)).destinations();
+    assertThat(three.get(0).activeConnections()).isEqualTo(2);
+    assertThat(three.get(0)).isNotSameAs(before.get(key(3)).destinations().get(0));
+    assertThat(three.get(1)).isSameAs(before.get(key(3)).destinations().get(1));
+  }
+
+  private static Map<ServiceKey, ObservedService> byKey(List<ObservedService> services) {
+    Map<ServiceKey, ObservedService> m = new LinkedHashMap<>();
+    services.forEach(s -> m.put(s.service().key(), s));
+    return m;
+  }
+
+  @Test
   void whatTheTextDoesNotShowIsRepairedWithinOneRoundOfTheRollingShare() {
     Applier applier = applier(withText);
     DesiredState want = table();
