@@ -82,6 +82,9 @@ class AgentProcessAtScaleKernelTest {
         Thread.sleep(3L * RESYNC_SECONDS * 1000 + 30_000); // a few resyncs
       }
       report.memory("after resyncs");
+      if (Boolean.getBoolean("lvs.scale.fullGc")) {
+        report.fullGc();
+      }
       report.syncTimes();
       report.threads();
       if (Boolean.getBoolean("lvs.scale.nmt")) {

@@ -175,6 +175,18 @@ final class AgentReport {
         .append(byName).append('\n');
   }
 
+  /**
+   * Asks the agent's JVM for a full collection (jcmd GC.run) and records the heap and the resident
+   * set after it: what the process would hold if its collector gave back what the syncs grew.
+   */
+  void fullGc() throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Oracle.run(jcmd, Long.toString(pid), "GC.run");
+    Thread.sleep(2_000);
+    memory("after a full GC (jcmd GC.run)");
+    out.append("```\n").append(Oracle.run(jcmd, Long.toString(pid), "GC.heap_info")).append("```\n");
+  }
+
   void nmt() {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     out.append("```\n").append(Oracle.run(jcmd, Long.toString(pid), "VM.native_memory", "summary"));
