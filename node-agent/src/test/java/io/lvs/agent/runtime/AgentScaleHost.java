@@ -46,8 +46,7 @@ public final class AgentScaleHost {
           module.toString(), "benchmark").inheritIO();
       Map<String, String> env = pb.environment();
       env.put("LAB_HOST_PORTS", Integer.toString(server.port()));
-      env.putIfAbsent("LAB_TEST_SELECT", "--select-class " + AgentProcessAtScaleKernelTest.class.getName() + " --select-class "
-          + AgentMemoryGuardKernelTest.class.getName());
+      env.putIfAbsent("LAB_TEST_SELECT", "--select-class " + AgentProcessAtScaleKernelTest.class.getName());
       env.put("LAB_JAVA_OPTS", "-Dlvs.scale.services=" + sizes + " -D" + AgentProcessAtScaleKernelTest.KUBECONFIG_PROPERTY
           + "=" + kubeconfig + opts);
       int rc = pb.start().waitFor();
