@@ -95,12 +95,39 @@ public final class ProcIpvsTable implements AutoCloseable {
     channel.close();
   }
 
+  /**
+   * The line's fields, split at runs of blanks: what {@code strip().split("\\s+")} gives, without
+   * compiling a pattern for each of a large table's hundred thousand lines.
+   */
+  static String[] fields(String l) {
+    List<String> out = new ArrayList<>(8);
+    int n = l.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && Character.isWhitespace(l.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !Character.isWhitespace(l.charAt(i))) {
+        i++;
+      }
+      if (start < i) {
+        out.add(l.substring(start, i));
+      }
+    }
+    return out.toArray(new String[0]);
+  }
+
   private static final class Parser {
     final Map<ServiceKey, List<Row>> table = new HashMap<>();
     List<Row> current;
 
     void line(String l) {
-      String[] f = l.strip().split("\\s+");
+      String[] f = fields(l);
+      if (f.length == 0) {
+        current = null;
+        return;
+      }
       if (l.startsWith("  -> ") && f.length >= 6 && !f[1].startsWith("Remote")) {
         if (current != null) {
           current.add(new Row(endpoint(f[1]), f[2], Integer.parseInt(f[3]), Long.parseLong(f[4]), Long.parseLong(f[5])));

@@ -45,6 +45,22 @@ class ProcIpvsTableTest {
   }
 
   @Test
+  void fieldsAreWhatARegexSplitOfTheStrippedLineGives() {
+    java.util.Random r = new java.util.Random(5);
+    String alphabet = "  \t-:>AC019[]";
+    for (int i = 0; i < 10_000; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int c = r.nextInt(30); c > 0; c--) {
+        b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+      }
+      String l = b.toString();
+      String[] regex = l.strip().split("\\s+");
+      String[] expected = regex.length == 1 && regex[0].isEmpty() ? new String[0] : regex; // a blank line has none
+      assertThat(ProcIpvsTable.fields(l)).as("[%s]", l).containsExactly(expected);
+    }
+  }
+
+  @Test
   void aRowShowsADestinationWhenKeyWeightAndForwardingMatch() {
     ProcIpvsTable.Row row = new ProcIpvsTable.Row(rs("198.19.1.1", 80), "Route", 77, 3, 12);
 
