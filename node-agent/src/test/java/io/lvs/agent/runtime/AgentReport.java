@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -180,18 +181,24 @@ final class AgentReport {
    * set after it: what the process would hold if its collector gave back what the syncs grew.
    */
   void fullGc() throws IOException, InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    Oracle.run(jcmd, Long.toString(pid), "GC.run");
+    jcmd("GC.run");
     Thread.sleep(2_000);
     memory("after a full GC (jcmd GC.run)");
-    out.append("```\n").append(Oracle.run(jcmd, Long.toString(pid), "GC.heap_info")).append("```\n");
+    out.append("```\n").append(jcmd("GC.heap_info")).append("```\n");
   }
 
   void nmt() {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    out.append("```\n").append(Oracle.run(jcmd, Long.toString(pid), "VM.native_memory", "summary"));
-    Oracle.run(jcmd, Long.toString(pid), "GC.class_histogram").lines().limit(25).forEach(l -> out.append(l).append('\n'));
+    out.append("```\n").append(jcmd("VM.native_memory", "summary"));
+    jcmd("GC.class_histogram").lines().limit(25).forEach(l -> out.append(l).append('\n'));
     out.append("```\n");
+  }
+
+  /** One diagnostic command to the agent's JVM; its output. */
+  private String jcmd(String... command) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Long.toString(pid)));
+    cmd.addAll(List.of(command));
+    return Oracle.run(cmd.toArray(new String[0]));
   }
 
   void write(Path file) throws IOException {
