@@ -19,7 +19,18 @@ final class HttpProbe {
   }
 
   static Answer exchange(String host, int port) {
+    return exchange(host, port, 0);
+  }
+
+  /**
+   * As {@link #exchange(String, int)} from local port {@code localPort} (0: the kernel's choice),
+   * for a caller that must name each connection by a port it never reuses.
+   */
+  static Answer exchange(String host, int port, int localPort) {
     try (Socket s = new Socket()) {
+      if (localPort != 0) {
+        s.bind(new InetSocketAddress(localPort));
+      }
       s.connect(new InetSocketAddress(host, port), 3000);
       s.setSoTimeout(3000);
       OutputStream out = s.getOutputStream();
