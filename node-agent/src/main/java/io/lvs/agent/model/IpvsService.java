@@ -21,4 +21,17 @@ public record IpvsService(
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(scheduler, "scheduler");
   }
+
+  // Written out, as the record would define it: the generated method's method-handle chain costs
+  // several times more under C1 (the agent image's compiler), and a resync compares every service.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof IpvsService s && flags == s.flags && timeoutSeconds == s.timeoutSeconds
+        && netmaskPrefixLength == s.netmaskPrefixLength && key.equals(s.key) && scheduler.equals(s.scheduler);
+  }
+
+  @Override
+  public int hashCode() {
+    return (((key.hashCode() * 31 + scheduler.hashCode()) * 31 + flags) * 31 + timeoutSeconds) * 31 + netmaskPrefixLength;
+  }
 }

@@ -33,6 +33,20 @@ public record ServiceKey(Family family, IpProtocol protocol, InetAddress address
     return new ServiceKey(family, null, null, 0, fwmark);
   }
 
+  // Written out, as the record would define it: the generated method's method-handle chain costs
+  // several times more under C1 (the agent image's compiler), and these are the table's map keys.
+  @Override
+  public boolean equals(Object o) {
+    return o == this || o instanceof ServiceKey k && port == k.port && fwmark == k.fwmark && family == k.family
+        && protocol == k.protocol && Objects.equals(address, k.address);
+  }
+
+  @Override
+  public int hashCode() {
+    return (((family.hashCode() * 31 + Objects.hashCode(protocol)) * 31 + Objects.hashCode(address)) * 31 + port) * 31
+        + Long.hashCode(fwmark);
+  }
+
   public boolean isFwmark() {
     return fwmark != 0;
   }
