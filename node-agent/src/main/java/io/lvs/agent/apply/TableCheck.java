@@ -85,23 +85,34 @@ final class TableCheck {
         || rows.size() != known.destinations().size()) {
       return null;
     }
-    Map<Object, ProcIpvsTable.Row> byKey = new HashMap<>(rows.size() * 2);
-    for (ProcIpvsTable.Row r : rows) {
-      byKey.put(r.key(), r);
-    }
-    List<ObservedDestination> out = new ArrayList<>(rows.size());
-    boolean same = true;
-    for (ObservedDestination d : known.destinations()) {
-      ProcIpvsTable.Row r = byKey.get(d.destination().key());
+    Map<Object, ProcIpvsTable.Row> byKey = null; // only when the text lists them in another order than the view
+    List<ObservedDestination> knownDestinations = known.destinations();
+    List<ObservedDestination> out = null; // a copy only once a count moved
+    for (int i = 0; i < knownDestinations.size(); i++) {
+      ObservedDestination d = knownDestinations.get(i);
+      ProcIpvsTable.Row r = rows.get(i);
+      if (!r.key().equals(d.destination().key())) {
+        if (byKey == null) {
+          byKey = new HashMap<>(rows.size() * 2);
+          for (ProcIpvsTable.Row row : rows) {
+            byKey.put(row.key(), row);
+          }
+        }
+        r = byKey.get(d.destination().key());
+      }
       if (r == null || !r.shows(d.destination())) {
         return null;
       }
       // the view's own object where the counts did not move: an idle table's resync allocates no copy of it
       boolean counted = r.active() == d.activeConnections() && r.inactive() == d.inactiveConnections();
-      same &= counted;
-      out.add(counted ? d
-          : new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
+      if (!counted && out == null) {
+        out = new ArrayList<>(knownDestinations.subList(0, i));
+      }
+      if (out != null) {
+        out.add(counted ? d
+            : new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
+      }
     }
-    return same ? known.destinations() : out;
+    return out == null ? knownDestinations : out;
   }
 }

@@ -174,6 +174,46 @@ class TableCheckTest {
     assertThat(three.get(1)).isSameAs(before.get(key(3)).destinations().get(1));
   }
 
+  @Test
+  void aTextListingDestinationsInAnotherOrderThanTheViewIsComparedByKey() {
+    IpvsClient reversed = new DelegatingIpvs(withText) {
+      @Override
+      public List<ObservedService> dumpServices() {
+        return withText.dumpServices();
+      }
+
+      @Override
+      public List<ObservedDestination> dumpDestinations(ServiceKey key) {
+        return withText.dumpDestinations(key);
+      }
+
+      @Override
+      public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
+        Map<ServiceKey, List<ProcIpvsTable.Row>> t = new LinkedHashMap<>(withText.textTable().orElseThrow());
+        for (ServiceKey k : List.of(key(25), key(26))) { // as the kernel lists a destination added later: first
+          List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(k));
+          java.util.Collections.reverse(rows);
+          t.put(k, rows);
+        }
+        return Optional.of(t);
+      }
+    };
+    Applier applier = applier(reversed);
+    DesiredState want = table();
+    applier.apply(want);
+    applier.resync(want);
+    List<ObservedDestination> kept = byKey(applier.observedServices()).get(key(25)).destinations();
+    dumped.clear();
+    kernel.ipvs().updateDestination(key(26), dest("198.19.0.1", 80, DROUTE, 77)); // ipvsadm -e
+
+    ApplyReport repair = applier.resync(want);
+
+    assertThat(repair.kernelOperations()).as("service 26's weight put back").isEqualTo(1);
+    assertThat(dumped).as("service 26 differs, service 25 does not: only 26 and the share").contains(key(26))
+        .doesNotContain(key(25)).hasSizeLessThanOrEqualTo(5 + 1);
+    assertThat(byKey(applier.observedServices()).get(key(25)).destinations()).as("the view's own list").isSameAs(kept);
+  }
+
   private static Map<ServiceKey, ObservedService> byKey(List<ObservedService> services) {
     Map<ServiceKey, ObservedService> m = new LinkedHashMap<>();
     services.forEach(s -> m.put(s.service().key(), s));
