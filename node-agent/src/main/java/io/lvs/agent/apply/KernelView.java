@@ -30,7 +30,7 @@ import java.util.Set;
  * which replaces it (and repairs whatever drifted meanwhile).
  */
 final class KernelView {
-  private final Map<ServiceKey, ObservedService> services = new LinkedHashMap<>();
+  private final Map<ServiceKey, ObservedService> services;
   private final Set<InterfaceAddress> addresses;
   private final Map<String, RtnlClient.Link> links;
   private final Map<String, String> sysctls;
@@ -41,6 +41,7 @@ final class KernelView {
    * so the table is held once between the desired state and the view, not twice.
    */
   KernelView(ObservedState observed, DesiredState desired) {
+    services = new LinkedHashMap<>(observed.services().size() * 4 / 3 + 1);
     observed.services().forEach((k, s) -> {
       DesiredService want = desired.services().get(k);
       services.put(want == null ? k : want.key(), want == null ? s : shared(s, want));
@@ -149,18 +150,27 @@ final class KernelView {
   }
 
   private static ObservedService shared(ObservedService seen, DesiredService want) {
-    List<ObservedDestination> ds = new ArrayList<>(seen.destinations().size());
-    for (ObservedDestination od : seen.destinations()) {
+    List<ObservedDestination> seenDestinations = seen.destinations();
+    List<ObservedDestination> ds = null; // a copy only once a destination is swapped for the desired one
+    for (int i = 0; i < seenDestinations.size(); i++) {
+      ObservedDestination od = seenDestinations.get(i);
       DesiredDestination dd = want.destinations().get(od.destination().key());
       Destination mine = dd == null || dd.draining() ? null : dd.destination();
-      ds.add(mine == null || mine == od.destination() || !mine.equals(od.destination()) ? od
-          : new ObservedDestination(mine, od.activeConnections(), od.inactiveConnections(), od.persistentConnections(),
-              od.stats()));
+      if (mine != null && mine != od.destination() && mine.equals(od.destination())) {
+        if (ds == null) {
+          ds = new ArrayList<>(seenDestinations.size());
+          ds.addAll(seenDestinations.subList(0, i));
+        }
+        ds.add(new ObservedDestination(mine, od.activeConnections(), od.inactiveConnections(), od.persistentConnections(),
+            od.stats()));
+      } else if (ds != null) {
+        ds.add(od);
+      }
     }
     IpvsService s = seen.service();
     String scheduler = s.scheduler().equals(want.service().scheduler()) ? want.service().scheduler() : s.scheduler();
     return new ObservedService(new IpvsService(want.key(), scheduler, s.flags(), s.timeoutSeconds(),
-        s.netmaskPrefixLength()), seen.stats(), ds);
+        s.netmaskPrefixLength()), seen.stats(), ds == null ? seenDestinations : ds);
   }
 
   private static IpvsService hashed(IpvsService s) {

@@ -29,7 +29,7 @@ public final class ObservedState {
       List<InterfaceAddress> addresses,
       List<RtnlClient.Link> links,
       Map<String, String> sysctls) {
-    Map<ServiceKey, ObservedService> s = new LinkedHashMap<>();
+    Map<ServiceKey, ObservedService> s = new LinkedHashMap<>(services.size() * 4 / 3 + 1);
     services.forEach(o -> s.put(o.service().key(), o));
     this.services = Collections.unmodifiableMap(s);
     this.addresses = Collections.unmodifiableSet(new LinkedHashSet<>(addresses));
