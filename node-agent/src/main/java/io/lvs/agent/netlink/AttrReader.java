@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -21,16 +22,30 @@ public final class AttrReader {
     }
   }
 
-  private final List<Attr> attrs;
+  // Where each attribute lies in the buffer (type with its flags, payload offset and length): the
+  // accessors read from there, and an Attr (a slice of its own) is made only when asked for one.
+  // A dump of ten thousand services is decoded on every resync.
+  private final ByteBuffer buffer;
+  private final int count;
+  private final int[] rawTypes;
+  private final int[] offsets;
+  private final int[] lengths;
 
-  private AttrReader(List<Attr> attrs) {
-    this.attrs = attrs;
+  private AttrReader(ByteBuffer buffer, int count, int[] rawTypes, int[] offsets, int[] lengths) {
+    this.buffer = buffer;
+    this.count = count;
+    this.rawTypes = rawTypes;
+    this.offsets = offsets;
+    this.lengths = lengths;
   }
 
   /** Parses attributes between the buffer's position and limit (the buffer is not moved). */
   public static AttrReader parse(ByteBuffer region) {
     ByteBuffer b = region.slice().order(ByteOrder.nativeOrder());
-    List<Attr> out = new ArrayList<>();
+    int[] rawTypes = new int[16];
+    int[] offsets = new int[16];
+    int[] lengths = new int[16];
+    int n = 0;
     int pos = 0;
     int end = b.limit();
     while (pos < end) {
@@ -46,87 +61,121 @@ public final class AttrReader {
         throw new MalformedMessageException(
             "attribute type " + rawType + " nla_len " + len + " exceeds the " + (end - pos) + " bytes left");
       }
-      ByteBuffer payload = b.duplicate().position(pos + Netlink.NLA_HDRLEN).limit(pos + len).slice()
-          .order(ByteOrder.nativeOrder());
-      out.add(new Attr(rawType & Netlink.NLA_TYPE_MASK, (rawType & Netlink.NLA_F_NESTED) != 0, payload));
+      if (n == rawTypes.length) {
+        rawTypes = Arrays.copyOf(rawTypes, n * 2);
+        offsets = Arrays.copyOf(offsets, n * 2);
+        lengths = Arrays.copyOf(lengths, n * 2);
+      }
+      rawTypes[n] = rawType;
+      offsets[n] = pos + Netlink.NLA_HDRLEN;
+      lengths[n++] = len - Netlink.NLA_HDRLEN;
       pos = Math.min(end, pos + Netlink.align(len));
     }
-    return new AttrReader(Collections.unmodifiableList(out));
+    return new AttrReader(b, n, rawTypes, offsets, lengths);
   }
 
   public List<Attr> all() {
-    return attrs;
+    List<Attr> out = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      out.add(attr(i));
+    }
+    return Collections.unmodifiableList(out);
   }
 
   public boolean has(int type) {
-    return find(type) != null;
+    return index(type) >= 0;
   }
 
   /** The last attribute of the type (the kernel's nla_parse keeps the last), or null. */
   public Attr find(int type) {
-    for (int i = attrs.size() - 1; i >= 0; i--) {
-      if (attrs.get(i).type() == type) {
-        return attrs.get(i);
-      }
-    }
-    return null;
+    int i = index(type);
+    return i < 0 ? null : attr(i);
   }
 
   public Attr require(int type) {
-    Attr a = find(type);
-    if (a == null) {
+    return attr(required(type));
+  }
+
+  private int index(int type) {
+    for (int i = count - 1; i >= 0; i--) {
+      if ((rawTypes[i] & Netlink.NLA_TYPE_MASK) == type) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private int required(int type) {
+    int i = index(type);
+    if (i < 0) {
       throw new MalformedMessageException("missing attribute type " + type);
     }
-    return a;
+    return i;
+  }
+
+  private Attr attr(int i) {
+    ByteBuffer payload = buffer.duplicate().position(offsets[i]).limit(offsets[i] + lengths[i]).slice()
+        .order(ByteOrder.nativeOrder());
+    return new Attr(rawTypes[i] & Netlink.NLA_TYPE_MASK, (rawTypes[i] & Netlink.NLA_F_NESTED) != 0, payload);
   }
 
   public int u8(int type) {
-    return Byte.toUnsignedInt(sized(type, 1).get(0));
+    return Byte.toUnsignedInt(buffer.get(sized(type, 1)));
   }
 
   public int u16(int type) {
-    return Short.toUnsignedInt(sized(type, 2).getShort(0));
+    return Short.toUnsignedInt(buffer.getShort(sized(type, 2)));
   }
 
   public long u32(int type) {
-    return Integer.toUnsignedLong(sized(type, 4).getInt(0));
+    return Integer.toUnsignedLong(buffer.getInt(sized(type, 4)));
   }
 
   public long u64(int type) {
-    return sized(type, 8).getLong(0);
+    return buffer.getLong(sized(type, 8));
   }
 
   /** __be16. */
   public int be16(int type) {
-    ByteBuffer p = sized(type, 2);
-    return (Byte.toUnsignedInt(p.get(0)) << 8) | Byte.toUnsignedInt(p.get(1));
+    int at = sized(type, 2);
+    return (Byte.toUnsignedInt(buffer.get(at)) << 8) | Byte.toUnsignedInt(buffer.get(at + 1));
   }
 
   /** __be32. */
   public long be32(int type) {
-    return Integer.toUnsignedLong(sized(type, 4).duplicate().order(ByteOrder.BIG_ENDIAN).getInt(0));
+    int at = sized(type, 4);
+    long v = 0;
+    for (int k = 0; k < 4; k++) {
+      v = v << 8 | Byte.toUnsignedInt(buffer.get(at + k));
+    }
+    return v;
   }
 
   /** A u32 or u64 counter: IPVS stats attributes are u32 in STATS and u64 in STATS64. */
   public long uint(int type) {
-    ByteBuffer p = require(type).payload();
-    switch (p.remaining()) {
-      case 1: return Byte.toUnsignedInt(p.get(0));
-      case 2: return Short.toUnsignedInt(p.getShort(0));
-      case 4: return Integer.toUnsignedLong(p.getInt(0));
-      case 8: return p.getLong(0);
-      default: throw new MalformedMessageException("attribute type " + type + " has integer size " + p.remaining());
-    }
+    return uintAt(required(type), type);
   }
 
   public long uintOr(int type, long dflt) {
-    return has(type) ? uint(type) : dflt;
+    int i = index(type);
+    return i < 0 ? dflt : uintAt(i, type);
+  }
+
+  private long uintAt(int i, int type) {
+    int at = offsets[i];
+    switch (lengths[i]) {
+      case 1: return Byte.toUnsignedInt(buffer.get(at));
+      case 2: return Short.toUnsignedInt(buffer.getShort(at));
+      case 4: return Integer.toUnsignedLong(buffer.getInt(at));
+      case 8: return buffer.getLong(at);
+      default: throw new MalformedMessageException("attribute type " + type + " has integer size " + lengths[i]);
+    }
   }
 
   public byte[] bytes(int type) {
-    ByteBuffer p = require(type).payload().duplicate();
-    byte[] out = new byte[p.remaining()];
-    p.get(out);
+    int i = required(type);
+    byte[] out = new byte[lengths[i]];
+    buffer.get(offsets[i], out);
     return out;
   }
 
@@ -145,14 +194,16 @@ public final class AttrReader {
   }
 
   public AttrReader nested(int type) {
-    return parse(require(type).payload());
+    int i = required(type);
+    return parse(buffer.duplicate().position(offsets[i]).limit(offsets[i] + lengths[i]));
   }
 
-  private ByteBuffer sized(int type, int size) {
-    Attr a = require(type);
-    if (a.length() < size) {
-      throw new MalformedMessageException("attribute type " + type + " has " + a.length() + " bytes, needs " + size);
+  /** The payload's offset in the buffer, checked to hold {@code size} bytes. */
+  private int sized(int type, int size) {
+    int i = required(type);
+    if (lengths[i] < size) {
+      throw new MalformedMessageException("attribute type " + type + " has " + lengths[i] + " bytes, needs " + size);
     }
-    return a.payload();
+    return offsets[i];
   }
 }
