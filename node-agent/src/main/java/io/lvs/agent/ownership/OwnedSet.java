@@ -105,6 +105,12 @@ public record OwnedSet(
 
     /** Records a destination of a service this agent owns (no-op for a foreign service). */
     public Builder destination(ServiceKey service, DestinationKey dest) {
+      if (!editing.containsKey(service)) {
+        OwnedService s = services.get(service);
+        if (s == null || s.destinations().contains(dest)) {
+          return this; // held already: no editable copy of the service's set (a resync confirms every one)
+        }
+      }
       Set<DestinationKey> set = edit(service);
       if (set != null && set.add(dest)) {
         changed = true;
