@@ -43,8 +43,9 @@ public record ServiceKey(Family family, IpProtocol protocol, InetAddress address
 
   @Override
   public int hashCode() {
-    return (((family.hashCode() * 31 + Objects.hashCode(protocol)) * 31 + Objects.hashCode(address)) * 31 + port) * 31
-        + Long.hashCode(fwmark);
+    // ordinals, not the enums' identity hashes: as cheap, and Enum.hashCode stood out in the profile
+    return (((family.ordinal() * 31 + (protocol == null ? -1 : protocol.ordinal())) * 31 + Objects.hashCode(address)) * 31
+        + port) * 31 + Long.hashCode(fwmark);
   }
 
   public boolean isFwmark() {
