@@ -68,8 +68,18 @@ class ScaleKernelBenchmark {
       String expected = readBack(ns, services);
       out.memory();
 
+      int resyncsOnly = Integer.getInteger("bench.resyncsOnly", 0); // for a profiler: nothing else runs
+      List<ServiceKey> share = new ArrayList<>(desired.services().keySet()).subList(0, services / 8);
+      for (int r = 0; r < resyncsOnly; r++) {
+        out.time(RESYNC, () -> assertThat(applier.resync(desired).plan().isEmpty()).isTrue());
+        out.time("  part: service dump", () -> assertThat(ipvs.dumpServices()).hasSize(services));
+        out.time("  part: text table read and parsed", () -> assertThat(ipvs.textTable().get()).hasSize(services));
+        out.child("  part: cat /proc/net/ip_vs (process)", ns, "cat /proc/net/ip_vs");
+        out.time("  part: destination dumps of an eighth", () -> share.forEach(ipvs::dumpDestinations));
+        out.child(IPVSADM, ns, "ipvsadm -S -n");
+      }
       List<ByteBuffer> reads = floor.tableRead(new ArrayList<>(desired.services().keySet()));
-      for (int r = 0; r < ROUNDS; r++) {
+      for (int r = 0; r < (resyncsOnly > 0 ? 0 : ROUNDS); r++) {
         out.time(OLD_RESYNC, () -> {
           assertThat(applier.apply(desired).plan().isEmpty()).isTrue();
           assertThat(ipvs.dump()).hasSize(services);
@@ -102,6 +112,11 @@ class ScaleKernelBenchmark {
     } finally {
       Oracle.deleteNetns(ns);
       Oracle.deleteNetns(empty);
+    }
+    if (Integer.getInteger("bench.resyncsOnly", 0) > 0) {
+      out.note("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
+      out.write(Path.of("target", "benchmark-scale.txt"));
+      return;
     }
     out.note("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
     out.note("full read CPU / ipvsadm -S -n CPU (medians)", out.median(FULL, 1) / out.median(IPVSADM, 1));
