@@ -67,6 +67,28 @@ class TableCheckTest {
     }
   };
 
+  /** {@link #withText} with its text table changed by {@code edit} (a copy of it) before it is returned. */
+  IpvsClient withTextEdited(java.util.function.Consumer<Map<ServiceKey, List<ProcIpvsTable.Row>>> edit) {
+    return new DelegatingIpvs(withText) {
+      @Override
+      public List<ObservedService> dumpServices() {
+        return withText.dumpServices();
+      }
+
+      @Override
+      public List<ObservedDestination> dumpDestinations(ServiceKey key) {
+        return withText.dumpDestinations(key);
+      }
+
+      @Override
+      public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
+        Map<ServiceKey, List<ProcIpvsTable.Row>> t = new LinkedHashMap<>(withText.textTable().orElseThrow());
+        edit.accept(t);
+        return Optional.of(t);
+      }
+    };
+  }
+
   static ServiceKey key(int i) {
     return tcp("198.18.1." + (1 + i), 80);
   }
@@ -120,29 +142,14 @@ class TableCheckTest {
   @Test
   void anUnchangedServiceKeepsTheViewsDestinationsAndOnlyMovedCountsAreNew() {
     boolean[] busy = {false};
-    IpvsClient counting = new DelegatingIpvs(withText) {
-      @Override
-      public List<ObservedService> dumpServices() {
-        return withText.dumpServices();
+    IpvsClient counting = withTextEdited(t -> {
+      if (busy[0]) { // two connections on the first destination of service 3, as the text would show them
+        List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(key(3)));
+        ProcIpvsTable.Row r = rows.get(0);
+        rows.set(0, new ProcIpvsTable.Row(r.key(), r.forward(), r.weight(), 2, 0));
+        t.put(key(3), rows);
       }
-
-      @Override
-      public List<ObservedDestination> dumpDestinations(ServiceKey key) {
-        return withText.dumpDestinations(key);
-      }
-
-      @Override
-      public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
-        Map<ServiceKey, List<ProcIpvsTable.Row>> t = new LinkedHashMap<>(withText.textTable().orElseThrow());
-        if (busy[0]) { // two connections on the first destination of service 3, as the text would show them
-          List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(key(3)));
-          ProcIpvsTable.Row r = rows.get(0);
-          rows.set(0, new ProcIpvsTable.Row(r.key(), r.forward(), r.weight(), 2, 0));
-          t.put(key(3), rows);
-        }
-        return Optional.of(t);
-      }
-    };
+    });
     Applier applier = applier(counting);
     DesiredState want = table();
     applier.apply(want);
@@ -176,28 +183,13 @@ class TableCheckTest {
 
   @Test
   void aTextListingDestinationsInAnotherOrderThanTheViewIsComparedByKey() {
-    IpvsClient reversed = new DelegatingIpvs(withText) {
-      @Override
-      public List<ObservedService> dumpServices() {
-        return withText.dumpServices();
+    IpvsClient reversed = withTextEdited(t -> {
+      for (ServiceKey k : List.of(key(25), key(26))) { // as the kernel lists a destination added later: first
+        List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(k));
+        java.util.Collections.reverse(rows);
+        t.put(k, rows);
       }
-
-      @Override
-      public List<ObservedDestination> dumpDestinations(ServiceKey key) {
-        return withText.dumpDestinations(key);
-      }
-
-      @Override
-      public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
-        Map<ServiceKey, List<ProcIpvsTable.Row>> t = new LinkedHashMap<>(withText.textTable().orElseThrow());
-        for (ServiceKey k : List.of(key(25), key(26))) { // as the kernel lists a destination added later: first
-          List<ProcIpvsTable.Row> rows = new ArrayList<>(t.get(k));
-          java.util.Collections.reverse(rows);
-          t.put(k, rows);
-        }
-        return Optional.of(t);
-      }
-    };
+    });
     Applier applier = applier(reversed);
     DesiredState want = table();
     applier.apply(want);
