@@ -1,7 +1,6 @@
 package io.lvs.agent.apply;
 
 import io.lvs.agent.dataplane.DesiredAddress;
-import io.lvs.agent.dataplane.DesiredDestination;
 import io.lvs.agent.dataplane.DesiredLink;
 import io.lvs.agent.dataplane.DesiredService;
 import io.lvs.agent.dataplane.DesiredState;
@@ -9,11 +8,13 @@ import io.lvs.agent.dataplane.DesiredSysctl;
 import io.lvs.agent.dataplane.ObjectRef;
 import io.lvs.agent.dataplane.ObservedState;
 import io.lvs.agent.diff.Operation;
+import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.ObservedDestination;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.ownership.OwnedSet;
 import io.lvs.agent.ownership.OwnedSysctl;
 import java.util.List;
+import java.util.Set;
 
 /** How the owned set follows the kernel: only successful operations change it. */
 final class OwnershipUpdates {
@@ -77,10 +78,11 @@ final class OwnershipUpdates {
       owned.service(d.key(), d.owner());
       ObservedService seen = observed.services().get(d.key());
       if (seen != null) {
+        Set<DestinationKey> held = current.services().get(d.key()).destinations();
         for (ObservedDestination od : seen.destinations()) {
-          DesiredDestination want = d.destinations().get(od.destination().key());
-          if (want != null) {
-            owned.destination(d.key(), od.destination().key());
+          DestinationKey k = od.destination().key();
+          if (!held.contains(k) && d.destinations().containsKey(k)) { // held: the usual case, one lookup
+            owned.destination(d.key(), k);
           }
         }
       }

@@ -65,6 +65,23 @@ class ApplierTest {
   }
 
   @Test
+  void aWantedDestinationTheOwnedSetLostIsAdoptedByTheNextSyncWithoutAKernelCall() {
+    OwnershipStore store = OwnershipStore.inMemory();
+    applier(store).apply(twoServices());
+    // as if the agent died between adding 198.18.0.12 and saving the owned set
+    store.save(store.load().toBuilder().removeDestination(WEB, rs("198.18.0.12", 80)).build());
+    assertThat(store.load().ownsDestination(WEB, rs("198.18.0.12", 80))).isFalse();
+
+    Applier restarted = applier(store);
+    ApplyReport r = restarted.apply(twoServices());
+
+    assertThat(r.kernelOperations()).isZero();
+    assertThat(restarted.owned().ownsDestination(WEB, rs("198.18.0.12", 80))).isTrue();
+    assertThat(store.load().ownsDestination(WEB, rs("198.18.0.12", 80))).as("and saved").isTrue();
+    assertThat(restarted.resync(twoServices()).kernelOperations()).isZero();
+  }
+
+  @Test
   void aFailingOperationIsReportedWithTheKernelsWordsAndTheRestIsApplied() {
     kernel.faults().fail("add destination", "198.18.0.11:80 to TCP 198.18.0.100:80", Errno.ENOMEM);
     Applier applier = applier(OwnershipStore.inMemory());
