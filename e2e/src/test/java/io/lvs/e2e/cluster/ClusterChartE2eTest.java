@@ -274,7 +274,14 @@ class ClusterChartE2eTest {
       await("agent pods gone").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(5))
           .until(() -> ChartOnCluster.agentPods(kube).isEmpty());
     });
-    assertThat(before.diff(snapshot())).as("node kernels after uninstall vs before install").isEmpty();
+    List<String> diff = before.diff(snapshot());
+    if (!diff.isEmpty()) {
+      // read once more: a line garbled on its way out of the VM (seen once: "." for lo's link line)
+      // differs once, a leftover differs again
+      System.out.println("cluster lane: node kernels differ, read again: " + diff);
+      diff = before.diff(snapshot());
+    }
+    assertThat(diff).as("node kernels after uninstall vs before install").isEmpty();
   }
 
   private static KernelSnapshot snapshot() {
