@@ -239,5 +239,7 @@ public final class ProcIpvsTable implements AutoCloseable {
     }
   }
 
-  private static final List<String> FORWARD_NAMES = List.of("Route", "Masq", "Local", "Tunnel");
+  /** What {@link #forwardName} prints, each name once. */
+  private static final List<String> FORWARD_NAMES =
+      java.util.Arrays.stream(ForwardMethod.values()).map(ProcIpvsTable::forwardName).distinct().toList();
 }
