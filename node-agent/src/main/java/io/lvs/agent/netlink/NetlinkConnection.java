@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * The request/reply loop over one {@link NetlinkTransport}: sequence numbers, reply matching
  * (seq and port id), NLMSG_ERROR to {@link NetlinkException} with extack text, multipart dumps to
- * NLMSG_DONE, NLM_F_DUMP_INTR to {@link DumpInterruptedException}, and batches: many requests in
+ * NLMSG_DONE, NLM_F_DUMP_INTR to a dump read again, and batches: many requests in
  * one datagram, each with NLM_F_ACK, whose per-message ACKs/errors are collected in order. The
  * kernel runs the messages of one datagram one after another (netlink_rcv_skb) and keeps going
  * after a failed one, so a batch of N costs ceil(N / maxBatch) sends instead of N round trips.
@@ -26,6 +26,9 @@ public final class NetlinkConnection implements AutoCloseable {
    * resident, and a closed connection's stays until a GC: it was 1 MiB each (docs/benchmarks.md).
    */
   private static final int RECEIVE_BUFFER = 64 << 10;
+
+  /** Reads of one dump before an interrupted one is an error: changes come in bursts, not forever. */
+  public static final int DUMP_ATTEMPTS = 5;
 
   private final NetlinkTransport transport;
   private final ByteBuffer rx = ByteBuffer.allocateDirect(RECEIVE_BUFFER);
@@ -68,8 +71,25 @@ public final class NetlinkConnection implements AutoCloseable {
     }
   }
 
-  /** Sends a NLM_F_DUMP request; returns every message of the multipart reply. */
+  /**
+   * Sends a NLM_F_DUMP request; returns every message of the multipart reply. A dump the kernel
+   * flags NLM_F_DUMP_INTR (the table changed under it, e.g. an address added meanwhile) is read
+   * again, since a dump changes nothing; only {@link #DUMP_ATTEMPTS} interrupted reads in a row
+   * raise {@link DumpInterruptedException}.
+   */
   public List<NlMessage> dump(NlRequest r) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return dumpOnce(r);
+      } catch (DumpInterruptedException e) {
+        if (attempt == DUMP_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private List<NlMessage> dumpOnce(NlRequest r) {
     AttrWriter w = new AttrWriter();
     int mySeq = write(w, r, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP | r.flags());
     transport.send(w.toBuffer());
