@@ -91,7 +91,7 @@ final class TableCheck {
     for (int i = 0; i < knownDestinations.size(); i++) {
       ObservedDestination d = knownDestinations.get(i);
       ProcIpvsTable.Row r = rows.get(i);
-      if (!r.key().equals(d.destination().key())) {
+      if (!r.isFor(d.destination().key())) {
         if (byKey == null) {
           byKey = new HashMap<>(rows.size() * 2);
           for (ProcIpvsTable.Row row : rows) {

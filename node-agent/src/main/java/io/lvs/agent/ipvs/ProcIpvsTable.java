@@ -4,9 +4,11 @@ import io.lvs.agent.model.Destination;
 import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.ForwardMethod;
 import io.lvs.agent.model.IpProtocol;
+import io.lvs.agent.model.Ipv4;
 import io.lvs.agent.model.ServiceKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -18,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The kernel's text view of its IPVS table ({@code /proc/net/ip_vs}, one per network namespace):
@@ -27,11 +30,86 @@ import java.util.Map;
  * settings and counters, and fwmark services (their line does not give the family) are left out.
  */
 public final class ProcIpvsTable implements AutoCloseable {
-  /** One destination line. */
-  public record Row(DestinationKey key, String forward, int weight, long active, long inactive) {
+  /**
+   * One destination line. An IPv4 line keeps its address as the number read, and makes the key
+   * only when asked: the resync compares every line with the view ({@link #shows}) and asks for
+   * none of the keys when they match.
+   */
+  public static final class Row {
+    private final DestinationKey key; // null for an IPv4 line: made from bits and port on demand
+    private final int bits;
+    private final int port;
+    private final String forward;
+    private final int weight;
+    private final long active;
+    private final long inactive;
+
+    public Row(DestinationKey key, String forward, int weight, long active, long inactive) {
+      this(Objects.requireNonNull(key, "key"), 0, key.port(), forward, weight, active, inactive);
+    }
+
+    private Row(DestinationKey key, int bits, int port, String forward, int weight, long active, long inactive) {
+      this.key = key;
+      this.bits = bits;
+      this.port = port;
+      this.forward = forward;
+      this.weight = weight;
+      this.active = active;
+      this.inactive = inactive;
+    }
+
+    static Row ipv4(int bits, int port, String forward, int weight, long active, long inactive) {
+      return new Row(null, bits, port, forward, weight, active, inactive);
+    }
+
+    public DestinationKey key() {
+      return key != null ? key : new DestinationKey(Ipv4.address(bits), port);
+    }
+
+    public String forward() {
+      return forward;
+    }
+
+    public int weight() {
+      return weight;
+    }
+
+    public long active() {
+      return active;
+    }
+
+    public long inactive() {
+      return inactive;
+    }
+
+    /** Whether {@code k} is this line's key, without making the key. */
+    public boolean isFor(DestinationKey k) {
+      if (key != null) {
+        return key.equals(k);
+      }
+      return k.port() == port && k.address() instanceof Inet4Address a && Ipv4.bits(a) == bits;
+    }
+
     /** Whether {@code d} prints as this line (the kernel prints BYPASS as Masq). */
     public boolean shows(Destination d) {
-      return d.key().equals(key) && d.weight() == weight && forwardName(d.forwardMethod()).equals(forward);
+      return isFor(d.key()) && d.weight() == weight && forwardName(d.forwardMethod()).equals(forward);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this || o instanceof Row r && weight == r.weight && active == r.active && inactive == r.inactive
+          && forward.equals(r.forward) && key().equals(r.key());
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(key(), forward, weight, active, inactive);
+    }
+
+    @Override
+    public String toString() {
+      return "Row[key=" + key() + ", forward=" + forward + ", weight=" + weight + ", active=" + active
+          + ", inactive=" + inactive + "]";
     }
   }
 
@@ -120,8 +198,7 @@ public final class ProcIpvsTable implements AutoCloseable {
       }
       if (startsWith(b, off, len, "  -> ") && n >= 6 && !startsWith(b, starts[1], ends[1] - starts[1], "Remote")) {
         if (current != null) {
-          current.add(new Row(endpoint(b, starts[1], ends[1]), forward(b, starts[2], ends[2]),
-              (int) decimal(b, starts[3], ends[3]), decimal(b, starts[4], ends[4]), decimal(b, starts[5], ends[5])));
+          current.add(row(b));
         }
         return;
       }
@@ -133,6 +210,21 @@ public final class ProcIpvsTable implements AutoCloseable {
         current = new ArrayList<>();
         table.put(ServiceKey.of(proto, k.address(), k.port()), current);
       }
+    }
+
+    /** The destination line whose fields {@link #split} found. */
+    Row row(byte[] b) {
+      String forward = forward(b, starts[2], ends[2]);
+      int weight = (int) decimal(b, starts[3], ends[3]);
+      long active = decimal(b, starts[4], ends[4]);
+      long inactive = decimal(b, starts[5], ends[5]);
+      int start = starts[1];
+      int end = ends[1];
+      if (b[start] == '[') {
+        return new Row(endpoint(b, start, end), forward, weight, active, inactive);
+      }
+      int colon = colon(b, start, end);
+      return Row.ipv4(hex(b, start, colon), hex(b, colon + 1, end), forward, weight, active, inactive);
     }
 
     /** Finds up to six fields; returns how many (more are not looked for). */
@@ -176,7 +268,7 @@ public final class ProcIpvsTable implements AutoCloseable {
 
     /** The kernel's names as constants; anything else as read. */
     static String forward(byte[] b, int start, int end) {
-      for (String name : FORWARD_NAMES) {
+      for (String name : FORWARD_NAMES) { // an array: a List's iterator is not inlined by C1
         if (end - start == name.length() && startsWith(b, start, name.length(), name)) {
           return name;
         }
@@ -218,6 +310,20 @@ public final class ProcIpvsTable implements AutoCloseable {
 
     /** C0A80001:0050 or [2001:0db8:...:0001]:0050. */
     static DestinationKey endpoint(byte[] b, int start, int end) {
+      int colon = colon(b, start, end);
+      int port = hex(b, colon + 1, end);
+      try {
+        if (b[start] == '[') {
+          return new DestinationKey(InetAddress.getByName(new String(b, start + 1, colon - 2 - start, StandardCharsets.ISO_8859_1)), port);
+        }
+        return new DestinationKey(Ipv4.address(hex(b, start, colon)), port);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("/proc/net/ip_vs: address " + new String(b, start, end - start, StandardCharsets.ISO_8859_1), e);
+      }
+    }
+
+    /** Where the port's colon is (the last one). */
+    static int colon(byte[] b, int start, int end) {
       int colon = end - 1;
       while (colon >= start && b[colon] != ':') {
         colon--;
@@ -225,21 +331,11 @@ public final class ProcIpvsTable implements AutoCloseable {
       if (colon < start) {
         throw new IllegalArgumentException("/proc/net/ip_vs: no port in " + new String(b, start, end - start, StandardCharsets.ISO_8859_1));
       }
-      int port = hex(b, colon + 1, end);
-      try {
-        if (b[start] == '[') {
-          return new DestinationKey(InetAddress.getByName(new String(b, start + 1, colon - 2 - start, StandardCharsets.ISO_8859_1)), port);
-        }
-        int a = hex(b, start, colon);
-        return new DestinationKey(InetAddress.getByAddress(new byte[] {(byte) (a >>> 24), (byte) (a >>> 16), (byte) (a >>> 8),
-            (byte) a}), port);
-      } catch (UnknownHostException e) {
-        throw new IllegalArgumentException("/proc/net/ip_vs: address " + new String(b, start, end - start, StandardCharsets.ISO_8859_1), e);
-      }
+      return colon;
     }
   }
 
   /** What {@link #forwardName} prints, each name once. */
-  private static final List<String> FORWARD_NAMES =
-      java.util.Arrays.stream(ForwardMethod.values()).map(ProcIpvsTable::forwardName).distinct().toList();
+  private static final String[] FORWARD_NAMES =
+      java.util.Arrays.stream(ForwardMethod.values()).map(ProcIpvsTable::forwardName).distinct().toArray(String[]::new);
 }
