@@ -1,9 +1,8 @@
 package io.lvs.agent.ownership;
 
 import io.lvs.agent.model.DestinationKey;
+import io.lvs.agent.model.Ipv4;
 import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
@@ -54,19 +53,11 @@ final class DestinationKeySet extends AbstractSet<DestinationKey> {
   }
 
   private static long encode(Inet4Address a, int port) {
-    byte[] b = a.getAddress();
-    long addr = ((b[0] & 0xffL) << 24) | ((b[1] & 0xffL) << 16) | ((b[2] & 0xffL) << 8) | (b[3] & 0xffL);
-    return addr << 16 | (port & 0xffff);
+    return (Ipv4.bits(a) & 0xffffffffL) << 16 | (port & 0xffff);
   }
 
   private static DestinationKey decode(long e) {
-    long addr = e >>> 16;
-    byte[] b = {(byte) (addr >>> 24), (byte) (addr >>> 16), (byte) (addr >>> 8), (byte) addr};
-    try {
-      return new DestinationKey(InetAddress.getByAddress(b), (int) (e & 0xffff));
-    } catch (UnknownHostException x) {
-      throw new IllegalStateException(x); // four bytes are always an address
-    }
+    return new DestinationKey(Ipv4.address((int) (e >>> 16)), (int) (e & 0xffff));
   }
 
   @Override
