@@ -206,6 +206,9 @@ public final class Differ {
       }
     }
     OwnedService mine = owned.services().get(key);
+    if (everyOwnedIsWanted(d, mine)) {
+      return; // the usual case: a lookup per wanted key instead of making every owned key
+    }
     for (DestinationKey dk : mine.destinations()) {
       if (d.destinations().containsKey(dk)) {
         continue;
@@ -219,6 +222,21 @@ public final class Differ {
         ops.add(new Operation.UpdateDestination(key, od.destination().withWeight(0), true, d.owner()));
       }
     }
+  }
+
+  /** Whether the owned keys are a subset of the wanted ones: as many of the wanted are owned as there are owned. */
+  private static boolean everyOwnedIsWanted(DesiredService d, OwnedService mine) {
+    Set<DestinationKey> owned = mine.destinations();
+    if (owned.size() > d.destinations().size()) {
+      return false;
+    }
+    int wantedAndOwned = 0;
+    for (DestinationKey k : d.destinations().keySet()) {
+      if (owned.contains(k)) {
+        wantedAndOwned++;
+      }
+    }
+    return wantedAndOwned == owned.size();
   }
 
   private boolean mayDelete(DesiredService d, ObservedDestination od) {
