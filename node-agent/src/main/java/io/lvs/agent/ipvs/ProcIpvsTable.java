@@ -132,17 +132,28 @@ public final class ProcIpvsTable implements AutoCloseable {
       Parser p = new Parser();
       byte[] a = buffer.array();
       int held = 0; // bytes of an unfinished line at the buffer's start
+      boolean dropping = false; // within a line longer than the buffer, its start parsed already
       buffer.clear();
       while (channel.read(buffer) > 0) {
         int end = buffer.position();
         int from = 0;
         for (int i = held; i < end; i++) {
           if (a[i] == '\n') {
-            p.line(a, from, Math.min(i - from, MAX_LINE));
+            if (!dropping) {
+              p.line(a, from, Math.min(i - from, MAX_LINE));
+            }
+            dropping = false;
             from = i + 1;
           }
         }
         held = end - from;
+        if (held == a.length) { // one line fills the buffer: the next read would return 0 and end the table
+          if (!dropping) {
+            p.line(a, 0, MAX_LINE);
+          }
+          dropping = true;
+          held = 0;
+        }
         System.arraycopy(a, from, a, 0, held);
         buffer.clear().position(held);
       }
