@@ -114,15 +114,15 @@ class ScaleKernelBenchmark {
       Oracle.deleteNetns(empty);
     }
     if (Integer.getInteger("bench.resyncsOnly", 0) > 0) {
-      out.note("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
+      out.ratio("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
       out.write(Path.of("target", "benchmark-scale.txt"));
       return;
     }
-    out.note("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
-    out.note("full read CPU / ipvsadm -S -n CPU (medians)", out.median(FULL, 1) / out.median(IPVSADM, 1));
-    out.note("before CPU / ipvsadm -S -n CPU (medians)", out.median(OLD_RESYNC, 1) / out.median(IPVSADM, 1));
-    out.note("full read CPU / floor CPU (medians)", out.median(FULL, 1) / out.median(FLOOR, 1));
-    out.note("resync CPU / floor CPU (medians)", out.median(RESYNC, 1) / out.median(FLOOR, 1));
+    out.ratio("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
+    out.ratio("full read CPU / ipvsadm -S -n CPU (medians)", out.median(FULL, 1) / out.median(IPVSADM, 1));
+    out.ratio("before CPU / ipvsadm -S -n CPU (medians)", out.median(OLD_RESYNC, 1) / out.median(IPVSADM, 1));
+    out.ratio("full read CPU / floor CPU (medians)", out.median(FULL, 1) / out.median(FLOOR, 1));
+    out.ratio("resync CPU / floor CPU (medians)", out.median(RESYNC, 1) / out.median(FLOOR, 1));
     out.write(Path.of("target", "benchmark-scale.txt"));
   }
 

@@ -60,6 +60,11 @@ public final class BenchTable {
     notes.append(String.format(Locale.ROOT, "- %s: %,.1f%n", what, value));
   }
 
+  /** A ratio, to two places: a goal such as 0.5 is judged on it. */
+  public void ratio(String what, double value) {
+    notes.append(String.format(Locale.ROOT, "- %s: %.2f%n", what, value));
+  }
+
   /** RSS, heap after GC, and (with -XX:NativeMemoryTracking=summary) the JVM's own accounting. */
   public void memory() throws Exception {
     System.gc();
