@@ -199,9 +199,17 @@ public final class ProcIpvsTable implements AutoCloseable {
     final Map<ServiceKey, List<Row>> table = new HashMap<>();
     final int[] starts = new int[6];
     final int[] ends = new int[6];
+    final long[] numbers = new long[3]; // an IPv4 line's weight, active and inactive counts
     List<Row> current;
 
     void line(byte[] b, int off, int len) {
+      if (current != null) {
+        Row r = ipv4Row(b, off, off + len);
+        if (r != null) {
+          current.add(r);
+          return;
+        }
+      }
       int n = split(b, off, off + len);
       if (n == 0) {
         current = null;
@@ -221,6 +229,79 @@ public final class ProcIpvsTable implements AutoCloseable {
         current = new ArrayList<>();
         table.put(ServiceKey.of(proto, k.address(), k.port()), current);
       }
+    }
+
+    /**
+     * The kernel's IPv4 destination line ({@code "  -> %08X:%04X      %-7s %-6d %-10d %-10d"}) read
+     * in one pass, without {@link #split}: nine in ten lines of a table are these. Null when the
+     * line is anything else or not quite that (a sign, a long number, fewer fields), for the
+     * general path to read it.
+     */
+    Row ipv4Row(byte[] b, int off, int end) {
+      if (end - off < 19 || b[off] != ' ' || b[off + 1] != ' ' || b[off + 2] != '-' || b[off + 3] != '>'
+          || b[off + 4] != ' ' || b[off + 13] != ':' || !blank(b[off + 18])) {
+        return null;
+      }
+      int bits = 0;
+      for (int i = off + 5; i < off + 13; i++) {
+        int d = hexDigit(b[i]);
+        if (d < 0) {
+          return null;
+        }
+        bits = bits << 4 | d;
+      }
+      int port = 0;
+      for (int i = off + 14; i < off + 18; i++) {
+        int d = hexDigit(b[i]);
+        if (d < 0) {
+          return null;
+        }
+        port = port << 4 | d;
+      }
+      int i = skipBlanks(b, off + 18, end);
+      int forwardStart = i;
+      while (i < end && !blank(b[i])) {
+        i++;
+      }
+      if (forwardStart == i) {
+        return null;
+      }
+      String forward = forward(b, forwardStart, i);
+      for (int f = 0; f < 3; f++) {
+        i = skipBlanks(b, i, end);
+        int start = i;
+        long v = 0;
+        while (i < end && !blank(b[i])) {
+          int d = b[i] - '0';
+          if (d < 0 || d > 9 || i - start == 18) {
+            return null;
+          }
+          v = v * 10 + d;
+          i++;
+        }
+        if (start == i) {
+          return null;
+        }
+        numbers[f] = v;
+      }
+      return Row.ipv4(bits, port, forward, (int) numbers[0], numbers[1], numbers[2]);
+    }
+
+    static int skipBlanks(byte[] b, int i, int end) {
+      while (i < end && blank(b[i])) {
+        i++;
+      }
+      return i;
+    }
+
+    static int hexDigit(byte c) {
+      if (c >= '0' && c <= '9') {
+        return c - '0';
+      }
+      if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+      }
+      return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
     }
 
     /** The destination line whose fields {@link #split} found. */
