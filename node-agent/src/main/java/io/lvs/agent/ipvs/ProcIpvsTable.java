@@ -242,21 +242,10 @@ public final class ProcIpvsTable implements AutoCloseable {
           || b[off + 4] != ' ' || b[off + 13] != ':' || !blank(b[off + 18])) {
         return null;
       }
-      int bits = 0;
-      for (int i = off + 5; i < off + 13; i++) {
-        int d = hexDigit(b[i]);
-        if (d < 0) {
-          return null;
-        }
-        bits = bits << 4 | d;
-      }
-      int port = 0;
-      for (int i = off + 14; i < off + 18; i++) {
-        int d = hexDigit(b[i]);
-        if (d < 0) {
-          return null;
-        }
-        port = port << 4 | d;
+      long bits = hexDigits(b, off + 5, off + 13);
+      long port = hexDigits(b, off + 14, off + 18);
+      if (bits < 0 || port < 0) {
+        return null;
       }
       int i = skipBlanks(b, off + 18, end);
       int forwardStart = i;
@@ -284,7 +273,7 @@ public final class ProcIpvsTable implements AutoCloseable {
         }
         numbers[f] = v;
       }
-      return Row.ipv4(bits, port, forward, (int) numbers[0], numbers[1], numbers[2]);
+      return Row.ipv4((int) bits, (int) port, forward, (int) numbers[0], numbers[1], numbers[2]);
     }
 
     static int skipBlanks(byte[] b, int i, int end) {
@@ -292,6 +281,19 @@ public final class ProcIpvsTable implements AutoCloseable {
         i++;
       }
       return i;
+    }
+
+    /** The number the hex digits from {@code start} to {@code end} (at most 8) spell; -1 when one is not a digit. */
+    static long hexDigits(byte[] b, int start, int end) {
+      long v = 0;
+      for (int i = start; i < end; i++) {
+        int d = hexDigit(b[i]);
+        if (d < 0) {
+          return -1;
+        }
+        v = v << 4 | d;
+      }
+      return v;
     }
 
     static int hexDigit(byte c) {
