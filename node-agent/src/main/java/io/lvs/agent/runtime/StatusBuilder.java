@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One sync's outcome as status, one per slice. Pure. "Programmed" means read back: an owner is
@@ -153,14 +152,12 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
       seen.destinations().forEach(od -> inKernel.put(od.destination().key(), od));
     }
     // wanted destinations first (in spec order), then owned leftovers still draining in the kernel
-    TreeSet<String> listed = new TreeSet<>();
     for (DestinationKey k : d.destinations().keySet()) {
       MemberKey m = new MemberKey(d.key(), k);
       dests.add(destinationReport(k, inKernel.get(k), health.get(m), details.get(m)));
-      listed.add(k.toString());
     }
     inKernel.forEach((k, od) -> {
-      if (!listed.contains(k.toString())) {
+      if (!d.destinations().containsKey(k)) {
         MemberKey m = new MemberKey(d.key(), k);
         dests.add(destinationReport(k, od, health.get(m), details.get(m)));
       }

@@ -244,4 +244,21 @@ class StatusBuilderTest {
     System.out.printf("status build at 10,000 x 10: %d ms%n", ms);
     assertThat(ms).as("status build at 10,000 x 10, ms").isLessThan(10_000);
   }
+  @Test
+  void aDestinationStillInTheKernelButNoLongerWantedIsListedAfterTheWantedOnes() throws Exception {
+    ObservedService web = kernelAsWanted().stream().filter(o -> o.service().key().equals(this.web)).findFirst().orElseThrow();
+    List<ObservedDestination> withLeftover = new java.util.ArrayList<>();
+    withLeftover.add(new ObservedDestination(Destination.of(new DestinationKey(ip("198.18.0.13"), 80), ForwardMethod.DROUTE, 0),
+        4, 1, 0, Stats.ZERO)); // the kernel lists it first; it is draining, owned, not in the spec
+    withLeftover.addAll(web.destinations());
+    List<ObservedService> observed = kernelAsWanted().stream()
+        .map(o -> o == web || o.service().key().equals(this.web) ? new ObservedService(o.service(), o.stats(), withLeftover) : o)
+        .toList();
+    LvsNodeStateStatus s = build(outcome(clean(), observed, Map.of()), null, T0);
+    ServiceReport w = s.services().stream().filter(r -> r.owner().equals("ns/web")).findFirst().orElseThrow();
+    assertThat(w.destinations()).extracting(d -> d.address(), d -> d.weight(), d -> d.activeConnections())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("198.18.0.11", 1, 2L),
+            org.assertj.core.groups.Tuple.tuple("198.18.0.12", 1, 2L),
+            org.assertj.core.groups.Tuple.tuple("198.18.0.13", 0, 4L));
+  }
 }
