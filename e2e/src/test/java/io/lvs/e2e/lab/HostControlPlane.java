@@ -217,6 +217,9 @@ public final class HostControlPlane {
       }
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    // no kept-alive connection: the outage lasts 30 s, the server's idle timeout too, and a POST
+    // on a connection it has just closed fails (the client does not retry a POST)
+    ex.getResponseHeaders().add("Connection", "close");
     ex.sendResponseHeaders(status, bytes.length);
     try (var out = ex.getResponseBody()) {
       out.write(bytes);
