@@ -391,15 +391,11 @@ public final class ProcIpvsTable implements AutoCloseable {
       if (start == end || end - start > 8) {
         throw new NumberFormatException("not 1 to 8 hex digits: " + new String(b, start, end - start, StandardCharsets.ISO_8859_1));
       }
-      int v = 0;
-      for (int i = start; i < end; i++) {
-        int d = Character.digit(b[i], 16);
-        if (d < 0) {
-          throw new NumberFormatException("not hex: " + new String(b, start, end - start, StandardCharsets.ISO_8859_1));
-        }
-        v = v << 4 | d;
+      long v = hexDigits(b, start, end);
+      if (v < 0) {
+        throw new NumberFormatException("not hex: " + new String(b, start, end - start, StandardCharsets.ISO_8859_1));
       }
-      return v;
+      return (int) v;
     }
 
     /** C0A80001:0050 or [2001:0db8:...:0001]:0050. */
