@@ -38,7 +38,7 @@ import net.jqwik.api.Provide;
  * random foreign objects (kube-proxy's services, hand-made addresses, tuned sysctls), drawn from
  * small pools so keys collide often. Run on the fake kernel through the real applier.
  */
-class DifferProperties {
+class DifferPropertiesTest {
   static final List<String> VIPS = List.of("198.18.0.100", "198.18.0.101", "198.18.0.102");
   static final List<String> RS = List.of("198.18.1.1", "198.18.1.2", "198.18.1.3");
   static final List<String> SYSCTLS = List.of(
