@@ -52,8 +52,15 @@ class HaDirectorsE2eTest extends Scenario {
   static final Duration TAKEOVER = Duration.ofSeconds(30);
   /** The median over the rounds: above every whole run's so far (2.36–2.92 s); a takeover a step or a write slower exceeds it. */
   static final Duration MEDIAN_GAP = Duration.ofMillis(3500);
-  /** The largest gap any round may show: above every one measured with this design on a quiet machine. */
-  static final Duration MAX_GAP = Duration.ofMillis(4500);
+  /** The gap all rounds but one keep within (the 90th percentile of ten): above every round measured on a quiet machine. */
+  static final Duration P90_GAP = Duration.ofMillis(4500);
+  /**
+   * The one round over {@link #P90_GAP} still stays within this: the emulated VM pauses an agent's
+   * JVM for up to 4.8 s (docs/benchmarks.md, "HA directors"), which a ~2.4 s takeover can meet once
+   * in a run (CI at e889201: one round of 4.72 s, the other nine 2.30–2.41 s). A standby that cannot
+   * count the API server reachable (the 14.77 s round of 660b50d) still fails it.
+   */
+  static final Duration MAX_GAP = Duration.ofMillis(8000);
   /** Moves of the VIP between rounds, without a kill, that one round tolerates before it fails. */
   static final int MOVES_PER_ROUND = 3;
 
@@ -114,6 +121,8 @@ class HaDirectorsE2eTest extends Scenario {
     // These catch a regression: a takeover one step, one write or one retryPeriod slower
     assertThat(ResultBook.percentile(gaps, 50)).as("median client-visible gap of %s", gaps)
         .isLessThanOrEqualTo(MEDIAN_GAP);
+    assertThat(ResultBook.percentile(gaps, 90)).as("90th percentile client-visible gap of %s", gaps)
+        .isLessThanOrEqualTo(P90_GAP);
     assertThat(max).as("largest client-visible gap of %s", gaps).isLessThanOrEqualTo(MAX_GAP);
   }
 
