@@ -59,6 +59,7 @@ final class IpvsStatsCollector implements MultiCollector {
   public MetricSnapshots collect() {
     Table t = table;
     boolean perDestination = ownedDestinations(t) <= destinationLimit;
+    List<Labelled> labelled = labelled(t, perDestination);
     List<MetricSnapshot> out = new ArrayList<>(2 * COUNTERS.size() + 1);
     out.add(GaugeSnapshot.builder().name("lvs_agent_destination_metrics_suppressed")
         .help("1 when the lvs_ipvs_destination_* series are left out: more owned destinations than "
@@ -69,22 +70,34 @@ final class IpvsStatsCollector implements MultiCollector {
           .help("IPVS service counter " + c.name().replace('_', '.') + " (kernel stats)");
       GaugeSnapshot.Builder dst = GaugeSnapshot.builder().name("lvs_ipvs_destination_" + c.name())
           .help("IPVS destination counter " + c.name().replace('_', '.') + " (kernel stats)");
-      for (ObservedService s : t.services()) {
-        String owner = t.owners().get(s.service().key());
-        if (owner == null) {
-          continue; // not ours (kube-proxy, by hand): not our metric to publish
-        }
-        String key = s.service().key().toString();
-        svc.dataPoint(point(Labels.of("owner", owner, "service", key), c, s.stats()));
-        for (ObservedDestination d : perDestination ? s.destinations() : List.<ObservedDestination>of()) {
-          dst.dataPoint(point(Labels.of("destination", d.destination().key().toString(), "owner", owner, "service", key), c,
-              d.stats()));
-        }
+      for (Labelled l : labelled) {
+        (l.destination() ? dst : svc).dataPoint(point(l.labels(), c, l.stats()));
       }
       out.add(svc.build());
       out.add(dst.build());
     }
     return new MetricSnapshots(out);
+  }
+
+  /** One series' labels and counters: its labels are made once per scrape, not once per counter. */
+  private record Labelled(boolean destination, Labels labels, Stats stats) {}
+
+  /** The owned services' series (not ours: kube-proxy's, by hand: not our metric to publish) and, if published, their destinations'. */
+  private static List<Labelled> labelled(Table t, boolean perDestination) {
+    List<Labelled> out = new ArrayList<>();
+    for (ObservedService s : t.services()) {
+      String owner = t.owners().get(s.service().key());
+      if (owner == null) {
+        continue;
+      }
+      String key = s.service().key().toString();
+      out.add(new Labelled(false, Labels.of("owner", owner, "service", key), s.stats()));
+      for (ObservedDestination d : perDestination ? s.destinations() : List.<ObservedDestination>of()) {
+        out.add(new Labelled(true, Labels.of("destination", d.destination().key().toString(), "owner", owner,
+            "service", key), d.stats()));
+      }
+    }
+    return out;
   }
 
   @Override
