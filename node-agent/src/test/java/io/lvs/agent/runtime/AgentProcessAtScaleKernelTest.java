@@ -40,6 +40,8 @@ class AgentProcessAtScaleKernelTest {
    * one VM session: "name,flag,flag/name,flag" (no spaces: the VM's launcher splits its options on
    * them), each added after the image's flags (a later -Xmx or -XX:MaxRAM wins), e.g.
    * "chart/heap128,-Xmx128m/c1,-Xmx128m,-XX:TieredStopAtLevel=1".
+   * -Dlvs.scale.jfr=PREFIX: a JFR recording (settings "profile": allocation and old-object samples)
+   * from the agent's start to the end of the run, dumped to PREFIX-NAME.jfr (a path the host sees).
    */
   @Test
   void theAgentHoldsItsTableInsideItsMemoryLimitAndRepairsDrift() throws Exception {
@@ -69,7 +71,11 @@ class AgentProcessAtScaleKernelTest {
     String name = services + (drift ? "" : "-guard") + (variant.isEmpty() ? "" : "-" + variant);
     AgentLaunch a = AgentLaunch.start(services, NS, name, extraFlags);
     AgentReport report = a.report();
+    String jfr = System.getProperty("lvs.scale.jfr", "").strip();
     try {
+      if (!jfr.isEmpty()) {
+        report.jfrStart(); // from the start: the live set's old objects are sampled as they are made
+      }
       awaitTable(a.agent(), a.state(), NS, services * (DESTS + 1), Duration.ofMinutes(20));
       report.note("start -> table programmed", (System.nanoTime() - a.startedNanos()) / 1e9, "s");
       report.memory("programmed");
@@ -89,6 +95,9 @@ class AgentProcessAtScaleKernelTest {
       report.threads();
       if (Boolean.getBoolean("lvs.scale.nmt")) {
         report.nmt();
+      }
+      if (!jfr.isEmpty()) {
+        report.jfrDump(Path.of(jfr + "-" + name + ".jfr"));
       }
     } finally {
       a.stop(name);

@@ -193,6 +193,17 @@ final class AgentReport {
     out.append("```\n");
   }
 
+  /** Starts a JFR recording in the agent's JVM at the "profile" settings (old objects sampled with their allocation stacks). */
+  void jfrStart() {
+    out.append("- JFR: ").append(jcmd("JFR.start", "name=scale", "settings=profile").strip().replace('\n', ' ')).append('\n');
+  }
+
+  /** Dumps the recording jfrStart began, with the paths from sampled old objects to their GC roots. */
+  void jfrDump(Path file) {
+    out.append("- JFR: ").append(jcmd("JFR.dump", "name=scale", "path-to-gc-roots=true", "filename=" + file.toAbsolutePath())
+        .strip().replace('\n', ' ')).append('\n');
+  }
+
   /** One diagnostic command to the agent's JVM; its output. */
   private String jcmd(String... command) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
