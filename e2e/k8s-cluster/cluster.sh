@@ -21,12 +21,25 @@ vm_exec() { # TIMEOUT CODE: the VM runs $RUN/cmd/ID.sh and leaves ID.out and ID.
   cat "$RUN/cmd/$id.out"; rc=$(cat "$RUN/cmd/$id.rc"); rm -f "$RUN/cmd/$id".*; return "$rc"
 }
 
+# SIGTERM to every process of session $1 (field 6 of /proc/PID/stat; no procps needed)
+kill_session() {
+  local sid=$1 f rest
+  for f in /proc/[0-9]*/stat; do
+    read -r rest 2>/dev/null < "$f" || continue
+    set -- ${rest##*) }   # after "(comm) ": state ppid pgrp session ...
+    if [[ ${4:-} == "$sid" ]]; then kill -TERM "${f//[^0-9]/}" 2>/dev/null || true; fi
+  done
+  return 0
+}
+
 down() {
   [[ -d $RUN/cmd ]] && touch "$RUN/stop"
   if [[ -f $RUN/vm.pid ]]; then
     local pid; pid=$(cat "$RUN/vm.pid")
     for i in $(seq 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-    kill -- -"$pid" 2>/dev/null || true; rm -f "$RUN/vm.pid"   # the VM's own process group
+    # the VM's whole session: lab.sh runs qemu under timeout(1), which makes a process group of its
+    # own, so killing the session leader's group left qemu running after a failed lane
+    kill_session "$pid"; rm -f "$RUN/vm.pid"
   fi
   bash "$HERE/control-plane.sh" stop "$RUN"
 }
