@@ -22,8 +22,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class IpvsStatsCollectorTest {
+  /** Service i (VIP 198.18.0.1 for 0, as AgentProcessAtScaleKernelTest numbers them) with its destinations. */
   static ObservedService service(int i, int dests) throws Exception {
-    ServiceKey k = ServiceKey.of(IpProtocol.TCP, InetAddress.getByName("198.18.0." + (1 + i)), 80);
+    ServiceKey k = ServiceKey.of(IpProtocol.TCP, InetAddress.getByName(AgentProcessAtScaleKernelTest.vip(i)), 80);
     List<ObservedDestination> ds = new ArrayList<>();
     for (int d = 0; d < dests; d++) {
       ds.add(new ObservedDestination(Destination.of(new DestinationKey(InetAddress.getByName("198.19.0." + (1 + d)), 80),

@@ -3,16 +3,8 @@ package io.lvs.agent.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs.agent.kernellab.BenchTable;
-import io.lvs.agent.model.Destination;
-import io.lvs.agent.model.DestinationKey;
-import io.lvs.agent.model.ForwardMethod;
-import io.lvs.agent.model.IpProtocol;
-import io.lvs.agent.model.IpvsService;
-import io.lvs.agent.model.ObservedDestination;
 import io.lvs.agent.model.ObservedService;
 import io.lvs.agent.model.ServiceKey;
-import io.lvs.agent.model.Stats;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,16 +30,9 @@ class IpvsStatsScrapeBenchmark {
     List<ObservedService> table = new ArrayList<>();
     Map<ServiceKey, String> owners = new HashMap<>();
     for (int i = 0; i < services; i++) {
-      ServiceKey k = ServiceKey.of(IpProtocol.TCP, InetAddress.getByName("198.18." + (i / 250) + "." + (1 + i % 250)), 80);
-      List<ObservedDestination> ds = new ArrayList<>();
-      for (int d = 0; d < dests; d++) {
-        DestinationKey dk = new DestinationKey(InetAddress.getByName("198.19." + (i % 200) + "." + (1 + d)), 80);
-        ds.add(new ObservedDestination(Destination.of(dk, ForwardMethod.DROUTE, 1 + d), 3, 1, 0,
-            new Stats(1000 + d, 20_000, 0, 1_500_000, 0, 2, 40, 0, 3000, 0)));
-      }
-      table.add(new ObservedService(new IpvsService(k, "wrr", 0, 0, 32),
-          new Stats(10_045, 200_000, 0, 15_000_000, 0, 20, 400, 0, 30_000, 0), ds));
-      owners.put(k, "bench/vs" + i);
+      ObservedService s = IpvsStatsCollectorTest.service(i, dests);
+      table.add(s);
+      owners.put(s.service().key(), "bench/vs" + i);
     }
     IpvsStatsCollector collector = new IpvsStatsCollector();
     collector.observed(table, owners);
