@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.OwnerReport;
-import io.lvs.api.v1alpha1.ServiceReport;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,34 +30,34 @@ public final class SliceStatuses {
 
   private SliceStatuses() {}
 
-  /** Slice name -> its status, in slice-name order; {@code previous} are each slice's last conditions. */
-  public static Map<String, LvsNodeStateStatus> split(
+  /**
+   * Slice name -> its status, in slice-name order, each slice's service reports built when asked;
+   * {@code previous} are each slice's last conditions.
+   */
+  public static Map<String, SliceStatus> split(
       NodeReport node, SliceUnion union, Map<String, List<Condition>> previous, Instant now) {
-    // each report goes to the slices of its owner in one pass (not one pass over the node's reports per slice)
+    // each owner report goes to the slices of its owner in one pass (not one pass over the node's reports per slice)
     Map<String, List<String>> slicesOf = new HashMap<>();
     union.owners().forEach((slice, owners) -> owners.forEach(o -> slicesOf.computeIfAbsent(o, k -> new ArrayList<>()).add(slice)));
     Map<String, List<OwnerReport>> ownerReports = new HashMap<>();
     node.owners().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
         .forEach(slice -> ownerReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
-    Map<String, List<ServiceReport>> serviceReports = new HashMap<>();
-    node.services().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
-        .forEach(slice -> serviceReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
-    Map<String, LvsNodeStateStatus> out = new LinkedHashMap<>();
+    Map<String, SliceStatus> out = new LinkedHashMap<>();
     for (NodeSlice slice : union.slices()) {
-      Set<String> owners = union.owners().getOrDefault(slice.name(), Set.of());
-      out.put(slice.name(), status(node, slice, owners, ownerReports.getOrDefault(slice.name(), List.of()),
-          serviceReports.getOrDefault(slice.name(), List.of()), previous.get(slice.name()), now));
+      Set<String> owners = Set.copyOf(union.owners().getOrDefault(slice.name(), Set.of()));
+      out.put(slice.name(), new SliceStatus(head(node, slice, owners, ownerReports.getOrDefault(slice.name(), List.of()),
+          previous.get(slice.name()), now), () -> node.servicesOf().apply(owners)));
     }
     return out;
   }
 
-  /** {@code ownerReports} and {@code services}: the node's, of {@code owners}, in the node's order. */
-  private static LvsNodeStateStatus status(NodeReport node, NodeSlice slice, Set<String> owners,
-      List<OwnerReport> ownerReports, List<ServiceReport> services, List<Condition> previous, Instant now) {
+  /** {@code ownerReports}: the node's, of {@code owners}, in the node's order. */
+  private static LvsNodeStateStatus head(NodeReport node, NodeSlice slice, Set<String> owners,
+      List<OwnerReport> ownerReports, List<Condition> previous, Instant now) {
     int unhealthy = owners.stream().mapToInt(o -> node.unhealthyByOwner().getOrDefault(o, 0)).sum();
     List<Condition> conditions = conditions(slice.generation(), node.failure(), ownerReports, unhealthy, previous, now);
     return new LvsNodeStateStatus(slice.generation(), conditions, now.truncatedTo(ChronoUnit.SECONDS).toString(),
-        List.copyOf(ownerReports), List.copyOf(services));
+        List.copyOf(ownerReports), null);
   }
 
   private static List<Condition> conditions(long generation, String failure, List<OwnerReport> owners, int unhealthy,

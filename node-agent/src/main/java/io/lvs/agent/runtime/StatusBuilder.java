@@ -25,7 +25,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * One sync's outcome as status, one per slice. Pure. "Programmed" means read back: an owner is
@@ -39,9 +41,17 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
   public static final String PROGRAMMED = SliceStatuses.PROGRAMMED;
   public static final String DEGRADED = SliceStatuses.DEGRADED;
 
-  /** Slice name -> status for every slice of the outcome; {@code previous} are each slice's last conditions. */
-  public Map<String, LvsNodeStateStatus> build(SyncOutcome o, Map<String, List<Condition>> previous, Instant now) {
+  /**
+   * Slice name -> status for every slice of the outcome, the service reports not yet built (see
+   * {@link SliceStatus}); {@code previous} are each slice's last conditions.
+   */
+  public Map<String, SliceStatus> statuses(SyncOutcome o, Map<String, List<Condition>> previous, Instant now) {
     return SliceStatuses.split(report(o), o.slices(), previous, now);
+  }
+
+  /** {@link #statuses}, each built whole. */
+  public final Map<String, LvsNodeStateStatus> build(SyncOutcome o, Map<String, List<Condition>> previous, Instant now) {
+    return SliceStatus.buildAll(statuses(o, previous, now));
   }
 
   /** The node-wide report: every owner and every service the sync dealt with. */
@@ -58,7 +68,7 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
     if (o.failure() != null) {
       errors.values().forEach(l -> l.add(o.failure()));
     }
-    List<ServiceReport> services = new ArrayList<>();
+    Map<ServiceKey, List<String>> serviceErrors = new HashMap<>(); // only the services with errors
     Map<String, Integer> unhealthy = new HashMap<>(); // probed members down, per owner of their service
     Map<String, List<String>> problemsByService = problemsByService(o); // once: per service it was 10^9 steps at 10k
     for (DesiredService d : o.applied().services().values()) {
@@ -74,7 +84,9 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
       if (o.failure() != null) {
         all.add(o.failure());
       }
-      services.add(serviceReport(d, observed.get(d.key()), all, o.health(), o.healthDetails()));
+      if (!all.isEmpty()) {
+        serviceErrors.put(d.key(), all);
+      }
     }
     o.health().forEach((m, h) -> {
       DesiredService d = o.applied().services().get(m.service());
@@ -88,7 +100,30 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
             .add("pod " + p.podIp() + " namespace not configured: " + p.reason())));
     errors.forEach((owner, list) -> owners.add(new OwnerReport(owner, list.isEmpty(), list.isEmpty() ? null : List.copyOf(list),
         o.podNamespaces().get(owner))));
-    return new NodeReport(owners, services, unhealthy, o.failure());
+    return new NodeReport(owners, servicesOf(o, observed, serviceErrors), unhealthy, o.failure());
+  }
+
+  /**
+   * Builds the reports of the services of some owners, in the node's order. It holds only
+   * immutable values of the sync (the desired state as applied, the services read back, health),
+   * so a later sync on another thread cannot change what it reports.
+   */
+  private static Function<Set<String>, List<ServiceReport>> servicesOf(
+      SyncOutcome o, Map<ServiceKey, ObservedService> observed, Map<ServiceKey, List<String>> serviceErrors) {
+    List<DesiredService> inOrder = List.copyOf(o.applied().services().values());
+    Map<ServiceKey, ObservedService> seen = Map.copyOf(observed);
+    Map<ServiceKey, List<String>> errors = Map.copyOf(serviceErrors);
+    Map<MemberKey, Health> health = o.health();
+    Map<MemberKey, MemberHealth> details = o.healthDetails();
+    return owners -> {
+      List<ServiceReport> out = new ArrayList<>();
+      for (DesiredService d : inOrder) {
+        if (owners.contains(d.owner())) {
+          out.add(serviceReport(d, seen.get(d.key()), errors.getOrDefault(d.key(), List.of()), health, details));
+        }
+      }
+      return out;
+    };
   }
 
   /**

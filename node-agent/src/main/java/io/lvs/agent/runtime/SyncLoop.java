@@ -12,7 +12,6 @@ import io.lvs.agent.podnet.PodNamespaces;
 import io.lvs.agent.podnet.PodRealServers;
 import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.runtime.health.HealthChecker;
-import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.PodNamespaceReport;
 import io.lvs.api.v1alpha1.TimeoutsReport;
 import java.time.Clock;
@@ -241,8 +240,8 @@ public final class SyncLoop implements AutoCloseable {
     // the status (and the metrics' view) are built under this sync's lock, so their cost is part of the
     // sync's time, logged and measured: a first sync's status at 10,000 services once took minutes after tookMs stopped
     long statusStart = System.nanoTime();
-    Map<String, LvsNodeStateStatus> statuses =
-        TimeoutsStatus.attach(statusBuilder.build(outcome, lastConditions, clock.instant()), slices, timeoutsReport);
+    Map<String, SliceStatus> statuses =
+        TimeoutsStatus.attach(statusBuilder.statuses(outcome, lastConditions, clock.instant()), slices, timeoutsReport);
     // a deleted slice's conditions are forgotten (not those of a slice that arrived during this sync)
     lastConditions.keySet().removeIf(name -> !statuses.containsKey(name) && !target.slices().owners().containsKey(name));
     statuses.forEach((name, status) -> lastConditions.put(name, status.conditions()));

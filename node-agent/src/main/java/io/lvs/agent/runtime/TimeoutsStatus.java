@@ -1,7 +1,6 @@
 package io.lvs.agent.runtime;
 
 import io.lvs.api.slices.NodeSlices;
-import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.TimeoutsReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.TreeSet;
 final class TimeoutsStatus {
   private TimeoutsStatus() {}
 
-  static Map<String, LvsNodeStateStatus> attach(Map<String, LvsNodeStateStatus> statuses, SliceUnion slices,
+  static Map<String, SliceStatus> attach(Map<String, SliceStatus> statuses, SliceUnion slices,
       TimeoutsReport report) {
     if (report == null || statuses.isEmpty()) {
       return statuses;
@@ -22,10 +21,8 @@ final class TimeoutsStatus {
     String node = slices.spec().nodeName();
     String first = node != null && statuses.containsKey(NodeSlices.name(node, 0))
         ? NodeSlices.name(node, 0) : new TreeSet<>(statuses.keySet()).first();
-    Map<String, LvsNodeStateStatus> out = new LinkedHashMap<>(statuses);
-    LvsNodeStateStatus s = statuses.get(first);
-    out.put(first, new LvsNodeStateStatus(s.observedGeneration(), s.conditions(), s.lastSyncTime(), s.owners(),
-        s.services(), report));
+    Map<String, SliceStatus> out = new LinkedHashMap<>(statuses);
+    out.put(first, statuses.get(first).withTimeouts(report));
     return out;
   }
 }

@@ -218,7 +218,7 @@ class SyncLoopKernelTest {
     Applier applier = new Applier(ipvs, rtnl, new ProcSysctl(), new FileOwnershipStore(stateDir),
         new Differ(new ConnectionDrainer(Clock.systemUTC())));
     HealthChecker health = new HealthChecker(exec, t -> { }, () -> { });
-    return new SyncLoop(applier, ipvs, rtnl, health, SnatProgrammer.NONE, published::add,
+    return new SyncLoop(applier, ipvs, rtnl, health, SnatProgrammer.NONE, s -> published.add(SliceStatus.buildAll(s)),
         new AgentMetrics(new SimpleMeterRegistry()), Clock.systemUTC(), exec, Duration.ofMinutes(5));
   }
 }

@@ -87,7 +87,7 @@ class SyncLoopScaleBenchmark {
         return;
       }
       Map<String, StatusDigest> digests = new HashMap<>();
-      statuses.forEach((slice, status) -> digests.put(slice, StatusDigest.of(json, status)));
+      statuses.forEach((slice, status) -> digests.put(slice, StatusDigest.of(json, status.build())));
       published.set(digests);
     };
     HealthChecker health = new HealthChecker(exec, t -> {}, () -> {});

@@ -48,6 +48,7 @@ class SyncLoopTest {
   final OwnershipStore store = OwnershipStore.inMemory();
   final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
   final List<Map<String, LvsNodeStateStatus>> published = new CopyOnWriteArrayList<>();
+  final List<Map<String, SliceStatus>> unbuilt = new CopyOnWriteArrayList<>(); // as published: reports not yet built
   final Set<String> failing = ConcurrentHashMap.newKeySet();
   final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final AgentMetrics metrics = new AgentMetrics(registry);
@@ -64,7 +65,10 @@ class SyncLoopTest {
       }
     }, () -> loop.trigger());
     loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ(new ConnectionDrainer(Clock.systemUTC()))),
-        kernel, kernel, health, SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(), executor, resync);
+        kernel, kernel, health, SnatProgrammer.NONE, s -> {
+          unbuilt.add(s);
+          published.add(SliceStatus.buildAll(s));
+        }, metrics, Clock.systemUTC(), executor, resync);
     return loop;
   }
 
@@ -126,6 +130,30 @@ class SyncLoopTest {
     loop.syncNow();
     assertThat(kernel.timeouts()).isEqualTo(new IpvsTimeouts(900, 120, 300));
     assertThat(store.load().timeouts().isEmpty()).isTrue();
+  }
+
+  @Test
+  void aStatusBuiltAfterLaterSyncsReportsTheSyncThatPublishedIt() {
+    onSpec(loop(Duration.ofMinutes(1)), 1, webSpec(null));
+    loop.syncNow();
+    int at = unbuilt.size() - 1; // the sink adds to both lists, one sync at a time
+    SliceStatus first = unbuilt.get(at).get("n1");
+    LvsNodeStateSpec heavier = webSpec(null);
+    NodeIpvsService s = heavier.services().get(0);
+    onSpec(loop, 2, new LvsNodeStateSpec("n1", List.of(new NodeIpvsService(s.owner(), s.vip(), s.port(), s.protocol(),
+        null, null, "rr", null, null, null, List.of(dest("198.18.0.11", 7), dest("198.18.0.12", 8)), null)),
+        heavier.addresses(), null, heavier.sysctls(), null));
+    loop.syncNow();
+    assertThat(kernel.destinations(web).get(rs1).weight()).isEqualTo(7);
+
+    // the writer builds a slice's reports when it writes it, maybe after later syncs: they must not leak in
+    LvsNodeStateStatus built = first.build();
+    assertThat(built.observedGeneration()).isEqualTo(1);
+    assertThat(built.services()).singleElement().satisfies(r -> assertThat(r.destinations())
+        .extracting(d -> d.address() + ":" + d.weight()).containsExactly("198.18.0.11:1", "198.18.0.12:2"));
+    assertThat(built).isEqualTo(published.get(at).get("n1")); // as built when it was published
+    assertThat(last().services()).singleElement().satisfies(r -> assertThat(r.destinations())
+        .extracting(d -> d.address() + ":" + d.weight()).containsExactly("198.18.0.11:7", "198.18.0.12:8"));
   }
 
   @Test
@@ -342,7 +370,7 @@ class SyncLoopTest {
       }
     });
     loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ()), kernel, kernel,
-        new HealthChecker(executor, t -> {}, () -> {}), SnatProgrammer.NONE, published::add, metrics, Clock.systemUTC(),
+        new HealthChecker(executor, t -> {}, () -> {}), SnatProgrammer.NONE, s -> published.add(SliceStatus.buildAll(s)), metrics, Clock.systemUTC(),
         held, Duration.ofMinutes(1));
     onSpec(loop, 3, webSpec(null));
     SyncOutcome o = loop.syncNow().orElseThrow();
@@ -368,14 +396,14 @@ class SyncLoopTest {
     });
     StatusBuilder slow = new StatusBuilder() {
       @Override
-      public Map<String, LvsNodeStateStatus> build(SyncOutcome o, Map<String, List<io.fabric8.kubernetes.api.model.Condition>> previous,
+      public Map<String, SliceStatus> statuses(SyncOutcome o, Map<String, List<io.fabric8.kubernetes.api.model.Condition>> previous,
           java.time.Instant now) {
         try {
           Thread.sleep(400);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return super.build(o, previous, now);
+        return super.statuses(o, previous, now);
       }
     };
     var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(SyncLoop.class);
@@ -385,7 +413,7 @@ class SyncLoopTest {
     try {
       loop = new SyncLoop(new Applier(kernel, kernel, kernel, store, new Differ()), kernel, kernel,
           new HealthChecker(executor, t -> {}, () -> {}), SnatProgrammer.NONE, io.lvs.agent.runtime.MarkProgrammer.NONE,
-          io.lvs.agent.podnet.PodNamespaces.NONE, published::add, metrics, Clock.systemUTC(), held, Duration.ofMinutes(1),
+          io.lvs.agent.podnet.PodNamespaces.NONE, s -> published.add(SliceStatus.buildAll(s)), metrics, Clock.systemUTC(), held, Duration.ofMinutes(1),
           slow);
       onSpec(loop, 3, webSpec(null));
       loop.syncNow().orElseThrow();

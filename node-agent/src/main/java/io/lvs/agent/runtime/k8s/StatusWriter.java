@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.agent.runtime.AgentMetrics;
+import io.lvs.agent.runtime.SliceStatus;
 import io.lvs.agent.runtime.StatusSink;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
@@ -47,7 +48,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   private final AgentMetrics metrics;
   private final Duration heartbeat;
   private final Clock clock;
-  private final LatestBySlice<LvsNodeStateStatus> pending = new LatestBySlice<>();
+  private final LatestBySlice<SliceStatus> pending = new LatestBySlice<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private final Map<String, Written> written = new HashMap<>();
   private final ObjectMapper json = new ObjectMapper();
@@ -68,7 +69,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   }
 
   @Override
-  public void publish(Map<String, LvsNodeStateStatus> bySlice) {
+  public void publish(Map<String, SliceStatus> bySlice) {
     pending.offer(bySlice);
     schedule(Duration.ZERO);
   }
@@ -87,12 +88,12 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
     RuntimeException failed = null;
     for (String slice : pending.slices()) {
       // the newest status of the slice, read now: one published during this flush replaced the older one
-      LvsNodeStateStatus status = pending.get(slice).orElse(null);
+      SliceStatus status = pending.get(slice).orElse(null);
       if (status == null) {
         continue; // gone meanwhile
       }
       try {
-        writeIfNeeded(slice, status);
+        writeIfNeeded(slice, status.build()); // built here, one slice's reports at a time
         pending.done(slice, status);
       } catch (RuntimeException ex) {
         metrics.statusWrite("error");
