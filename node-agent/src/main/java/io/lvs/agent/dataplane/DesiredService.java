@@ -1,10 +1,10 @@
 package io.lvs.agent.dataplane;
 
+import io.lvs.agent.model.ArrayMap;
 import io.lvs.agent.model.DestinationKey;
 import io.lvs.agent.model.IpvsService;
 import io.lvs.agent.model.ServiceKey;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +27,7 @@ public record DesiredService(
     if (drainGracePeriod.isNegative()) {
       throw new IllegalArgumentException("negative drain grace period for " + service.key());
     }
-    destinations = Collections.unmodifiableMap(new LinkedHashMap<>(destinations));
+    destinations = ArrayMap.copyOf(destinations); // one array per service, not an entry object per destination
     destinations.forEach(
         (k, d) -> {
           if (!k.equals(d.destination().key())) {
