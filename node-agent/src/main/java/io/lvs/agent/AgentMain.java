@@ -13,6 +13,7 @@ import io.lvs.agent.runtime.MarkProgrammer;
 import io.lvs.agent.runtime.SnatProgrammer;
 import io.lvs.agent.runtime.ha.HaLedger;
 import io.lvs.agent.runtime.ha.HaRuntime;
+import io.lvs.agent.runtime.k8s.InternedStrings;
 import io.lvs.agent.runtime.ha.HaSettings;
 import io.lvs.agent.runtime.k8s.VipLeaseClient;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -62,6 +63,12 @@ public final class AgentMain {
         .withConnectionTimeout(0).build();
   }
 
+  /** The agent's API client: {@link #apiConfig} over {@code base}, reading short strings interned ({@link InternedStrings}). */
+  static KubernetesClient apiClient(Config base) {
+    return new KubernetesClientBuilder().withConfig(apiConfig(base))
+        .withKubernetesSerialization(InternedStrings.serialization()).build();
+  }
+
   public static void main(String[] args) throws Exception {
     AgentConfig config;
     HaSettings ha;
@@ -76,7 +83,7 @@ public final class AgentMain {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(apiConfig(Config.autoConfigure(null))).build();
+    KubernetesClient client = apiClient(Config.autoConfigure(null));
     Agent agent;
     HaRuntime haRuntime;
     try {

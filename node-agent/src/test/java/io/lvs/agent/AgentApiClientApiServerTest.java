@@ -9,7 +9,16 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.lvs.api.v1alpha1.LvsNodeState;
+import io.lvs.api.v1alpha1.LvsNodeStateSpec;
+import io.lvs.api.v1alpha1.NodeDestination;
+import io.lvs.api.v1alpha1.NodeIpvsService;
+import io.lvs.api.v1alpha1.Protocol;
+import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.testsupport.RealApiServer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +66,48 @@ class AgentApiClientApiServerTest {
         .isGreaterThan(listBytes / 2);
     assertThat(agent).as("heap kept by the agent's client after listing %,d bytes (with a connect timeout: %,d)",
         listBytes, timed).isLessThan(listBytes / 4);
+  }
+
+  @Test
+  void equalAddressesReadThroughTheAgentsClientAreOneString() {
+    KubernetesClient admin = server.admin();
+    for (int slice = 0; slice < 2; slice++) {
+      List<NodeIpvsService> services = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        List<NodeDestination> ds = new ArrayList<>();
+        for (int d = 1; d <= 10; d++) { // the same ten real servers behind every service
+          ds.add(new NodeDestination("198.19.7." + d, 80, d, Forwarding.DirectRouting, null, null, null, null));
+        }
+        services.add(new NodeIpvsService("interned/vs" + i, "198.18.9." + (1 + i + 50 * slice), 80, Protocol.TCP,
+            null, null, "wrr", null, null, null, ds, null));
+      }
+      LvsNodeState n = new LvsNodeState();
+      n.setMetadata(new ObjectMetaBuilder().withName("interned-" + slice).build());
+      n.setSpec(new LvsNodeStateSpec("interned", services, null, null, null, null));
+      admin.resource(n).createOr(x -> x.update());
+    }
+    List<LvsNodeState> plain = read(new KubernetesClientBuilder().withConfig(server.adminConfig()).build());
+    List<LvsNodeState> agents = read(AgentMain.apiClient(server.adminConfig()));
+
+    assertThat(agents).extracting(LvsNodeState::getSpec).isEqualTo(plain.stream().map(LvsNodeState::getSpec).toList());
+    assertThat(distinctInstances(plain)).as("address strings read by a default client (1,000 destinations)")
+        .isEqualTo(1_000);
+    assertThat(distinctInstances(agents)).as("address strings read by the agent's client (1,000 destinations)")
+        .isEqualTo(10);
+  }
+
+  private static List<LvsNodeState> read(KubernetesClient c) {
+    try (c) {
+      return List.of(c.resources(LvsNodeState.class).withName("interned-0").get(),
+          c.resources(LvsNodeState.class).withName("interned-1").get());
+    }
+  }
+
+  /** How many String objects the destinations' addresses are. */
+  private static int distinctInstances(List<LvsNodeState> slices) {
+    Map<String, Boolean> seen = new IdentityHashMap<>();
+    slices.forEach(n -> n.getSpec().services().forEach(s -> s.destinations().forEach(d -> seen.put(d.address(), true))));
+    return seen.size();
   }
 
   /** Live heap grown by a new client's first request (a list of the big maps), the result dropped, the client open. */
