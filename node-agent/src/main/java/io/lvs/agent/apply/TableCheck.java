@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The resync's read of the IPVS table, cheaper than a dump of every service: one service dump
@@ -43,8 +42,15 @@ final class TableCheck {
 
   /** The table now, as a full read would give it, but with the destinations of unchanged services taken from the view. */
   List<ObservedService> read(Map<ServiceKey, ObservedService> view) {
-    Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> text = ipvs.textTable();
-    if (text.isEmpty()) {
+    // each service's lines compared with the view as they are read: no copy of the whole text is held
+    Map<ServiceKey, List<ObservedDestination>> fromText = new HashMap<>();
+    boolean haveText = ipvs.textTable((key, rows) -> {
+      List<ObservedDestination> known = unchanged(view.get(key), rows);
+      if (known != null) {
+        fromText.put(key, known);
+      }
+    });
+    if (!haveText) {
       List<ObservedService> all = ipvs.dump();
       lastDumps = all.size();
       return all;
@@ -60,7 +66,8 @@ final class TableCheck {
       ObservedService s = services.get(i);
       ServiceKey key = s.service().key();
       boolean turn = Math.floorMod(i - from, n) < share;
-      List<ObservedDestination> known = turn ? null : unchanged(s, view.get(key), text.get().get(key));
+      ObservedService was = view.get(key);
+      List<ObservedDestination> known = turn || was == null || !was.service().equals(s.service()) ? null : fromText.get(key);
       if (known == null) {
         known = ipvs.dumpDestinations(key);
         dumps++;
@@ -77,12 +84,12 @@ final class TableCheck {
   }
 
   /**
-   * The view's destinations with the text's connection counts when the service and every line of
-   * its destinations match the view; null when anything differs (or the text lacks the service).
+   * The view's destinations with the text's connection counts when every line of the service's
+   * destinations matches the view; null when anything differs (or the view lacks the service).
+   * Whether the service's own config still matches is the caller's to check (the service dump).
    */
-  private static List<ObservedDestination> unchanged(ObservedService now, ObservedService known, List<ProcIpvsTable.Row> rows) {
-    if (known == null || rows == null || !known.service().equals(now.service())
-        || rows.size() != known.destinations().size()) {
+  private static List<ObservedDestination> unchanged(ObservedService known, List<ProcIpvsTable.Row> rows) {
+    if (known == null || rows.size() != known.destinations().size()) {
       return null;
     }
     Map<Object, ProcIpvsTable.Row> byKey = null; // only when the text lists them in another order than the view

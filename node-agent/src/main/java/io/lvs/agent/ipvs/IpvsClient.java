@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * The kernel's IPVS table, one call per IPVS_CMD_*. Every failure is an
@@ -34,10 +35,17 @@ public interface IpvsClient {
 
   /**
    * The kernel's text view of the table ({@link ProcIpvsTable}), which a resync can check the
-   * whole table with at a fraction of the dumps' cost; empty when this client has none.
+   * whole table with at a fraction of the dumps' cost: each service with its destinations to
+   * {@code perService}, one at a time; false when this client has none.
    */
+  default boolean textTable(BiConsumer<ServiceKey, List<ProcIpvsTable.Row>> perService) {
+    return false;
+  }
+
+  /** {@link #textTable(BiConsumer)} as one map (tests, benchmarks); empty when this client has none. */
   default Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
-    return Optional.empty();
+    Map<ServiceKey, List<ProcIpvsTable.Row>> t = new java.util.LinkedHashMap<>();
+    return textTable(t::put) ? Optional.of(t) : Optional.empty();
   }
 
   void addService(IpvsService service);

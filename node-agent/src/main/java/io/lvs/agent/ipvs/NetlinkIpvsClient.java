@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.slf4j.LoggerFactory;
 
@@ -101,8 +102,12 @@ public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
   }
 
   @Override
-  public Optional<Map<ServiceKey, List<ProcIpvsTable.Row>>> textTable() {
-    return text == null ? Optional.empty() : Optional.of(text.read());
+  public boolean textTable(BiConsumer<ServiceKey, List<ProcIpvsTable.Row>> perService) {
+    if (text == null) {
+      return false;
+    }
+    text.read(perService);
+    return true;
   }
 
   @Override

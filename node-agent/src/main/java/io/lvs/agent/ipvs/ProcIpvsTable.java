@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The kernel's text view of its IPVS table ({@code /proc/net/ip_vs}, one per network namespace):
@@ -126,10 +127,21 @@ public final class ProcIpvsTable implements AutoCloseable {
   }
 
   /** The table now, by service, destinations in the kernel's order. */
-  public synchronized Map<ServiceKey, List<Row>> read() {
+  public Map<ServiceKey, List<Row>> read() {
+    Map<ServiceKey, List<Row>> table = new HashMap<>();
+    read(table::put);
+    return table;
+  }
+
+  /**
+   * Hands each service of the table now to {@code perService} with its destinations in the
+   * kernel's order, as its lines are read: only one service's lines are held at a time (the whole
+   * table as rows was 100,000 objects at 10,000 services x 10, read every resync).
+   */
+  public synchronized void read(BiConsumer<ServiceKey, List<Row>> perService) {
     try {
       channel.position(0);
-      Parser p = new Parser();
+      Parser p = new Parser(perService);
       byte[] a = buffer.array();
       int held = 0; // bytes of an unfinished line at the buffer's start
       boolean dropping = false; // within a line longer than the buffer, its start parsed already
@@ -157,7 +169,7 @@ public final class ProcIpvsTable implements AutoCloseable {
         System.arraycopy(a, from, a, 0, held);
         buffer.clear().position(held);
       }
-      return p.table;
+      p.end();
     } catch (IOException e) {
       throw new UncheckedIOException("read /proc/net/ip_vs", e);
     }
@@ -165,12 +177,14 @@ public final class ProcIpvsTable implements AutoCloseable {
 
   /** Parses the whole text (tests). */
   public static Map<ServiceKey, List<Row>> parse(String text) {
-    Parser p = new Parser();
+    Map<ServiceKey, List<Row>> table = new HashMap<>();
+    Parser p = new Parser(table::put);
     text.lines().forEach(l -> {
       byte[] b = l.getBytes(StandardCharsets.ISO_8859_1);
       p.line(b, 0, Math.min(b.length, MAX_LINE));
     });
-    return p.table;
+    p.end();
+    return table;
   }
 
   public static String forwardName(ForwardMethod m) {
@@ -196,11 +210,25 @@ public final class ProcIpvsTable implements AutoCloseable {
    * the bytes, so a line costs no String; a table of a hundred thousand lines is read every resync.
    */
   private static final class Parser {
-    final Map<ServiceKey, List<Row>> table = new HashMap<>();
+    final BiConsumer<ServiceKey, List<Row>> perService;
     final int[] starts = new int[6];
     final int[] ends = new int[6];
     final long[] numbers = new long[3]; // an IPv4 line's weight, active and inactive counts
+    ServiceKey currentKey;
     List<Row> current;
+
+    Parser(BiConsumer<ServiceKey, List<Row>> perService) {
+      this.perService = perService;
+    }
+
+    /** The service being read is complete: handed on. */
+    void end() {
+      if (current != null) {
+        perService.accept(currentKey, current);
+      }
+      current = null;
+      currentKey = null;
+    }
 
     void line(byte[] b, int off, int len) {
       if (current != null) {
@@ -212,7 +240,7 @@ public final class ProcIpvsTable implements AutoCloseable {
       }
       int n = split(b, off, off + len);
       if (n == 0) {
-        current = null;
+        end();
         return;
       }
       if (startsWith(b, off, len, "  -> ") && n >= 6 && !startsWith(b, starts[1], ends[1] - starts[1], "Remote")) {
@@ -221,13 +249,13 @@ public final class ProcIpvsTable implements AutoCloseable {
         }
         return;
       }
-      current = null;
+      end();
       IpProtocol proto = is(b, 0, "TCP") ? IpProtocol.TCP : is(b, 0, "UDP") ? IpProtocol.UDP
           : is(b, 0, "SCTP") ? IpProtocol.SCTP : null; // else headers, FWM services, protocols the agent does not program
       if (proto != null && n >= 2) {
         DestinationKey k = endpoint(b, starts[1], ends[1]);
         current = new ArrayList<>();
-        table.put(ServiceKey.of(proto, k.address(), k.port()), current);
+        currentKey = ServiceKey.of(proto, k.address(), k.port());
       }
     }
 

@@ -154,6 +154,14 @@ class ProcIpvsTableTest {
         Map<ServiceKey, List<ProcIpvsTable.Row>> t = table.read();
         assertThat(t).hasSize(3_000).isEqualTo(plain(b.toString()));
         assertThat(table.read()).as("read again from the start").isEqualTo(t);
+        // as the resync reads it: each service handed on once, in the text's order, when its lines are read
+        List<ServiceKey> order = new java.util.ArrayList<>();
+        table.read((key, rows) -> {
+          assertThat(rows).as("rows of %s", key).isEqualTo(t.get(key));
+          order.add(key);
+        });
+        assertThat(order).hasSize(3_000).doesNotHaveDuplicates()
+            .startsWith(tcp("198.18.0.0", 80), tcp("198.18.0.1", 80)).endsWith(tcp("198.18.11.183", 80));
       }
     } finally {
       java.nio.file.Files.delete(f);
