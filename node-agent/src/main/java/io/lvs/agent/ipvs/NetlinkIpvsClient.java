@@ -81,10 +81,9 @@ public final class NetlinkIpvsClient implements IpvsClient, AutoCloseable {
 
   @Override
   public synchronized List<ObservedService> dump() {
-    List<NlMessage> msgs = conn.dump(request("list services", "", IPVS_CMD_GET_SERVICE, w -> {}));
-    List<ObservedService> out = new ArrayList<>(msgs.size());
-    for (NlMessage m : msgs) {
-      IpvsCodec.DecodedService s = IpvsCodec.decodeService(m);
+    List<ObservedService> services = dumpServices(); // decoded first: the service dump's datagrams are not held through the rest
+    List<ObservedService> out = new ArrayList<>(services.size());
+    for (ObservedService s : services) {
       out.add(new ObservedService(s.service(), s.stats(), destinations(s.service().key())));
     }
     return out;
