@@ -42,6 +42,7 @@ class AgentProcessAtScaleKernelTest {
    * "chart/heap128,-Xmx128m/c1,-Xmx128m,-XX:TieredStopAtLevel=1".
    * -Dlvs.scale.jfr=PREFIX: a JFR recording (settings "profile": allocation and old-object samples)
    * from the agent's start to the end of the run, dumped to PREFIX-NAME.jfr (a path the host sees).
+   * -Dlvs.scale.heapDump=PREFIX: a dump of the live heap after the resyncs, to PREFIX-NAME.hprof.
    */
   @Test
   void theAgentHoldsItsTableInsideItsMemoryLimitAndRepairsDrift() throws Exception {
@@ -98,6 +99,10 @@ class AgentProcessAtScaleKernelTest {
       }
       if (!jfr.isEmpty()) {
         report.jfrDump(Path.of(jfr + "-" + name + ".jfr"));
+      }
+      String heapDump = System.getProperty("lvs.scale.heapDump", "").strip();
+      if (!heapDump.isEmpty()) {
+        report.heapDump(Path.of(heapDump + "-" + name + ".hprof"));
       }
     } finally {
       a.stop(name);

@@ -204,6 +204,12 @@ final class AgentReport {
         .strip().replace('\n', ' ')).append('\n');
   }
 
+  /** A dump of the agent's live heap (HPROF, collected first), for reading who holds what. */
+  void heapDump(Path file) {
+    out.append("- heap dump: ").append(jcmd("GC.heap_dump", file.toAbsolutePath().toString()).strip().replace('\n', ' '))
+        .append('\n');
+  }
+
   /** One diagnostic command to the agent's JVM; its output. */
   private String jcmd(String... command) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
