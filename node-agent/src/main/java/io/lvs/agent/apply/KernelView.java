@@ -136,8 +136,7 @@ final class KernelView {
       if (od.destination().key().equals(key)) {
         found = true;
         if (d != null) {
-          ds.add(new ObservedDestination(d, od.activeConnections(), od.inactiveConnections(),
-              od.persistentConnections(), od.stats()));
+          ds.add(od.with(d, od.activeConnections(), od.inactiveConnections()));
         }
       } else {
         ds.add(od);
@@ -161,8 +160,7 @@ final class KernelView {
           ds = new ArrayList<>(seenDestinations.size());
           ds.addAll(seenDestinations.subList(0, i));
         }
-        ds.add(new ObservedDestination(mine, od.activeConnections(), od.inactiveConnections(), od.persistentConnections(),
-            od.stats()));
+        ds.add(od.with(mine, od.activeConnections(), od.inactiveConnections()));
       } else if (ds != null) {
         ds.add(od);
       }

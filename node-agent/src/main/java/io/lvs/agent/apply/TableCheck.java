@@ -117,7 +117,7 @@ final class TableCheck {
       }
       if (out != null) {
         out.add(counted ? d
-            : new ObservedDestination(d.destination(), r.active(), r.inactive(), d.persistentConnections(), d.stats()));
+            : d.with(d.destination(), r.active(), r.inactive()));
       }
     }
     return out == null ? knownDestinations : out;

@@ -215,7 +215,7 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
       return new DestinationReport(k.address().getHostAddress(), k.port(), null, health, null, null, null, null, null,
           null, null, since, error);
     }
-    Stats s = od.stats() == null ? Stats.ZERO : od.stats();
+    Stats s = od.stats();
     return new DestinationReport(k.address().getHostAddress(), k.port(), od.destination().weight(), health,
         od.activeConnections(), od.inactiveConnections(), s.connections(), s.inPackets(), s.outPackets(),
         s.inBytes(), s.outBytes(), since, error);

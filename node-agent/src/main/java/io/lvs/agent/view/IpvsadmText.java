@@ -47,7 +47,7 @@ public final class IpvsadmText {
 
   private static void destination(StringBuilder out, ObservedDestination d, ServiceView view) {
     Destination dest = d.destination();
-    Stats st = d.stats() == null ? Stats.ZERO : d.stats();
+    Stats st = d.stats();
     String addr = dest.key().toString();
     out.append(switch (view) {
       case PLAIN -> String.format("  -> %-28s %-7s %-6d %-10d %-10d", addr, forward(dest), dest.weight(),
