@@ -17,6 +17,9 @@ modprobe -a -d /run/lab/kroot overlay br_netfilter veth bridge nf_conntrack nf_n
   nft_chain_nat nft_masq xt_MASQUERADE xt_mark xt_comment xt_addrtype xt_conntrack xt_multiport xt_nat \
   xt_statistic ipt_REJECT nf_reject_ipv4 ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh || fail modprobe
 sysctl -qw net.ipv4.ip_forward=1
+# a soft lockup (seen once: runc and kubelet stuck on both CPUs during a helm upgrade) prints its
+# stacks at warning level, which the VM's "quiet" console hides: show warnings, every CPU's stack
+echo 5 > /proc/sys/kernel/printk; sysctl -qw kernel.softlockup_all_cpu_backtrace=1
 ip link set lo up   # containerd's CRI stream server binds 127.0.0.1
 # the segment: root namespace = the router to the API server (QEMU's 198.19.255.100 forward)
 ip link add lan0 type bridge && ip addr add 198.18.0.1/24 dev lan0 && ip link set lan0 up || fail lan0
