@@ -2,6 +2,7 @@ package io.lvs.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.lvs.agent.dataplane.DesiredService;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import io.lvs.api.v1alpha1.OwnerReport;
 import java.time.Instant;
@@ -36,17 +37,21 @@ public final class SliceStatuses {
    */
   public static Map<String, SliceStatus> split(
       NodeReport node, SliceUnion union, Map<String, List<Condition>> previous, Instant now) {
-    // each owner report goes to the slices of its owner in one pass (not one pass over the node's reports per slice)
+    // each report (and service) goes to the slices of its owner in one pass (not one pass over the node's per slice)
     Map<String, List<String>> slicesOf = new HashMap<>();
     union.owners().forEach((slice, owners) -> owners.forEach(o -> slicesOf.computeIfAbsent(o, k -> new ArrayList<>()).add(slice)));
     Map<String, List<OwnerReport>> ownerReports = new HashMap<>();
     node.owners().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
         .forEach(slice -> ownerReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
+    Map<String, List<DesiredService>> services = new HashMap<>();
+    node.services().forEach(d -> slicesOf.getOrDefault(d.owner(), List.of())
+        .forEach(slice -> services.computeIfAbsent(slice, k -> new ArrayList<>()).add(d)));
     Map<String, SliceStatus> out = new LinkedHashMap<>();
     for (NodeSlice slice : union.slices()) {
-      Set<String> owners = Set.copyOf(union.owners().getOrDefault(slice.name(), Set.of()));
+      Set<String> owners = union.owners().getOrDefault(slice.name(), Set.of());
+      List<DesiredService> own = List.copyOf(services.getOrDefault(slice.name(), List.of()));
       out.put(slice.name(), new SliceStatus(head(node, slice, owners, ownerReports.getOrDefault(slice.name(), List.of()),
-          previous.get(slice.name()), now), () -> node.servicesOf().apply(owners)));
+          previous.get(slice.name()), now), () -> own.stream().map(node.serviceReport()).toList()));
     }
     return out;
   }

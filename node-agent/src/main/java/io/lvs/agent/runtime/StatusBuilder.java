@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -100,30 +99,22 @@ public class StatusBuilder { // not final: a test times the sync loop with a slo
             .add("pod " + p.podIp() + " namespace not configured: " + p.reason())));
     errors.forEach((owner, list) -> owners.add(new OwnerReport(owner, list.isEmpty(), list.isEmpty() ? null : List.copyOf(list),
         o.podNamespaces().get(owner))));
-    return new NodeReport(owners, servicesOf(o, observed, serviceErrors), unhealthy, o.failure());
+    return new NodeReport(owners, List.copyOf(o.applied().services().values()), serviceReport(o, observed, serviceErrors),
+        unhealthy, o.failure());
   }
 
   /**
-   * Builds the reports of the services of some owners, in the node's order. It holds only
-   * immutable values of the sync (the desired state as applied, the services read back, health),
-   * so a later sync on another thread cannot change what it reports.
+   * Builds one service's report. It holds only immutable values of the sync (the desired state as
+   * applied, the services read back, health), so a later sync on another thread cannot change what
+   * it reports.
    */
-  private static Function<Set<String>, List<ServiceReport>> servicesOf(
+  private static Function<DesiredService, ServiceReport> serviceReport(
       SyncOutcome o, Map<ServiceKey, ObservedService> observed, Map<ServiceKey, List<String>> serviceErrors) {
-    List<DesiredService> inOrder = List.copyOf(o.applied().services().values());
     Map<ServiceKey, ObservedService> seen = Map.copyOf(observed);
     Map<ServiceKey, List<String>> errors = Map.copyOf(serviceErrors);
     Map<MemberKey, Health> health = o.health();
     Map<MemberKey, MemberHealth> details = o.healthDetails();
-    return owners -> {
-      List<ServiceReport> out = new ArrayList<>();
-      for (DesiredService d : inOrder) {
-        if (owners.contains(d.owner())) {
-          out.add(serviceReport(d, seen.get(d.key()), errors.getOrDefault(d.key(), List.of()), health, details));
-        }
-      }
-      return out;
-    };
+    return d -> serviceReport(d, seen.get(d.key()), errors.getOrDefault(d.key(), List.of()), health, details);
   }
 
   /**
