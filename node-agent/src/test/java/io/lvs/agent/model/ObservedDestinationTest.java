@@ -1,22 +1,14 @@
 package io.lvs.agent.model;
 
+import static io.lvs.agent.fake.Fixtures.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 /** The counters held inline read back as the Stats they were given, and travel with {@code with}. */
 class ObservedDestinationTest {
   final Destination d = Destination.of(new DestinationKey(ip("198.19.0.1"), 80), ForwardMethod.DROUTE, 3);
   final Stats counters = new Stats(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-
-  static InetAddress ip(String s) {
-    try {
-      return InetAddress.getByName(s);
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 
   @Test
   void readsBackWhatItWasGivenAndComparesAsARecordWould() {
