@@ -150,10 +150,13 @@ class AgentProcessAtScaleKernelTest {
     return "198.18." + (i / 250) + "." + (1 + i % 250);
   }
 
-  /** node-agent's classes and its dependencies, without the test classes (the agent's own logback.xml). */
+  /**
+   * The image's class path: node-agent's classes and its runtime dependencies, without the test
+   * classes or test jars (an open jar holds its central directory on the heap).
+   */
   static String agentClasspath() throws Exception {
     Path target = Path.of("target").toAbsolutePath();
-    return target.resolve("classes") + File.pathSeparator + Files.readString(target.resolve("test-classpath.txt")).strip();
+    return target.resolve("classes") + File.pathSeparator + Files.readString(target.resolve("runtime-classpath.txt")).strip();
   }
 
   /** Waits until /proc/net/ip_vs of the namespace lists {@code lines} services and destinations. */
