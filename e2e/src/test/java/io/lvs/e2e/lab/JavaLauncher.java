@@ -51,15 +51,15 @@ public final class JavaLauncher {
   }
 
   /**
-   * The agent's class path: node-agent first (its logback.xml), then the dependencies, without
-   * this module's class folders (class-data sharing refuses folders; the agent needs none of
-   * them), then the training jar. The training run and the lab's agents use this same string, as
-   * an archive requires.
+   * The agent's class path: node-agent first, then the dependencies, without this module's class
+   * folders (class-data sharing refuses folders; the agent needs none of them) or the operator
+   * (whose logback.xml would take the agent's logging over), then the training jar. The training
+   * run and the lab's agents use this same string, as an archive requires.
    */
   public String agentClasspath() {
     List<String> out = new ArrayList<>();
     for (String entry : ownModuleFirst("node-agent").split(":")) {
-      if (!entry.contains("/e2e/target/")) {
+      if (!entry.contains("/e2e/target/") && !ofModule(entry, "operator")) {
         out.add(entry);
       }
     }
@@ -131,19 +131,19 @@ public final class JavaLauncher {
     return env;
   }
 
-  /**
-   * The shared classpath with the process's own module first, so its logback.xml is the one
-   * found (the operator and the agent each ship one).
-   */
+  /** The shared classpath with the process's own module first, so its resources are the ones found. */
   private String ownModuleFirst(String module) {
     List<String> own = new ArrayList<>();
     List<String> rest = new ArrayList<>();
     for (String entry : classpath.split(":")) {
-      boolean mine = entry.contains("/" + module + "/target/") || entry.contains("/lvs-" + module + "-");
-      (mine ? own : rest).add(entry);
+      (ofModule(entry, module) ? own : rest).add(entry);
     }
     own.addAll(rest);
     return String.join(":", own);
+  }
+
+  private static boolean ofModule(String classpathEntry, String module) {
+    return classpathEntry.contains("/" + module + "/target/") || classpathEntry.contains("/lvs-" + module + "-");
   }
 
   private List<String> java(String mainClass, String id, String classpath) {
@@ -155,8 +155,8 @@ public final class JavaLauncher {
         "-Xss512k",
         "-Djava.io.tmpdir=/tmp",
         "-Dlvs.lab.process=" + id,
-        // both product jars carry a logback.xml on this shared classpath: the process finds its own
-        // first, and logback's status report about the other would open every log
+        // the operator's logback.xml and the agent's configurator share this classpath: logback's
+        // status report about the one stepping aside would open every log
         "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
         "-cp",
         classpath,
