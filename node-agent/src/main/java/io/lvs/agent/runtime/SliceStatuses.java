@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Splits the node's report into one status per slice. Pure. A slice's status speaks only about the
@@ -40,12 +41,8 @@ public final class SliceStatuses {
     // each report (and service) goes to the slices of its owner in one pass (not one pass over the node's per slice)
     Map<String, List<String>> slicesOf = new HashMap<>();
     union.owners().forEach((slice, owners) -> owners.forEach(o -> slicesOf.computeIfAbsent(o, k -> new ArrayList<>()).add(slice)));
-    Map<String, List<OwnerReport>> ownerReports = new HashMap<>();
-    node.owners().forEach(r -> slicesOf.getOrDefault(r.owner(), List.of())
-        .forEach(slice -> ownerReports.computeIfAbsent(slice, k -> new ArrayList<>()).add(r)));
-    Map<String, List<DesiredService>> services = new HashMap<>();
-    node.services().forEach(d -> slicesOf.getOrDefault(d.owner(), List.of())
-        .forEach(slice -> services.computeIfAbsent(slice, k -> new ArrayList<>()).add(d)));
+    Map<String, List<OwnerReport>> ownerReports = bySlice(node.owners(), OwnerReport::owner, slicesOf);
+    Map<String, List<DesiredService>> services = bySlice(node.services(), DesiredService::owner, slicesOf);
     Map<String, SliceStatus> out = new LinkedHashMap<>();
     for (NodeSlice slice : union.slices()) {
       Set<String> owners = union.owners().getOrDefault(slice.name(), Set.of());
@@ -53,6 +50,15 @@ public final class SliceStatuses {
       out.put(slice.name(), new SliceStatus(head(node, slice, owners, ownerReports.getOrDefault(slice.name(), List.of()),
           previous.get(slice.name()), now), () -> own.stream().map(node.serviceReport()).toList()));
     }
+    return out;
+  }
+
+  /** Each item under every slice of its owner, in the items' order. */
+  private static <T> Map<String, List<T>> bySlice(List<T> items, Function<T, String> ownerOf,
+      Map<String, List<String>> slicesOf) {
+    Map<String, List<T>> out = new HashMap<>();
+    items.forEach(item -> slicesOf.getOrDefault(ownerOf.apply(item), List.of())
+        .forEach(slice -> out.computeIfAbsent(slice, k -> new ArrayList<>()).add(item)));
     return out;
   }
 
