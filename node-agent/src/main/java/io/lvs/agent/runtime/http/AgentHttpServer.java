@@ -3,6 +3,7 @@ package io.lvs.agent.runtime.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -47,7 +48,13 @@ public final class AgentHttpServer implements AutoCloseable {
         send(ex, 405, "text/plain; charset=utf-8", "GET only\n");
         return;
       }
-      send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+      // streamed, chunked: at 10,000 services the text is ~10 MB, and as one String it was grown,
+      // copied and encoded per scrape, three transient copies of it on the heap
+      ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 16)) {
+        registry.scrape(out);
+      }
     });
   }
 
