@@ -7,9 +7,13 @@ import static io.lvs.agent.fake.Fixtures.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lvs.agent.model.Family;
 import io.lvs.agent.model.InterfaceAddress;
 import io.lvs.agent.model.ServiceKey;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -61,6 +65,36 @@ class FileOwnershipStoreTest {
 
     assertThat(new FileOwnershipStore(dir).load()).isEqualTo(sample());
     assertThat(dir.resolve("owned.json.tmp")).doesNotExist();
+  }
+
+  /**
+   * The snapshot is streamed one service at a time; its bytes are those of the whole set's tree
+   * (the format before streaming), so files written by either agent read back in the other.
+   */
+  @Test
+  void theStreamedSnapshotIsTheWholeTreesJson() throws Exception {
+    FileOwnershipStore store = new FileOwnershipStore(dir);
+    store.save(sample());
+
+    ObjectMapper json = new ObjectMapper();
+    OwnedSetJson codec = new OwnedSetJson(json);
+    ObjectNode root = json.createObjectNode();
+    root.put("format", 1);
+    root.put("generation", 1);
+    ArrayNode services = root.putArray("services");
+    sample().services().forEach((k, s) -> services.add(codec.encodeService(k, s)));
+    codec.encodeSmallParts(root, sample());
+
+    assertThat(new String(Files.readAllBytes(store.file()), StandardCharsets.UTF_8))
+        .isEqualTo(json.writeValueAsString(root));
+  }
+
+  @Test
+  void aSnapshotOfAnUnknownFormatFailsTheLoad() throws Exception {
+    Files.writeString(dir.resolve("owned.json"), "{\"format\":2,\"generation\":1,\"services\":[]}");
+
+    assertThatThrownBy(() -> new FileOwnershipStore(dir).load()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("owned.json").hasMessageContaining("unknown format 2");
   }
 
   @Test
