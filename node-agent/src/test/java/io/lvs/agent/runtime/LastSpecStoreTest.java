@@ -4,6 +4,7 @@ import static io.lvs.agent.runtime.NodeStateTranslatorTest.dest;
 import static io.lvs.agent.runtime.NodeStateTranslatorTest.dr;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,16 @@ class LastSpecStoreTest {
     assertThat(new LastSpecStore(dir).load()).contains(saved);
     store.save(new LastSpecStore.Saved(List.of())); // no slices left: resume with nothing, not with the old ones
     assertThat(store.load()).contains(new LastSpecStore.Saved(List.of()));
+  }
+
+  /** Streamed to the file, in the same JSON as the String it was written from before. */
+  @Test
+  void theFileIsTheSlicesJson(@TempDir Path dir) throws Exception {
+    LastSpecStore.Saved saved = new LastSpecStore.Saved(List.of(new NodeSlice("n1", 3, spec("ns/web", "198.18.0.100"))));
+    new LastSpecStore(dir).save(saved);
+
+    assertThat(Files.readString(dir.resolve("last-spec.json"))).isEqualTo(Serialization.asJson(saved))
+        .contains("\"generation\":3").contains("198.18.0.100");
   }
 
   @Test
