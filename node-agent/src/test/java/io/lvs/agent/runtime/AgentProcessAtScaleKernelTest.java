@@ -89,6 +89,7 @@ class AgentProcessAtScaleKernelTest {
         Thread.sleep(3L * RESYNC_SECONDS * 1000 + 30_000); // a few resyncs
       }
       report.memory("after resyncs");
+      report.collections();
       if (Boolean.getBoolean("lvs.scale.fullGc")) {
         report.fullGc();
       }

@@ -160,6 +160,25 @@ final class AgentReport {
     }
   }
 
+  /**
+   * The collections so far (young and full: count and seconds, from the JVM's perf counters) and
+   * the process's CPU: what a tighter heap costs beside what it saves.
+   */
+  void collections() throws IOException {
+    String counters = jcmd("PerfCounter.print");
+    double hz = perfCounter(counters, "sun.os.hrt.frequency");
+    out.append(String.format(Locale.ROOT,
+        "- collections so far: young %.0f (%.1f s), full %.0f (%.1f s); process CPU %.1f s%n",
+        perfCounter(counters, "sun.gc.collector.0.invocations"), perfCounter(counters, "sun.gc.collector.0.time") / hz,
+        perfCounter(counters, "sun.gc.collector.1.invocations"), perfCounter(counters, "sun.gc.collector.1.time") / hz,
+        cpuTicks() / 100.0));
+  }
+
+  private static double perfCounter(String text, String name) {
+    Matcher m = Pattern.compile("^" + Pattern.quote(name) + "=([0-9]+)", Pattern.MULTILINE).matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
   /** The agent's threads by name (digits folded), e.g. "agent-probe-# x4". */
   void threads() throws IOException {
     java.util.Map<String, Integer> byName = new java.util.TreeMap<>();
