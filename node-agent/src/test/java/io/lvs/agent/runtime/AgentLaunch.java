@@ -40,7 +40,7 @@ record AgentLaunch(Process agent, Path state, String ns, AgentReport report, lon
       if (!Oracle.in(ns, "ipvsadm", "-S", "-n").isBlank()) {
         Oracle.in(ns, "ipvsadm", "-C");
         // the kernel keeps deleted destinations for IP_VS_DEST_TRASH_PERIOD (120 s) and looks each
-        // added one up in that list first: programming at once took 2-5 times as long (docs/benchmarks.md)
+        // added one up in that list first: programming at once is much slower (docs/benchmarks.md)
         System.out.println("agent-scale: previous table cleared; waiting 200 s for the kernel's destination trash");
         Thread.sleep(200_000);
       }
