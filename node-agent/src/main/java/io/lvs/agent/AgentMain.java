@@ -22,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,9 @@ public final class AgentMain {
    */
   private static HaRuntime haRuntime(AgentConfig config, HaSettings ha, PrometheusMeterRegistry registry) {
     int ms = (int) ha.apiTimeout().toMillis();
-    KubernetesClient leases = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
-        .withRequestRetryBackoffLimit(0).withConnectionTimeout(ms).withRequestTimeout(ms).build()).build();
+    Supplier<KubernetesClient> leases = () -> new KubernetesClientBuilder().withConfig(new ConfigBuilder(
+        Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).withConnectionTimeout(ms).withRequestTimeout(ms).build())
+        .build();
     return new HaRuntime(config.nodeName(), ha, new VipLeaseClient(leases, ha.namespace()), NetlinkRtnlClient.open(null),
         NetlinkIpvsClient.open(null), new HaLedger(config.stateDir()), registry, HaRuntime::monotonicNow,
         Clock.systemUTC());

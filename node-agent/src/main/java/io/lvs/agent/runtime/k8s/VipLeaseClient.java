@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The agents' own Lease per HA VIP (docs/ha.md): read it, and write it on the version last read,
@@ -29,17 +30,37 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   static final String FAILOVER_TIME = "lvs.io/failover-time";
   static final String FAILOVER_FROM = "lvs.io/failover-from";
   static final String FAILOVER_REASON = "lvs.io/failover-reason";
-  private final KubernetesClient client;
+  private final Supplier<KubernetesClient> connect;
   private final String namespace;
+  private KubernetesClient client; // guarded by this
 
   public VipLeaseClient(KubernetesClient client, String namespace) {
-    this.client = Objects.requireNonNull(client, "client");
+    this(constant(Objects.requireNonNull(client, "client")), namespace);
+  }
+
+  /**
+   * With the API client made on the first Lease call: a node that directs no HA VIP never holds a
+   * second client (its HTTP client, selector thread and TLS context).
+   */
+  public VipLeaseClient(Supplier<KubernetesClient> connect, String namespace) {
+    this.connect = Objects.requireNonNull(connect, "connect");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
+  }
+
+  private static Supplier<KubernetesClient> constant(KubernetesClient client) {
+    return () -> client;
+  }
+
+  private synchronized KubernetesClient client() {
+    if (client == null) {
+      client = Objects.requireNonNull(connect.get(), "connect");
+    }
+    return client;
   }
 
   @Override
   public LeaseView read(String vip) {
-    Lease l = client.leases().inNamespace(namespace).withName(name(vip)).get();
+    Lease l = client().leases().inNamespace(namespace).withName(name(vip)).get();
     return l == null ? LeaseView.ABSENT : view(l);
   }
 
@@ -61,8 +82,8 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
       // a merge patch carrying resourceVersion is checked against it (409 when stale) and keeps
       // what it leaves out (acquireTime on a renewal)
       Lease out = basis.version() == null
-          ? client.leases().inNamespace(namespace).resource(l).create()
-          : client.leases().inNamespace(namespace).withName(name(vip)).patch(PatchContext.of(PatchType.JSON_MERGE), l);
+          ? client().leases().inNamespace(namespace).resource(l).create()
+          : client().leases().inNamespace(namespace).withName(name(vip)).patch(PatchContext.of(PatchType.JSON_MERGE), l);
       return Optional.of(view(out));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
@@ -76,7 +97,7 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   @Override
   public void prepareWrite(String vip, String holder, Duration leaseDuration, Instant now) {
     Lease l = lease(vip, null, holder, leaseDuration, now, true, "dry-run");
-    client.leases().inNamespace(namespace).withName(name(vip)).dryRun()
+    client().leases().inNamespace(namespace).withName(name(vip)).dryRun()
         .patch(PatchContext.of(PatchType.JSON_MERGE), l);
   }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.agent.ha.LeaseView;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,21 @@ class VipLeaseClientApiServerTest {
     assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(3);
     assertThat(lease.getSpec().getAcquireTime().toInstant()).isEqualTo(T);
     assertThat(lease.getSpec().getRenewTime().toInstant()).isEqualTo(T.plusSeconds(1));
+  }
+
+  @Test
+  void theClientIsMadeOnTheFirstLeaseCallAndOnlyOnce() {
+    AtomicInteger made = new AtomicInteger();
+    VipLeaseClient c = new VipLeaseClient(() -> {
+      made.incrementAndGet();
+      return api.admin;
+    }, NS);
+    assertThat(made).as("before any Lease call").hasValue(0);
+    String vip = "198.18.0.205";
+    assertThat(c.read(vip)).isEqualTo(LeaseView.ABSENT);
+    LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-12").orElseThrow();
+    assertThat(c.read(vip)).isEqualTo(held);
+    assertThat(made).hasValue(1);
   }
 
   @Test
