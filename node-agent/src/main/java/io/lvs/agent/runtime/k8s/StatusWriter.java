@@ -1,14 +1,24 @@
 package io.lvs.agent.runtime.k8s;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.lvs.agent.runtime.AgentMetrics;
 import io.lvs.agent.runtime.SliceStatus;
 import io.lvs.agent.runtime.StatusSink;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +26,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -160,12 +171,13 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
       LvsNodeState update = new LvsNodeState();
       update.setMetadata(new ObjectMetaBuilder().withName(slice)
           .withResourceVersion(base.getMetadata().getResourceVersion()).build());
-      update.setSpec(base.getSpec());
+      // no spec: the status subresource takes only the status and keeps the stored spec, which
+      // would otherwise be serialized again with every write (a slice's whole table)
       update.setStatus(status);
       try {
-        LvsNodeState done = client.resources(LvsNodeState.class).resource(update).updateStatus();
+        String uid = putStatus(slice, update);
         metrics.statusWrite("ok");
-        return Optional.of(Objects.requireNonNullElse(done.getMetadata().getUid(), ""));
+        return Optional.of(Objects.requireNonNullElse(uid, ""));
       } catch (KubernetesClientException e) {
         if (e.getCode() == 409 && attempt < MAX_CONFLICT_RETRIES) {
           metrics.statusWrite("conflict");
@@ -179,6 +191,67 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * The PUT to the slice's status subresource; of the answer only metadata.uid is read. The answer
+   * is the whole object, its spec included: parsing it into objects for one string cost a slice's
+   * table in garbage per write. Throws a {@link KubernetesClientException} with the HTTP code.
+   */
+  private String putStatus(String slice, LvsNodeState update) {
+    String master = client.getMasterUrl().toString();
+    URI uri = URI.create(master.endsWith("/") ? master : master + "/").resolve("apis/"
+        + HasMetadata.getApiVersion(LvsNodeState.class) + "/" + HasMetadata.getPlural(LvsNodeState.class) + "/"
+        + slice + "/status");
+    HttpRequest.Builder request = client.getHttpClient().newHttpRequestBuilder().uri(uri)
+        .put("application/json", client.getKubernetesSerialization().asJson(update));
+    int timeout = client.getConfiguration().getRequestTimeout();
+    if (timeout > 0) {
+      request.timeout(timeout, TimeUnit.MILLISECONDS);
+    }
+    HttpResponse<InputStream> response;
+    try {
+      response = client.getHttpClient().sendAsync(request.build(), InputStream.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw KubernetesClientException.launderThrowable("status write of " + slice, e);
+    } catch (ExecutionException e) {
+      throw KubernetesClientException.launderThrowable("status write of " + slice, e.getCause());
+    }
+    try (InputStream body = response.body()) {
+      if (!response.isSuccessful()) {
+        String text = body == null ? "" : new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+        throw new KubernetesClientException("status write of " + slice + ": HTTP " + response.code() + " " + text,
+            response.code(), null);
+      }
+      return body == null ? null : uidOf(json.getFactory(), body);
+    } catch (IOException e) {
+      throw KubernetesClientException.launderThrowable("status write of " + slice, e);
+    }
+  }
+
+  /** metadata.uid of an object's JSON, the rest skipped without being built. */
+  static String uidOf(JsonFactory factory, InputStream in) throws IOException {
+    try (JsonParser p = factory.createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        if (p.nextToken() == JsonToken.START_OBJECT && "metadata".equals(field)) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING && "uid".equals(name)) {
+              return p.getText();
+            }
+            p.skipChildren();
+          }
+          return null;
+        }
+        p.skipChildren();
+      }
+      return null;
     }
   }
 

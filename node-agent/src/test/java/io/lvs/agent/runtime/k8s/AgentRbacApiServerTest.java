@@ -22,6 +22,7 @@ import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.ownership.OwnershipStore;
 import io.lvs.agent.runtime.Agent;
 import io.lvs.agent.runtime.AgentConfig;
+import io.lvs.agent.runtime.AgentMetrics;
 import io.lvs.agent.runtime.InMemoryKernel;
 import io.lvs.agent.runtime.IpLiterals;
 import io.lvs.agent.runtime.KernelClients;
@@ -29,6 +30,7 @@ import io.lvs.agent.runtime.SnatProgrammer;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
@@ -37,6 +39,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +132,22 @@ class AgentRbacApiServerTest {
       LvsNodeState other = api.admin.resources(LvsNodeState.class).withName("rbac-other").get();
       other.setStatus(new LvsNodeStateStatus(1L, List.of(), null, List.of(), List.of()));
       forbidden(() -> agent.resources(LvsNodeState.class).resource(other).updateStatus());
+      // the status writer's own PUT goes as the agent too (the client's impersonation or token), not
+      // as whoever could read the object: its own slice is written, another's refused
+      ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
+      try {
+        StatusWriter writer = new StatusWriter(agent, "rbac-a",
+            name -> Optional.ofNullable(api.admin.resources(LvsNodeState.class).withName(name).get()), exec,
+            new AgentMetrics(new SimpleMeterRegistry()), Duration.ofMinutes(1), Clock.systemUTC());
+        LvsNodeStateStatus status = new LvsNodeStateStatus(1L, List.of(), null, List.of(), List.of());
+        assertThat(writer.write("rbac-a", status)).isPresent();
+        forbidden(() -> writer.write("rbac-other", status));
+      } finally {
+        exec.shutdownNow();
+      }
     }
+    assertThat(api.admin.resources(LvsNodeState.class).withName("rbac-a").get().getStatus().observedGeneration())
+        .isEqualTo(1L);
     assertThat(api.admin.resources(LvsNodeState.class).withName("rbac-other").get().getStatus()).isNull();
   }
 
