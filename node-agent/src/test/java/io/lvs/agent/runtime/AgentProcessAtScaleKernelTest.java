@@ -43,6 +43,7 @@ class AgentProcessAtScaleKernelTest {
    * -Dlvs.scale.jfr=PREFIX: a JFR recording (settings "profile": allocation and old-object samples)
    * from the agent's start to the end of the run, dumped to PREFIX-NAME.jfr (a path the host sees).
    * -Dlvs.scale.heapDump=PREFIX: a dump of the live heap after the resyncs, to PREFIX-NAME.hprof.
+   * -Dlvs.scale.nmt=true: NMT's summary and the class histogram (-Dlvs.scale.histogramLines, 45) in the report.
    */
   @Test
   void theAgentHoldsItsTableInsideItsMemoryLimitAndRepairsDrift() throws Exception {

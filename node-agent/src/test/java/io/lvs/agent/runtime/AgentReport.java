@@ -208,7 +208,7 @@ final class AgentReport {
 
   void nmt() {
     out.append("```\n").append(jcmd("VM.native_memory", "summary"));
-    jcmd("GC.class_histogram").lines().limit(45).forEach(l -> out.append(l).append('\n'));
+    jcmd("GC.class_histogram").lines().limit(Long.getLong("lvs.scale.histogramLines", 45)).forEach(l -> out.append(l).append('\n'));
     out.append("```\n");
   }
 
