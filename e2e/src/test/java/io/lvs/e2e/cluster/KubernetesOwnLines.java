@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * kube-proxy's chains and the rules jumping to them (KUBE-*, and the CNI plugins' CNI-*), the
  * packet counters iptables-nft puts on every rule, the pods' veth devices (a scaled
  * Deployment gets new ones, and iproute2 complains about the peers of deleted ones) and the CNI
- * bridge's carrier (cni0 loses it when its node's last pod goes, e.g. the operator's on uninstall). The product's own table, IPVS, addresses and sysctls stay whole.
+ * bridge's carrier (cni0 loses it when its node's last pod goes, e.g. the operator's on uninstall) and the
+ * link-local IPv6 address that comes and goes with it. The product's own table, IPVS, addresses and sysctls stay whole.
  */
 public final class KubernetesOwnLines {
   private static final Pattern COUNTER = Pattern.compile("counter packets \\d+ bytes \\d+");
@@ -41,8 +42,9 @@ public final class KubernetesOwnLines {
         continue;
       }
       // iproute2 prints "Peer netns reference is invalid" for a veth whose pod namespace is gone
+      // the bridge's IPv6 link-local address goes and comes with its carrier, as the kernel's addrconf does
       if (line.contains("KUBE-") || line.contains("CNI-") || (line.startsWith("ip ") && line.contains(" veth"))
-          || line.contains("Peer netns reference is invalid")) {
+          || line.contains("Peer netns reference is invalid") || (line.startsWith("ip ") && line.contains("cni0 inet6 fe80:"))) {
         continue;
       }
       String normalised = COUNTER.matcher(line).replaceAll("counter");

@@ -56,6 +56,9 @@ class KubernetesOwnLinesTest {
         "ip 3: cni0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state DOWN mode DEFAULT group default qlen 1000",
         "ip 198.18.64.0/24 dev cni0 proto kernel scope link src 198.18.64.1 linkdown",
         "ip 4: lo inet 198.18.0.101/32 scope global lo")));
+    before = new KernelSnapshot(Map.of("director", List.of(before.byNamespace().get("director").get(0),
+        "ip 3: cni0 inet6 fe80::984b:5fff:fe4c:367a/64 scope link",
+        before.byNamespace().get("director").get(1))));
     assertThat(KubernetesOwnLines.strip(before).diff(KubernetesOwnLines.strip(after)))
         .containsExactly("director: + ip 4: lo inet 198.18.0.101/32 scope global lo");
     // a rule naming the bridge keeps its counters normalised like any other
