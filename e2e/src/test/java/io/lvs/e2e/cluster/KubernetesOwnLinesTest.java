@@ -67,6 +67,18 @@ class KubernetesOwnLinesTest {
   }
 
   @Test
+  void loSLinkLineGarbledToADotIsNoDifferenceButLoSAddressesAre() {
+    KernelSnapshot before = new KernelSnapshot(Map.of("director", List.of(
+        "ip 1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\"
+            + " link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00",
+        "ip 1: lo inet 127.0.0.1/8 scope host lo")));
+    KernelSnapshot after = new KernelSnapshot(Map.of("director", List.of(".",
+        "ip 1: lo inet 127.0.0.1/8 scope host lo", "ip 1: lo inet 198.18.0.101/32 scope global lo")));
+    assertThat(KubernetesOwnLines.strip(before).diff(KubernetesOwnLines.strip(after)))
+        .containsExactly("director: + ip 1: lo inet 198.18.0.101/32 scope global lo");
+  }
+
+  @Test
   void aLeftoverIpvsServiceOrProductRuleStillShowsInTheDiff() {
     KernelSnapshot before = new KernelSnapshot(Map.of("director", List.of("nft table ip nat {", "nft }")));
     KernelSnapshot after = new KernelSnapshot(Map.of("director", List.of("ipvs -A -t 198.18.0.101:80 -s rr",
