@@ -8,38 +8,46 @@ import java.util.Objects;
  * a {@link Stats} beside it: the view holds one per destination of the table (100,000 at 10,000
  * services x 10), and a second object each cost a header and a reference more. {@link #stats()}
  * makes the Stats when asked; a null Stats is held as {@link Stats#ZERO}.
+ *
+ * <p>What the kernel counts in 32 bits is held in 32 bits, as unsigned: the connection counts
+ * (IPVS_DEST_ATTR_*_CONNS are u32) and the connection and packet rates, which its first stats
+ * attribute (IPVS_DEST_ATTR_STATS) sends as u32 too; a rate above 2^32-1 per second (a destination
+ * at 4.3 billion packets a second) reads as 2^32-1. Byte rates and the counters stay 64 bits.
+ * 96 bytes per destination instead of 120.
  */
 public final class ObservedDestination {
+  private static final long U32_MAX = 0xFFFF_FFFFL;
+
   private final Destination destination;
-  private final long activeConnections;
-  private final long inactiveConnections;
-  private final long persistentConnections;
   private final long connections;
   private final long inPackets;
   private final long outPackets;
   private final long inBytes;
   private final long outBytes;
-  private final long cps;
-  private final long inPps;
-  private final long outPps;
   private final long inBps;
   private final long outBps;
+  private final int activeConnections;
+  private final int inactiveConnections;
+  private final int persistentConnections;
+  private final int cps;
+  private final int inPps;
+  private final int outPps;
 
   public ObservedDestination(Destination destination, long activeConnections, long inactiveConnections,
       long persistentConnections, Stats stats) {
     this.destination = destination;
-    this.activeConnections = activeConnections;
-    this.inactiveConnections = inactiveConnections;
-    this.persistentConnections = persistentConnections;
+    this.activeConnections = u32(activeConnections);
+    this.inactiveConnections = u32(inactiveConnections);
+    this.persistentConnections = u32(persistentConnections);
     Stats s = stats == null ? Stats.ZERO : stats;
     this.connections = s.connections();
     this.inPackets = s.inPackets();
     this.outPackets = s.outPackets();
     this.inBytes = s.inBytes();
     this.outBytes = s.outBytes();
-    this.cps = s.cps();
-    this.inPps = s.inPps();
-    this.outPps = s.outPps();
+    this.cps = u32(s.cps());
+    this.inPps = u32(s.inPps());
+    this.outPps = u32(s.outPps());
     this.inBps = s.inBps();
     this.outBps = s.outBps();
   }
@@ -47,8 +55,8 @@ public final class ObservedDestination {
   private ObservedDestination(ObservedDestination counters, Destination destination, long activeConnections,
       long inactiveConnections) {
     this.destination = destination;
-    this.activeConnections = activeConnections;
-    this.inactiveConnections = inactiveConnections;
+    this.activeConnections = u32(activeConnections);
+    this.inactiveConnections = u32(inactiveConnections);
     this.persistentConnections = counters.persistentConnections;
     this.connections = counters.connections;
     this.inPackets = counters.inPackets;
@@ -62,6 +70,15 @@ public final class ObservedDestination {
     this.outBps = counters.outBps;
   }
 
+  /** {@code v} as an unsigned 32-bit value, 2^32-1 if it is larger (or negative: above 2^63). */
+  private static int u32(long v) {
+    return (int) (v < 0 || v > U32_MAX ? U32_MAX : v);
+  }
+
+  private static long unsigned(int v) {
+    return Integer.toUnsignedLong(v);
+  }
+
   /** This destination's persistent count and counters with another destination value and connection counts. */
   public ObservedDestination with(Destination destination, long activeConnections, long inactiveConnections) {
     return new ObservedDestination(this, destination, activeConnections, inactiveConnections);
@@ -72,20 +89,21 @@ public final class ObservedDestination {
   }
 
   public long activeConnections() {
-    return activeConnections;
+    return unsigned(activeConnections);
   }
 
   public long inactiveConnections() {
-    return inactiveConnections;
+    return unsigned(inactiveConnections);
   }
 
   public long persistentConnections() {
-    return persistentConnections;
+    return unsigned(persistentConnections);
   }
 
   /** The counters, made now (not held as an object). */
   public Stats stats() {
-    return new Stats(connections, inPackets, outPackets, inBytes, outBytes, cps, inPps, outPps, inBps, outBps);
+    return new Stats(connections, inPackets, outPackets, inBytes, outBytes, unsigned(cps), unsigned(inPps),
+        unsigned(outPps), inBps, outBps);
   }
 
   @Override
@@ -99,13 +117,13 @@ public final class ObservedDestination {
 
   @Override
   public int hashCode() {
-    return Objects.hash(destination, activeConnections, inactiveConnections, persistentConnections, stats());
+    return Objects.hash(destination, activeConnections(), inactiveConnections(), persistentConnections(), stats());
   }
 
   @Override
   public String toString() {
-    return "ObservedDestination[destination=" + destination + ", activeConnections=" + activeConnections
-        + ", inactiveConnections=" + inactiveConnections + ", persistentConnections=" + persistentConnections
+    return "ObservedDestination[destination=" + destination + ", activeConnections=" + activeConnections()
+        + ", inactiveConnections=" + inactiveConnections() + ", persistentConnections=" + persistentConnections()
         + ", stats=" + stats() + "]";
   }
 }

@@ -41,4 +41,19 @@ class ObservedDestinationTest {
     assertThat(moved).isEqualTo(new ObservedDestination(heavier, 21, 22, 13, counters));
     assertThat(moved.destination()).isSameAs(heavier);
   }
+
+  @Test
+  void theKernelsThirtyTwoBitValuesKeepTheirWholeUnsignedRangeAndLargerRatesSaturate() {
+    long u32Max = 0xFFFF_FFFFL;
+    Stats wide = new Stats(Long.MAX_VALUE, 1L << 40, 2, 3, 4, u32Max, u32Max - 1, 1L << 33, 1L << 40, Long.MAX_VALUE);
+    ObservedDestination od = new ObservedDestination(d, u32Max, 1L << 31, u32Max - 1, wide);
+    assertThat(od.activeConnections()).isEqualTo(u32Max);
+    assertThat(od.inactiveConnections()).isEqualTo(1L << 31);
+    assertThat(od.persistentConnections()).isEqualTo(u32Max - 1);
+    // 64-bit counters and byte rates whole; connection and packet rates at most 2^32-1
+    assertThat(od.stats()).isEqualTo(new Stats(Long.MAX_VALUE, 1L << 40, 2, 3, 4, u32Max, u32Max - 1, u32Max,
+        1L << 40, Long.MAX_VALUE));
+    assertThat(new ObservedDestination(d, -1, 0, 0, null).activeConnections()).isEqualTo(u32Max);
+    assertThat(od.with(d, 5, u32Max).inactiveConnections()).isEqualTo(u32Max);
+  }
 }
