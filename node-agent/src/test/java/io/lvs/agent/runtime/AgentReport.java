@@ -229,10 +229,13 @@ final class AgentReport {
         .append('\n');
   }
 
-  /** One diagnostic command to the agent's JVM; its output. */
+  /**
+   * One diagnostic command to the agent's JVM; its output. jcmd's own JVM runs interpreted: under
+   * the lab's emulation its JIT once crashed it (SIGSEGV in C1's code), failing a run it only reads.
+   */
   private String jcmd(String... command) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        Long.toString(pid)));
+        "-J-Xint", Long.toString(pid)));
     cmd.addAll(List.of(command));
     return Oracle.run(cmd.toArray(new String[0]));
   }
