@@ -41,13 +41,13 @@ public final class KubernetesOwnLines {
         inKubernetesChain = !line.equals("nft }");
         continue;
       }
-      // iproute2 prints "Peer netns reference is invalid" for a veth whose pod namespace is gone
       // lo's link line comes out of the VM as "." in about half the reads (CI of d819e5b and the lane
       // run after it); the product never changes lo's link, only its addresses, which stay compared
       if (line.equals(".") || (line.startsWith("ip ") && line.contains(": lo: <LOOPBACK"))) {
         continue;
       }
-      // the bridge's IPv6 link-local address goes and comes with its carrier, as the kernel's addrconf does
+      // iproute2 prints "Peer netns reference is invalid" for a veth whose pod namespace is gone; the
+      // bridge's IPv6 link-local address goes and comes with its carrier, as the kernel's addrconf does
       if (line.contains("KUBE-") || line.contains("CNI-") || (line.startsWith("ip ") && line.contains(" veth"))
           || line.contains("Peer netns reference is invalid") || (line.startsWith("ip ") && line.contains("cni0 inet6 fe80:"))) {
         continue;
