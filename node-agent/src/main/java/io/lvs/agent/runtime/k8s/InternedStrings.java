@@ -28,7 +28,7 @@ public final class InternedStrings {
     return new KubernetesSerialization(JsonMapper.builder().addModule(m).build(), true);
   }
 
-  private static final class Deserializer extends StringDeserializer {
+  static final class Deserializer extends StringDeserializer {
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
       String s = super.deserialize(p, ctxt);

@@ -1,30 +1,49 @@
 package io.lvs.agent.runtime.k8s;
 
+import com.fasterxml.jackson.core.JsonParser;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches this node's slices (LvsNodeState objects, see {@link NodeSlices}) and nothing else: an
- * informer with the label selector lvs.io/node=labelValue(NODE_NAME), keeping only objects whose
- * {@link NodeSlices#nodeOf} is this node (a hashed label value could collide; names are not
- * relied on). On any change the listener gets the whole current set, because the agent applies
- * their union. Nothing is passed on before the first list completed: the first objects to arrive
- * are not yet all of them, and applying a part would remove what the rest asks for. The informer
- * re-lists and re-watches with exponential backoff when the watch breaks or the API server is
- * away; its cache keeps the last objects meanwhile. A set that differs from the last one passed on
- * only in status (the agent's own writes) is not passed on.
+ * Watches this node's slices (LvsNodeState objects, see {@link NodeSlices}) and nothing else: a
+ * list, then a watch from its resourceVersion, with the label selector
+ * lvs.io/node=labelValue(NODE_NAME), keeping only objects whose {@link NodeSlices#nodeOf} is this
+ * node (a hashed label value could collide; names are not relied on). On any change the listener
+ * gets the whole current set, because the agent applies their union. Nothing is passed on before
+ * the first list completed: the first objects to arrive are not yet all of them, and applying a
+ * part would remove what the rest asks for. A watch that ends is reopened from the last
+ * resourceVersion seen (bookmarks included); one the API server no longer has (410 Gone) is
+ * replaced by a new list; failures are retried with exponential backoff (1 s to 30 s), and the
+ * cache keeps the last objects meanwhile. A set that differs from the last one passed on only in
+ * status (the agent's own writes) is not passed on.
+ *
+ * <p>Its own loop rather than fabric8's informer: the objects are read from the response stream
+ * as they arrive ({@link SliceDecoder}, statuses cut while read), where the informer's WebSocket
+ * kept a buffer the size of the largest event for the connection's life and built each status
+ * this agent wrote in full before the cache dropped it.
  */
 public final class NodeStateWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWatcher.class);
+  private static final long MIN_BACKOFF_MILLIS = 1_000;
+  private static final long MAX_BACKOFF_MILLIS = 30_000;
 
   /** Receives this node's slices, all of them, sorted by name, whenever one changed. */
   public interface Listener {
@@ -34,13 +53,26 @@ public final class NodeStateWatcher implements AutoCloseable {
   /** What makes two deliveries differ: names, generations and specs, not status. */
   private record Key(String name, Long generation, Object spec) {}
 
+  /** The API server no longer has the resourceVersion asked for: list again. */
+  private static final class Gone extends IOException {
+    Gone(String message) {
+      super(message);
+    }
+  }
+
   private final KubernetesClient client;
   private final String nodeName;
   private final Listener listener;
+  private final SliceDecoder decoder = new SliceDecoder();
+  private final SliceCache cache = new SliceCache();
   // deliveries have their own lock: start() and close() must not wait for a listener, nor the
-  // informer's callback thread for close()
+  // watch thread for close()
   private final Object deliveryLock = new Object();
-  private volatile SharedIndexInformer<LvsNodeState> informer;
+  private Thread thread;
+  private volatile boolean synced;
+  private volatile boolean closed;
+  private volatile InputStream open;
+  private volatile boolean watching;
   private List<Key> delivered;
 
   public NodeStateWatcher(KubernetesClient client, String nodeName, Listener listener) {
@@ -51,47 +83,146 @@ public final class NodeStateWatcher implements AutoCloseable {
 
   /** Starts watching; returns at once, also when the API server cannot be reached (it keeps trying). */
   public synchronized void start() {
-    if (informer != null) {
+    if (thread != null || closed) {
       return;
     }
-    informer = client.resources(LvsNodeState.class).withLabel(NodeSlices.NODE_LABEL, NodeSlices.labelValue(nodeName))
-        .runnableInformer(0);
-    informer.itemStore(new StatusTrimmingStore()); // the reports this agent wrote are not kept a second time
-    informer.addEventHandler(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(LvsNodeState obj) {
-        deliverIfChanged();
-      }
+    thread = new Thread(this::run, "agent-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
 
-      @Override
-      public void onUpdate(LvsNodeState oldObj, LvsNodeState newObj) {
-        deliverIfChanged();
+  private void run() {
+    String rv = null;
+    long backoff = MIN_BACKOFF_MILLIS;
+    while (!closed) {
+      try {
+        if (rv == null) {
+          rv = list();
+          backoff = MIN_BACKOFF_MILLIS;
+        }
+        rv = watch(rv);
+        backoff = MIN_BACKOFF_MILLIS; // the watch ended as watches do (its timeout): reopen at once
+      } catch (Gone e) {
+        LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("reason", e.getMessage())
+            .log("watch expired, listing again");
+        rv = null;
+      } catch (Exception e) {
+        if (closed) {
+          return;
+        }
+        LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("started", synced)
+            .addKeyValue("error", String.valueOf(e.getMessage())).log("watch failed, retrying with backoff");
+        try {
+          Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
       }
+    }
+  }
 
-      @Override
-      public void onDelete(LvsNodeState obj, boolean deletedFinalStateUnknown) {
-        deliverIfChanged();
+  /** Lists this node's slices into the cache (replacing it); returns the list's resourceVersion. */
+  private String list() throws IOException {
+    try (InputStream in = get(query(null)); JsonParser p = decoder.parser(in)) {
+      SliceDecoder.SliceList list = decoder.list(p);
+      cache.replaceAll(list.slices());
+      synced = true;
+      deliverIfChanged();
+      return list.resourceVersion();
+    } finally {
+      open = null;
+    }
+  }
+
+  /** Watches from {@code rv} until the stream ends; returns the last resourceVersion seen. */
+  private String watch(String rv) throws IOException {
+    try (InputStream in = get(query(rv)); JsonParser p = decoder.parser(in)) {
+      watching = true;
+      for (SliceDecoder.Event e = decoder.event(p); e != null; e = decoder.event(p)) {
+        switch (e.type()) {
+          case "ADDED", "MODIFIED" -> cache.put(e.slice());
+          case "DELETED" -> cache.remove(e.slice().getMetadata().getName());
+          case "BOOKMARK" -> { }
+          case "ERROR" -> {
+            if (e.code() == 410) {
+              throw new Gone(e.message());
+            }
+            throw new IOException("watch error " + e.code() + ": " + e.message());
+          }
+          default -> throw new IOException("unknown watch event type " + e.type());
+        }
+        if (e.resourceVersion() != null) {
+          rv = e.resourceVersion();
+        }
+        if (e.slice() != null) {
+          deliverIfChanged();
+        }
       }
-    });
-    informer.exceptionHandler((started, t) -> {
-      LOG.atWarn().addKeyValue("node", nodeName).addKeyValue("started", started)
-          .addKeyValue("error", t.getMessage()).log("watch failed, retrying with backoff");
-      return true;
-    });
-    // the handlers may run before the informer counts as synced (they are called asynchronously),
-    // so the end of the first list delivers too
-    informer.start().thenRun(this::deliverIfChanged);
+      return rv;
+    } finally {
+      watching = false;
+      open = null;
+    }
+  }
+
+  private String query(String watchFrom) {
+    String selector = URLEncoder.encode(NodeSlices.NODE_LABEL + "=" + NodeSlices.labelValue(nodeName),
+        StandardCharsets.UTF_8);
+    String q = "?labelSelector=" + selector;
+    if (watchFrom != null) {
+      // the server ends a watch after this; a spread keeps many agents from reconnecting together
+      int timeout = 300 + ThreadLocalRandom.current().nextInt(300);
+      q += "&watch=true&allowWatchBookmarks=true&timeoutSeconds=" + timeout + "&resourceVersion="
+          + URLEncoder.encode(watchFrom, StandardCharsets.UTF_8);
+    }
+    return q;
+  }
+
+  /** A GET of this node's slices, its body open; a failure's status as an exception (410 as {@link Gone}). */
+  private InputStream get(String query) throws IOException {
+    String master = client.getMasterUrl().toString();
+    URI uri = URI.create((master.endsWith("/") ? master : master + "/") + "apis/"
+        + HasMetadata.getApiVersion(LvsNodeState.class) + "/" + HasMetadata.getPlural(LvsNodeState.class) + query);
+    HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(uri).build();
+    HttpResponse<InputStream> response;
+    try {
+      response = client.getHttpClient().sendAsync(request, InputStream.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted");
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    }
+    InputStream body = response.body();
+    if (!response.isSuccessful()) {
+      String text = body == null ? "" : new String(body.readNBytes(4096), StandardCharsets.UTF_8);
+      if (body != null) {
+        body.close();
+      }
+      if (response.code() == 410) {
+        throw new Gone(text);
+      }
+      throw new IOException("HTTP " + response.code() + " " + text);
+    }
+    if (body == null) {
+      throw new IOException("HTTP " + response.code() + " without a body");
+    }
+    open = body;
+    if (closed) {
+      body.close();
+    }
+    return body;
   }
 
   /**
    * Passes the current slices on if the first list completed and they differ from the last ones
    * passed on (in names, generations or specs). Cheap when nothing changed; the agent also calls it
-   * on its resync timer so that no ordering of informer callbacks can leave a change undelivered.
+   * on its resync timer.
    */
   public void deliverIfChanged() {
     synchronized (deliveryLock) {
-      SharedIndexInformer<LvsNodeState> i = informer;
-      if (i == null || !i.hasSynced()) {
+      if (!synced || closed) {
         return;
       }
       List<LvsNodeState> slices = slices();
@@ -110,11 +241,7 @@ public final class NodeStateWatcher implements AutoCloseable {
 
   /** This node's slices in the cache, sorted by name (kept while the API server is unreachable). */
   public List<LvsNodeState> slices() {
-    SharedIndexInformer<LvsNodeState> i = informer;
-    if (i == null) {
-      return List.of();
-    }
-    return i.getStore().list().stream()
+    return cache.values().stream()
         .filter(s -> nodeName.equals(NodeSlices.nodeOf(s)))
         .sorted(Comparator.comparing(s -> s.getMetadata().getName()))
         .toList();
@@ -122,27 +249,36 @@ public final class NodeStateWatcher implements AutoCloseable {
 
   /** One of this node's slices as last seen, by name. */
   public Optional<LvsNodeState> latest(String name) {
-    SharedIndexInformer<LvsNodeState> i = informer;
-    return i == null ? Optional.empty()
-        : Optional.ofNullable(i.getStore().getByKey(name)).filter(s -> nodeName.equals(NodeSlices.nodeOf(s)));
+    return Optional.ofNullable(cache.get(name)).filter(s -> nodeName.equals(NodeSlices.nodeOf(s)));
   }
 
   /** True once the first list succeeded. */
   public boolean hasSynced() {
-    SharedIndexInformer<LvsNodeState> i = informer;
-    return i != null && i.hasSynced();
+    return synced;
   }
 
   /** True while a watch is open. */
   public boolean isWatching() {
-    SharedIndexInformer<LvsNodeState> i = informer;
-    return i != null && i.isWatching();
+    return watching;
   }
 
   @Override
-  public synchronized void close() {
-    if (informer != null) {
-      informer.close();
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      closed = true;
+      t = thread;
+    }
+    InputStream in = open;
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException e) {
+        // closing is all we wanted
+      }
+    }
+    if (t != null) {
+      t.interrupt();
     }
   }
 }

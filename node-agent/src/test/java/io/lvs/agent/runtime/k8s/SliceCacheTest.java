@@ -13,33 +13,48 @@ import io.lvs.api.v1alpha1.Protocol;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StatusTrimmingStoreTest {
+class SliceCacheTest {
   @Test
   void anObjectWhoseSpecIsUnchangedKeepsTheCachedSpecInstance() {
-    StatusTrimmingStore store = new StatusTrimmingStore();
+    SliceCache cache = new SliceCache();
     LvsNodeState first = slice("a", spec("198.18.0.1", "198.19.0.1"), null);
-    store.put(store.getKey(first), first);
+    cache.put(first);
     // the agent's status write comes back as a whole new object, its spec an equal copy
     LvsNodeState written = slice("a", spec("198.18.0.1", "198.19.0.1"),
         new LvsNodeStateStatus(1L, List.of(), null, null, null, null));
     assertThat(written.getSpec()).isEqualTo(first.getSpec()).isNotSameAs(first.getSpec());
-    store.put(store.getKey(written), written);
-    assertThat(store.get(store.getKey(first)).getSpec()).isSameAs(first.getSpec());
-    assertThat(store.get(store.getKey(first)).getStatus().observedGeneration()).isEqualTo(1L);
+    cache.put(written);
+    assertThat(cache.get("a").getSpec()).isSameAs(first.getSpec());
+    assertThat(cache.get("a").getStatus().observedGeneration()).isEqualTo(1L);
   }
 
   @Test
   void aChangedSpecIsTakenAsItCame() {
-    StatusTrimmingStore store = new StatusTrimmingStore();
+    SliceCache cache = new SliceCache();
     LvsNodeState first = slice("a", spec("198.18.0.1", "198.19.0.1"), null);
-    store.put(store.getKey(first), first);
+    cache.put(first);
     LvsNodeState changed = slice("a", spec("198.18.0.1", "198.19.0.2"), null);
-    store.put(store.getKey(changed), changed);
-    assertThat(store.get(store.getKey(first)).getSpec()).isSameAs(changed.getSpec())
+    cache.put(changed);
+    assertThat(cache.get("a").getSpec()).isSameAs(changed.getSpec())
         .isNotEqualTo(first.getSpec());
     LvsNodeState empty = slice("a", null, null);
-    store.put(store.getKey(empty), empty);
-    assertThat(store.get(store.getKey(first)).getSpec()).isNull();
+    cache.put(empty);
+    assertThat(cache.get("a").getSpec()).isNull();
+  }
+
+  @Test
+  void aListReplacesTheCacheKeepingEqualSpecsAndDroppingWhatItLacks() {
+    SliceCache cache = new SliceCache();
+    LvsNodeState a = slice("a", spec("198.18.0.1", "198.19.0.1"), null);
+    cache.put(a);
+    cache.put(slice("b", spec("198.18.0.2", "198.19.0.1"), null));
+    cache.replaceAll(List.of(slice("a", spec("198.18.0.1", "198.19.0.1"), null),
+        slice("c", spec("198.18.0.3", "198.19.0.1"), null)));
+    assertThat(cache.get("a").getSpec()).isSameAs(a.getSpec());
+    assertThat(cache.get("b")).isNull();
+    assertThat(cache.values()).extracting(s -> s.getMetadata().getName()).containsExactlyInAnyOrder("a", "c");
+    cache.remove("a");
+    assertThat(cache.get("a")).isNull();
   }
 
   private static LvsNodeState slice(String name, LvsNodeStateSpec spec, LvsNodeStateStatus status) {
