@@ -1,9 +1,6 @@
 package io.lvs.agent;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvs.agent.ipvs.NetlinkIpvsClient;
 import io.lvs.agent.rtnl.NetlinkRtnlClient;
 import io.lvs.agent.runtime.Agent;
@@ -13,14 +10,15 @@ import io.lvs.agent.runtime.MarkProgrammer;
 import io.lvs.agent.runtime.SnatProgrammer;
 import io.lvs.agent.runtime.ha.HaLedger;
 import io.lvs.agent.runtime.ha.HaRuntime;
-import io.lvs.agent.runtime.k8s.InternedStrings;
 import io.lvs.agent.runtime.ha.HaSettings;
+import io.lvs.agent.runtime.k8s.ApiClient;
 import io.lvs.agent.runtime.k8s.VipLeaseClient;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The node agent process (DaemonSet pod, hostNetwork, privileged). Environment: NODE_NAME
  * (required), LVS_STATE_DIR, LVS_RESYNC_SECONDS, LVS_HTTP_PORT, and the HA settings of
  * {@link HaSettings}; the API server is found with
- * fabric8's standard config (KUBECONFIG, in-cluster service account, kubernetes.master).
+ * fabric8's standard config rules (KUBECONFIG, in-cluster service account, kubernetes.master) and
+ * reached with the agent's own {@link ApiClient}.
  * Exit status 2: bad configuration; 1: could not start.
  */
 public final class AgentMain {
@@ -44,31 +43,19 @@ public final class AgentMain {
    */
   private static HaRuntime haRuntime(AgentConfig config, HaSettings ha, PrometheusMeterRegistry registry) {
     int ms = (int) ha.apiTimeout().toMillis();
-    Supplier<KubernetesClient> leases = () -> new KubernetesClientBuilder().withConfig(new ConfigBuilder(
-        Config.autoConfigure(null)).withRequestRetryBackoffLimit(0).withConnectionTimeout(ms).withRequestTimeout(ms).build())
-        .build();
+    Supplier<ApiClient> leases = () -> ApiClient.of(Config.autoConfigure(null),
+        new ApiClient.Settings(Duration.ofMillis(ms), 0, Duration.ZERO));
     return new HaRuntime(config.nodeName(), ha, new VipLeaseClient(leases, ha.namespace()), NetlinkRtnlClient.open(null),
         NetlinkIpvsClient.open(null), new HaLedger(config.stateDir()), registry, HaRuntime::monotonicNow,
         Clock.systemUTC());
   }
 
   /**
-   * The agent's API client settings over {@code base}: few, quick request retries (the agent has
-   * its own backoff and must not park a thread for minutes), and no connect timeout. The JDK's HTTP
-   * client keeps a connection's connect timer, and through it the exchange that opened the
-   * connection with its response body, for as long as the connection lives: the informer's first
-   * list of every slice (8.4 MiB at 10,000 services). Requests' own timeouts still bound a connect
-   * (the JDK starts their timer before connecting).
+   * The agent's API client for {@code config}: a 10 s request timeout and few, quick retries (the
+   * agent has its own backoff and must not park a thread for minutes).
    */
-  static Config apiConfig(Config base) {
-    return new ConfigBuilder(base).withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(200)
-        .withConnectionTimeout(0).build();
-  }
-
-  /** The agent's API client: {@link #apiConfig} over {@code base}, reading short strings interned ({@link InternedStrings}). */
-  static KubernetesClient apiClient(Config base) {
-    return new KubernetesClientBuilder().withConfig(apiConfig(base))
-        .withKubernetesSerialization(InternedStrings.serialization()).build();
+  static ApiClient apiClient(Config config) {
+    return ApiClient.of(config, new ApiClient.Settings(Duration.ofSeconds(10), 3, Duration.ofMillis(200)));
   }
 
   public static void main(String[] args) throws Exception {
@@ -85,7 +72,7 @@ public final class AgentMain {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    KubernetesClient client = apiClient(Config.autoConfigure(null));
+    ApiClient client = apiClient(Config.autoConfigure(null));
     Agent agent;
     HaRuntime haRuntime;
     try {

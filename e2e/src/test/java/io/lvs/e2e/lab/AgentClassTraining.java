@@ -1,9 +1,6 @@
 package io.lvs.e2e.lab;
 
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvs.agent.ipvs.IpvsClient;
 import io.lvs.agent.rtnl.RtnlClient;
 import io.lvs.agent.runtime.Agent;
@@ -11,6 +8,7 @@ import io.lvs.agent.runtime.AgentConfig;
 import io.lvs.agent.runtime.KernelClients;
 import io.lvs.agent.runtime.ProductionKernel;
 import io.lvs.agent.runtime.SnatProgrammer;
+import io.lvs.agent.runtime.k8s.ApiClient;
 import io.lvs.agent.sysctl.Sysctl;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -22,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,8 +53,8 @@ public final class AgentClassTraining {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.autoConfigure(null))
-        .withRequestRetryBackoffLimit(3).withRequestRetryBackoffInterval(200).build()).build();
+    ApiClient client = ApiClient.of(Config.autoConfigure(null),
+        new ApiClient.Settings(Duration.ofSeconds(10), 3, Duration.ofMillis(200)));
     KernelClients kernel = new KernelClients(silent(IpvsClient.class), silent(RtnlClient.class), silent(Sysctl.class));
     Agent agent = new Agent(config, client, kernel, ProductionKernel.ownershipStore(config.stateDir()), SnatProgrammer.NONE,
         registry, Clock.systemUTC());

@@ -1,7 +1,7 @@
 package io.lvs.agent.runtime;
 
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.agent.runtime.k8s.ApiClient;
 import io.lvs.agent.apply.Applier;
 import io.lvs.agent.apply.ConnectionDrainer;
 import io.lvs.agent.diff.Differ;
@@ -63,33 +63,33 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Without a marking backend: fwmark owners are told their rules are not programmed. */
-  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+  public Agent(AgentConfig config, ApiClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, PrometheusMeterRegistry registry, Clock clock) {
     this(config, client, kernel, store, snat, MarkProgrammer.NONE, registry, clock);
   }
 
   /** Without pod real servers: wanted ones are reported not configured. */
-  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+  public Agent(AgentConfig config, ApiClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock) {
     this(config, client, kernel, store, snat, marks, PodNamespaces.NONE, registry, clock);
   }
 
   /** Connection entries read from the kernel's /proc/net/ip_vs_conn of the agent's namespace. */
-  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+  public Agent(AgentConfig config, ApiClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PodNamespaces pods, PrometheusMeterRegistry registry, Clock clock) {
     this(config, client, kernel, store, snat, marks, pods, registry, clock,
         () -> ProcConnections.read(ProcConnections.PROC));
   }
 
   /** Without pod real servers; {@code connections}: the node's connection table, read on each request of /ipvs/connections. */
-  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+  public Agent(AgentConfig config, ApiClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PrometheusMeterRegistry registry, Clock clock,
       Supplier<List<Connection>> connections) {
     this(config, client, kernel, store, snat, marks, PodNamespaces.NONE, registry, clock, connections);
   }
 
   /** {@code connections}: the node's connection table, read on each request of /ipvs/connections. */
-  public Agent(AgentConfig config, KubernetesClient client, KernelClients kernel, OwnershipStore store,
+  public Agent(AgentConfig config, ApiClient client, KernelClients kernel, OwnershipStore store,
       SnatProgrammer snat, MarkProgrammer marks, PodNamespaces pods, PrometheusMeterRegistry registry, Clock clock,
       Supplier<List<Connection>> connections) {
     this.config = config;

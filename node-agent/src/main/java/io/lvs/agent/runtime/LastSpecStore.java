@@ -1,6 +1,7 @@
 package io.lvs.agent.runtime;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lvs.agent.runtime.k8s.KubeJson;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -27,6 +28,7 @@ public final class LastSpecStore {
   }
 
   private final Path file;
+  private final ObjectMapper json = KubeJson.mapper();
 
   public LastSpecStore(Path stateDir) {
     this.file = stateDir.resolve("last-spec.json");
@@ -38,7 +40,7 @@ public final class LastSpecStore {
     }
     try {
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-        return Optional.of(Serialization.unmarshal(in, Saved.class));
+        return Optional.of(json.readValue(in, Saved.class));
       }
     } catch (IOException | RuntimeException e) {
       // a corrupt file is no reason not to start: the API server has the truth
@@ -52,7 +54,7 @@ public final class LastSpecStore {
       Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
       // streamed: at 10,000 services the JSON is ~10 MB, and as a String it was two copies per change
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-        Serialization.jsonMapper().writeValue(out, saved);
+        json.writeValue(out, saved);
       }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.lvs.agent.runtime.k8s.ApiClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.lvs.agent.ownership.FileOwnershipStore;
 import io.lvs.agent.runtime.k8s.ApiServer;
@@ -83,7 +84,7 @@ class AgentHeapHostBenchmark {
     AgentConfig config = new AgentConfig(node, state, Duration.ofHours(1), 0, Duration.ofMinutes(1));
     try (TcpProxy proxy = new TcpProxy(api.port)) {
       int port = proxy.start();
-      try (KubernetesClient client = api.clientVia(port);
+      try (ApiClient client = api.agentApiVia(port);
           Agent agent = new Agent(config, client, new KernelClients(kernel, kernel, kernel),
               new FileOwnershipStore(state), SnatProgrammer.NONE, registry, Clock.systemUTC())) {
         handle.add(new java.lang.ref.WeakReference<>(agent));

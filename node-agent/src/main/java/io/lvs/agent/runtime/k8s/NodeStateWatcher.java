@@ -2,22 +2,16 @@ package io.lvs.agent.runtime.k8s;
 
 import com.fasterxml.jackson.core.JsonParser;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.lvs.api.slices.NodeSlices;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * cache keeps the last objects meanwhile. A set that differs from the last one passed on only in
  * status (the agent's own writes) is not passed on.
  *
- * <p>Its own loop rather than fabric8's informer: the objects are read from the response stream
- * as they arrive ({@link SliceDecoder}, statuses cut while read), where the informer's WebSocket
+ * <p>Its own loop on the agent's {@link ApiClient} rather than fabric8's informer: the objects are
+ * read from the response stream as they arrive ({@link SliceDecoder}, statuses cut while read),
+ * where the informer's WebSocket
  * kept a buffer the size of the largest event for the connection's life and built each status
  * this agent wrote in full before the cache dropped it.
  */
@@ -44,6 +39,8 @@ public final class NodeStateWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWatcher.class);
   private static final long MIN_BACKOFF_MILLIS = 1_000;
   private static final long MAX_BACKOFF_MILLIS = 30_000;
+  static final String PATH = "apis/" + HasMetadata.getApiVersion(LvsNodeState.class) + "/"
+      + HasMetadata.getPlural(LvsNodeState.class);
 
   /** Receives this node's slices, all of them, sorted by name, whenever one changed. */
   public interface Listener {
@@ -60,7 +57,7 @@ public final class NodeStateWatcher implements AutoCloseable {
     }
   }
 
-  private final KubernetesClient client;
+  private final ApiClient client;
   private final String nodeName;
   private final Listener listener;
   private final SliceDecoder decoder = new SliceDecoder();
@@ -75,7 +72,7 @@ public final class NodeStateWatcher implements AutoCloseable {
   private volatile boolean watching;
   private List<Key> delivered;
 
-  public NodeStateWatcher(KubernetesClient client, String nodeName, Listener listener) {
+  public NodeStateWatcher(ApiClient client, String nodeName, Listener listener) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -137,26 +134,28 @@ public final class NodeStateWatcher implements AutoCloseable {
 
   /** Watches from {@code rv} until the stream ends; returns the last resourceVersion seen. */
   private String watch(String rv) throws IOException {
-    try (InputStream in = get(query(rv)); JsonParser p = decoder.parser(in)) {
-      watching = true;
-      for (SliceDecoder.Event e = decoder.event(p); e != null; e = decoder.event(p)) {
-        switch (e.type()) {
-          case "ADDED", "MODIFIED" -> cache.put(e.slice());
-          case "DELETED" -> cache.remove(e.slice().getMetadata().getName());
-          case "BOOKMARK" -> { }
-          case "ERROR" -> {
-            if (e.code() == 410) {
-              throw new Gone(e.message());
+    try (InputStream in = get(query(rv))) {
+      watching = true; // the parser below waits for the first event's bytes
+      try (JsonParser p = decoder.parser(in)) {
+        for (SliceDecoder.Event e = decoder.event(p); e != null; e = decoder.event(p)) {
+          switch (e.type()) {
+            case "ADDED", "MODIFIED" -> cache.put(e.slice());
+            case "DELETED" -> cache.remove(e.slice().getMetadata().getName());
+            case "BOOKMARK" -> { }
+            case "ERROR" -> {
+              if (e.code() == 410) {
+                throw new Gone(e.message());
+              }
+              throw new IOException("watch error " + e.code() + ": " + e.message());
             }
-            throw new IOException("watch error " + e.code() + ": " + e.message());
+            default -> throw new IOException("unknown watch event type " + e.type());
           }
-          default -> throw new IOException("unknown watch event type " + e.type());
-        }
-        if (e.resourceVersion() != null) {
-          rv = e.resourceVersion();
-        }
-        if (e.slice() != null) {
-          deliverIfChanged();
+          if (e.resourceVersion() != null) {
+            rv = e.resourceVersion();
+          }
+          if (e.slice() != null) {
+            deliverIfChanged();
+          }
         }
       }
       return rv;
@@ -181,32 +180,14 @@ public final class NodeStateWatcher implements AutoCloseable {
 
   /** A GET of this node's slices, its body open; a failure's status as an exception (410 as {@link Gone}). */
   private InputStream get(String query) throws IOException {
-    String master = client.getMasterUrl().toString();
-    URI uri = URI.create((master.endsWith("/") ? master : master + "/") + "apis/"
-        + HasMetadata.getApiVersion(LvsNodeState.class) + "/" + HasMetadata.getPlural(LvsNodeState.class) + query);
-    HttpRequest request = client.getHttpClient().newHttpRequestBuilder().uri(uri).build();
-    HttpResponse<InputStream> response;
+    InputStream body;
     try {
-      response = client.getHttpClient().sendAsync(request, InputStream.class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted");
-    } catch (ExecutionException e) {
-      throw new IOException(e.getCause().getMessage(), e.getCause());
-    }
-    InputStream body = response.body();
-    if (!response.isSuccessful()) {
-      String text = body == null ? "" : new String(body.readNBytes(4096), StandardCharsets.UTF_8);
-      if (body != null) {
-        body.close();
+      body = client.get(PATH + query);
+    } catch (ApiException e) {
+      if (e.code() == 410) {
+        throw new Gone(e.getMessage());
       }
-      if (response.code() == 410) {
-        throw new Gone(text);
-      }
-      throw new IOException("HTTP " + response.code() + " " + text);
-    }
-    if (body == null) {
-      throw new IOException("HTTP " + response.code() + " without a body");
+      throw new IOException(e.getMessage(), e);
     }
     open = body;
     if (closed) {

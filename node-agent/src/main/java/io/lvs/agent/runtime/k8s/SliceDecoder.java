@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
@@ -35,12 +32,8 @@ final class SliceDecoder {
   private final JavaType conditions;
 
   SliceDecoder() {
-    SimpleModule m = new SimpleModule("lvs-interned-strings");
-    m.addDeserializer(String.class, new InternedStrings.Deserializer());
-    JsonMapper json = JsonMapper.builder().addModule(m).build();
-    new KubernetesSerialization(json, true); // configures the mapper as the fabric8 client reads its model
-    this.mapper = json;
-    this.conditions = json.getTypeFactory().constructCollectionType(List.class, Condition.class);
+    this.mapper = KubeJson.mapper();
+    this.conditions = mapper.getTypeFactory().constructCollectionType(List.class, Condition.class);
   }
 
   JsonParser parser(java.io.InputStream in) throws IOException {

@@ -1,15 +1,11 @@
 package io.lvs.agent.runtime.k8s;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.lvs.agent.runtime.AgentMetrics;
 import io.lvs.agent.runtime.SliceStatus;
 import io.lvs.agent.runtime.StatusSink;
@@ -17,8 +13,6 @@ import io.lvs.api.v1alpha1.LvsNodeState;
 import io.lvs.api.v1alpha1.LvsNodeStateStatus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +20,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,7 +45,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   /** What was last written to one slice: to which incarnation (uid), the digest of what, and when. */
   private record Written(String uid, StatusDigest status, Instant at) {}
 
-  private final KubernetesClient client;
+  private final ApiClient client;
   private final String nodeName;
   private final Function<String, Optional<LvsNodeState>> cached;
   private final ScheduledExecutorService executor;
@@ -68,7 +61,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
   /**
    * @param cached a slice as last seen by name (the watcher's cache), tried first to save a GET
    */
-  public StatusWriter(KubernetesClient client, String nodeName, Function<String, Optional<LvsNodeState>> cached,
+  public StatusWriter(ApiClient client, String nodeName, Function<String, Optional<LvsNodeState>> cached,
       ScheduledExecutorService executor, AgentMetrics metrics, Duration heartbeat, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.nodeName = Objects.requireNonNull(nodeName, "nodeName");
@@ -159,32 +152,26 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
    * when the slice does not exist (nothing to report to). Throws on anything but a conflict or 404.
    */
   public synchronized Optional<String> write(String slice, LvsNodeStateStatus status) {
-    LvsNodeState base = cached.apply(slice).orElse(null);
+    String version = cached.apply(slice).map(s -> s.getMetadata().getResourceVersion()).orElse(null);
     for (int attempt = 0; ; attempt++) {
-      if (base == null) {
-        base = client.resources(LvsNodeState.class).withName(slice).get();
-        if (base == null) {
+      if (version == null) {
+        version = resourceVersion(slice);
+        if (version == null) {
           metrics.statusWrite("missing");
           return Optional.empty();
         }
       }
-      LvsNodeState update = new LvsNodeState();
-      update.setMetadata(new ObjectMetaBuilder().withName(slice)
-          .withResourceVersion(base.getMetadata().getResourceVersion()).build());
-      // no spec: the status subresource takes only the status and keeps the stored spec, which
-      // would otherwise be serialized again with every write (a slice's whole table)
-      update.setStatus(status);
       try {
-        String uid = putStatus(slice, update);
+        String uid = putStatus(slice, version, status);
         metrics.statusWrite("ok");
         return Optional.of(Objects.requireNonNullElse(uid, ""));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() == 409 && attempt < MAX_CONFLICT_RETRIES) {
+      } catch (ApiException e) {
+        if (e.code() == 409 && attempt < MAX_CONFLICT_RETRIES) {
           metrics.statusWrite("conflict");
-          LOG.atDebug().addKeyValue("slice", slice).addKeyValue("resourceVersion", base.getMetadata().getResourceVersion())
+          LOG.atDebug().addKeyValue("slice", slice).addKeyValue("resourceVersion", version)
               .log("status write conflicted, re-reading");
-          base = null; // re-read the object and try again
-        } else if (e.getCode() == 404) {
+          version = null; // re-read the object and try again
+        } else if (e.code() == 404) {
           metrics.statusWrite("missing");
           return Optional.empty();
         } else {
@@ -194,45 +181,61 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
     }
   }
 
-  /**
-   * The PUT to the slice's status subresource; of the answer only metadata.uid is read. The answer
-   * is the whole object, its spec included: parsing it into objects for one string cost a slice's
-   * table in garbage per write. Throws a {@link KubernetesClientException} with the HTTP code.
-   */
-  private String putStatus(String slice, LvsNodeState update) {
-    String master = client.getMasterUrl().toString();
-    URI uri = URI.create(master.endsWith("/") ? master : master + "/").resolve("apis/"
-        + HasMetadata.getApiVersion(LvsNodeState.class) + "/" + HasMetadata.getPlural(LvsNodeState.class) + "/"
-        + slice + "/status");
-    HttpRequest.Builder request = client.getHttpClient().newHttpRequestBuilder().uri(uri)
-        .put("application/json", client.getKubernetesSerialization().asJson(update));
-    int timeout = client.getConfiguration().getRequestTimeout();
-    if (timeout > 0) {
-      request.timeout(timeout, TimeUnit.MILLISECONDS);
-    }
-    HttpResponse<InputStream> response;
-    try {
-      response = client.getHttpClient().sendAsync(request.build(), InputStream.class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw KubernetesClientException.launderThrowable("status write of " + slice, e);
-    } catch (ExecutionException e) {
-      throw KubernetesClientException.launderThrowable("status write of " + slice, e.getCause());
-    }
-    try (InputStream body = response.body()) {
-      if (!response.isSuccessful()) {
-        String text = body == null ? "" : new String(body.readNBytes(4096), StandardCharsets.UTF_8);
-        throw new KubernetesClientException("status write of " + slice + ": HTTP " + response.code() + " " + text,
-            response.code(), null);
+  /** The slice's current resourceVersion read from the API server, null when it does not exist. */
+  private String resourceVersion(String slice) {
+    try (InputStream body = client.get(NodeStateWatcher.PATH + "/" + slice)) {
+      return metadataField(json.getFactory(), body, "resourceVersion");
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        return null;
       }
-      return body == null ? null : uidOf(json.getFactory(), body);
+      throw e;
     } catch (IOException e) {
-      throw KubernetesClientException.launderThrowable("status write of " + slice, e);
+      throw new ApiException(0, "reading slice " + slice + ": " + e, e);
+    }
+  }
+
+  /**
+   * The PUT to the slice's status subresource, on {@code version}; of the answer only metadata.uid
+   * is read. No spec: the status subresource takes only the status and keeps the stored spec, which
+   * would otherwise be serialized again with every write (a slice's whole table); the answer is the
+   * whole object, its spec included, and parsing it into objects for one string cost a slice's
+   * table in garbage per write.
+   */
+  private String putStatus(String slice, String version, LvsNodeStateStatus status) {
+    byte[] body;
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+        g.writeStartObject();
+        g.writeStringField("apiVersion", HasMetadata.getApiVersion(LvsNodeState.class));
+        g.writeStringField("kind", HasMetadata.getKind(LvsNodeState.class));
+        g.writeObjectFieldStart("metadata");
+        g.writeStringField("name", slice);
+        g.writeStringField("resourceVersion", version);
+        g.writeEndObject();
+        g.writeFieldName("status");
+        json.writeValue(g, status);
+        g.writeEndObject();
+      }
+      body = out.toByteArray();
+    } catch (IOException e) {
+      throw new ApiException(0, "status of " + slice + ": " + e, e);
+    }
+    try (InputStream answer = client.send("PUT", NodeStateWatcher.PATH + "/" + slice + "/status", "application/json", body)) {
+      return metadataField(json.getFactory(), answer, "uid");
+    } catch (IOException e) {
+      throw new ApiException(0, "status write of " + slice + ": " + e, e);
     }
   }
 
   /** metadata.uid of an object's JSON, the rest skipped without being built. */
   static String uidOf(JsonFactory factory, InputStream in) throws IOException {
+    return metadataField(factory, in, "uid");
+  }
+
+  /** A string field of an object's metadata, the rest skipped without being built. */
+  static String metadataField(JsonFactory factory, InputStream in, String want) throws IOException {
     try (JsonParser p = factory.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
@@ -242,7 +245,7 @@ public final class StatusWriter implements StatusSink, AutoCloseable {
         if (p.nextToken() == JsonToken.START_OBJECT && "metadata".equals(field)) {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING && "uid".equals(name)) {
+            if (p.nextToken() == JsonToken.VALUE_STRING && want.equals(name)) {
               return p.getText();
             }
             p.skipChildren();

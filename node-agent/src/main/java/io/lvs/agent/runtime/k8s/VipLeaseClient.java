@@ -1,13 +1,12 @@
 package io.lvs.agent.runtime.k8s;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.lvs.agent.ha.LeaseView;
 import io.lvs.agent.runtime.ha.ElectionPorts;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -30,11 +29,13 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   static final String FAILOVER_TIME = "lvs.io/failover-time";
   static final String FAILOVER_FROM = "lvs.io/failover-from";
   static final String FAILOVER_REASON = "lvs.io/failover-reason";
-  private final Supplier<KubernetesClient> connect;
+  private static final String MERGE_PATCH = "application/merge-patch+json";
+  private final Supplier<ApiClient> connect;
   private final String namespace;
-  private KubernetesClient client; // guarded by this
+  private final ObjectMapper json = KubeJson.mapper();
+  private ApiClient client; // guarded by this
 
-  public VipLeaseClient(KubernetesClient client, String namespace) {
+  public VipLeaseClient(ApiClient client, String namespace) {
     this(constant(Objects.requireNonNull(client, "client")), namespace);
   }
 
@@ -42,16 +43,16 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
    * With the API client made on the first Lease call: a node that directs no HA VIP never holds a
    * second client (its HTTP client, selector thread and TLS context).
    */
-  public VipLeaseClient(Supplier<KubernetesClient> connect, String namespace) {
+  public VipLeaseClient(Supplier<ApiClient> connect, String namespace) {
     this.connect = Objects.requireNonNull(connect, "connect");
     this.namespace = Objects.requireNonNull(namespace, "namespace");
   }
 
-  private static Supplier<KubernetesClient> constant(KubernetesClient client) {
+  private static Supplier<ApiClient> constant(ApiClient client) {
     return () -> client;
   }
 
-  private synchronized KubernetesClient client() {
+  private synchronized ApiClient client() {
     if (client == null) {
       client = Objects.requireNonNull(connect.get(), "connect");
     }
@@ -60,8 +61,16 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
 
   @Override
   public LeaseView read(String vip) {
-    Lease l = client().leases().inNamespace(namespace).withName(name(vip)).get();
-    return l == null ? LeaseView.ABSENT : view(l);
+    try (InputStream body = client().get(path(name(vip)))) {
+      return view(json.readValue(body, Lease.class));
+    } catch (ApiException e) {
+      if (e.code() == 404) {
+        return LeaseView.ABSENT;
+      }
+      throw e;
+    } catch (IOException e) {
+      throw new ApiException(0, "reading the Lease of " + vip + ": " + e, e);
+    }
   }
 
   /**
@@ -78,18 +87,19 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
       l.getMetadata().getAnnotations().put(FAILOVER_FROM, takeover.from());
       l.getMetadata().getAnnotations().put(FAILOVER_REASON, takeover.reason());
     }
-    try {
-      // a merge patch carrying resourceVersion is checked against it (409 when stale) and keeps
-      // what it leaves out (acquireTime on a renewal)
-      Lease out = basis.version() == null
-          ? client().leases().inNamespace(namespace).resource(l).create()
-          : client().leases().inNamespace(namespace).withName(name(vip)).patch(PatchContext.of(PatchType.JSON_MERGE), l);
-      return Optional.of(view(out));
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
+    // a merge patch carrying resourceVersion is checked against it (409 when stale) and keeps
+    // what it leaves out (acquireTime on a renewal)
+    try (InputStream body = basis.version() == null
+        ? client().send("POST", path(null), "application/json", bytes(l))
+        : client().send("PATCH", path(name(vip)), MERGE_PATCH, bytes(l))) {
+      return Optional.of(view(json.readValue(body, Lease.class)));
+    } catch (ApiException e) {
+      if (e.code() == 409) {
         return Optional.empty();
       }
       throw e;
+    } catch (IOException e) {
+      throw new ApiException(0, "writing the Lease of " + vip + ": " + e, e);
     }
   }
 
@@ -97,8 +107,11 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
   @Override
   public void prepareWrite(String vip, String holder, Duration leaseDuration, Instant now) {
     Lease l = lease(vip, null, holder, leaseDuration, now, true, "dry-run");
-    client().leases().inNamespace(namespace).withName(name(vip)).dryRun()
-        .patch(PatchContext.of(PatchType.JSON_MERGE), l);
+    try (InputStream body = client().send("PATCH", path(name(vip)) + "?dryRun=All", MERGE_PATCH, bytes(l))) {
+      body.transferTo(java.io.OutputStream.nullOutputStream());
+    } catch (IOException e) {
+      throw new ApiException(0, "preparing the Lease of " + vip + ": " + e, e);
+    }
   }
 
   private Lease lease(String vip, String version, String holder, Duration duration, Instant now, boolean transition,
@@ -121,6 +134,18 @@ public final class VipLeaseClient implements ElectionPorts.Leases {
         .withAcquireTime(transition && holder != null ? t : null)
         .endSpec()
         .build();
+  }
+
+  private String path(String name) {
+    return "apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases" + (name == null ? "" : "/" + name);
+  }
+
+  private byte[] bytes(Lease l) {
+    try {
+      return json.writeValueAsBytes(l);
+    } catch (IOException e) {
+      throw new IllegalStateException("a Lease that does not serialize: " + e, e);
+    }
   }
 
   private static LeaseView view(Lease l) {

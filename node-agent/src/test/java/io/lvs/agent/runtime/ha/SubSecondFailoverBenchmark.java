@@ -3,9 +3,8 @@ package io.lvs.agent.runtime.ha;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.lvs.agent.runtime.k8s.ApiClient;
 import io.lvs.agent.ha.ElectionTimings;
 import io.lvs.agent.runtime.k8s.VipLeaseClient;
 import io.lvs.agent.runtime.k8s.ApiServer;
@@ -47,7 +46,7 @@ class SubSecondFailoverBenchmark {
   /** One director's agent, as far as the election goes. */
   static final class Director implements AutoCloseable {
     final String name;
-    final KubernetesClient client;
+    final ApiClient client;
     final ElectionLoop loop;
     final ExecutorService calls = Executors.newFixedThreadPool(2);
     final ScheduledExecutorService steps = Executors.newSingleThreadScheduledExecutor();
@@ -57,8 +56,7 @@ class SubSecondFailoverBenchmark {
 
     Director(String name, KubernetesClient admin) {
       this.name = name;
-      this.client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(admin.getConfiguration())
-          .withRequestRetryBackoffLimit(0).withConnectionTimeout(200).withRequestTimeout(200).build()).build();
+      this.client = ApiClient.of(admin.getConfiguration(), new ApiClient.Settings(Duration.ofMillis(200), 0, Duration.ZERO));
       ElectionPorts.VipHost host = new ElectionPorts.VipHost() {
         @Override
         public void add(String vip) {

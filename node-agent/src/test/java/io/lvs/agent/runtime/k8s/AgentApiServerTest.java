@@ -113,7 +113,7 @@ class AgentApiServerTest {
       n.setStatus(new LvsNodeStateStatus(1L, List.of(ready), "t", List.of(), List.of(report)));
       return n;
     });
-    try (NodeStateWatcher w = new NodeStateWatcher(api.admin, "trim-a", slices -> {})) {
+    try (NodeStateWatcher w = new NodeStateWatcher(api.agentApi(), "trim-a", slices -> {})) {
       w.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> w.latest("trim-a").isPresent());
 
@@ -131,13 +131,38 @@ class AgentApiServerTest {
   }
 
   @Test
+  void aQuietWatchOutlivesTheRequestTimeoutAndStillDeliversTheNextChange() throws Exception {
+    create(api.admin, "quiet-a", spec("quiet-a", "198.18.1.51", "198.18.1.61"));
+    List<List<LvsNodeState>> deliveries = new CopyOnWriteArrayList<>();
+    // a request timeout far below the quiet time: it bounds a request until its answer begins, not
+    // a watch's stream (a watch that failed with it would show as not watching while backing off)
+    ApiClient client = ApiClient.of(api.admin.getConfiguration(),
+        new ApiClient.Settings(Duration.ofSeconds(1), 0, Duration.ZERO));
+    try (client; NodeStateWatcher w = new NodeStateWatcher(client, "quiet-a", deliveries::add)) {
+      w.start();
+      await().atMost(Duration.ofSeconds(20)).until(() -> w.isWatching() && deliveries.size() == 1);
+      long quietUntil = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+      while (System.nanoTime() < quietUntil) {
+        assertThat(w.isWatching()).as("watching through the quiet time").isTrue();
+        Thread.sleep(50);
+      }
+      setSpec(api.admin, "quiet-a", spec("quiet-a", "198.18.1.51", "198.18.1.61", "198.18.1.62"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> deliveries.size() == 2);
+      assertThat(deliveries.get(1)).singleElement()
+          .satisfies(s -> assertThat(s.getSpec().services().get(0).destinations()).hasSize(2));
+    } finally {
+      api.admin.resources(LvsNodeState.class).withName("quiet-a").delete();
+    }
+  }
+
+  @Test
   void theWatcherSeesOnlyItsOwnNodesSlicesAndNotTheirStatus() {
     create(api.admin, "watch-a", spec("watch-a", "198.18.1.1", "198.18.1.11"));
     create(api.admin, "watch-b", spec("watch-b", "198.18.1.2", "198.18.1.12"));
     // carries watch-a's label but belongs to another node (as a hashed label value could): ignored
     create(api.admin, "watch-z", "watch-a", spec("watch-z", "198.18.1.9", "198.18.1.19"));
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (NodeStateWatcher w = new NodeStateWatcher(api.admin, "watch-a", slices -> seen.add(slices.isEmpty() ? "none"
+    try (NodeStateWatcher w = new NodeStateWatcher(api.agentApi(), "watch-a", slices -> seen.add(slices.isEmpty() ? "none"
         : String.join(",", slices.stream().map(n -> n.getMetadata().getName() + "@" + n.getSpec().services().get(0).vip())
             .toList())))) {
       w.start();
@@ -175,7 +200,7 @@ class AgentApiServerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
     try {
-      StatusWriter writer = new StatusWriter(api.admin, "status-a", name -> Optional.of(stale), exec,
+      StatusWriter writer = new StatusWriter(api.agentApi(), "status-a", name -> Optional.of(stale), exec,
           new AgentMetrics(registry), Duration.ofMinutes(1), Clock.systemUTC());
       LvsNodeStateStatus status = new LvsNodeStateStatus(2L, List.of(), "2026-11-25T10:00:00Z", List.of(), List.of());
 
@@ -224,7 +249,7 @@ class AgentApiServerTest {
       }
     };
     try {
-      StatusWriter writer = new StatusWriter(api.admin, "heartbeat-a", name -> Optional.empty(), exec,
+      StatusWriter writer = new StatusWriter(api.agentApi(), "heartbeat-a", name -> Optional.empty(), exec,
           new AgentMetrics(registry), Duration.ofSeconds(60), clock);
       io.lvs.api.v1alpha1.ServiceReport busy = new io.lvs.api.v1alpha1.ServiceReport("ns/web", "TCP 198.18.7.1:80", true,
           null, List.of(), 10L, 1L, 1L, 1L, 1L);
@@ -252,7 +277,7 @@ class AgentApiServerTest {
     InMemoryKernel kernel = new InMemoryKernel();
     int port = freePort();
     AgentConfig config = new AgentConfig("agent-a", stateDir, Duration.ofSeconds(1), port, Duration.ofSeconds(30));
-    try (Agent agent = new Agent(config, api.admin, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
+    try (Agent agent = new Agent(config, api.agentApi(), new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
         SnatProgrammer.NONE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
       agent.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> kernel.destinations(web("198.18.3.1")).size() == 2);
@@ -314,7 +339,7 @@ class AgentApiServerTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
     try {
-      StatusWriter writer = new StatusWriter(api.admin, "recreate-a", name -> Optional.ofNullable(get(name)), exec,
+      StatusWriter writer = new StatusWriter(api.agentApi(), "recreate-a", name -> Optional.ofNullable(get(name)), exec,
           new AgentMetrics(registry), Duration.ofMinutes(1), Clock.systemUTC());
       LvsNodeStateStatus status = new LvsNodeStateStatus(1L, List.of(), "t1", List.of(), List.of());
       assertThat(writer.write("recreate-a.7", status)).isEmpty();
@@ -343,7 +368,7 @@ class AgentApiServerTest {
     create(api.admin, "slices-b", ownedSpec("slices-b", "ns/other", "198.18.8.3", "198.18.8.31"));
     InMemoryKernel kernel = new InMemoryKernel();
     AgentConfig config = new AgentConfig("slices-a", stateDir, Duration.ofSeconds(1), 0, Duration.ofSeconds(30));
-    try (Agent agent = new Agent(config, api.admin, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
+    try (Agent agent = new Agent(config, api.agentApi(), new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(),
         SnatProgrammer.NONE, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
       agent.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> kernel.services().keySet()
@@ -396,7 +421,7 @@ class AgentApiServerTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (TcpProxy proxy = new TcpProxy(api.port)) {
       int proxyPort = proxy.start();
-      try (KubernetesClient viaProxy = api.clientVia(proxyPort);
+      try (ApiClient viaProxy = api.agentApiVia(proxyPort);
           Agent agent = new Agent(new AgentConfig("outage-a", stateDir, Duration.ofMillis(500), 0, Duration.ofSeconds(30)),
               viaProxy, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(), SnatProgrammer.NONE,
               registry, Clock.systemUTC())) {
@@ -437,14 +462,14 @@ class AgentApiServerTest {
     InMemoryKernel kernel = new InMemoryKernel();
     OwnershipStore owned = OwnershipStore.inMemory();
     AgentConfig config = new AgentConfig("resume-a", stateDir, Duration.ofMillis(500), 0, Duration.ofSeconds(30));
-    try (Agent first = new Agent(config, api.admin, new KernelClients(kernel, kernel, kernel), owned, SnatProgrammer.NONE,
+    try (Agent first = new Agent(config, api.agentApi(), new KernelClients(kernel, kernel, kernel), owned, SnatProgrammer.NONE,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
       first.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> kernel.destinations(web("198.18.5.1")).size() == 1);
     }
     int mutations = kernel.mutations.get();
     // restart with no API server at all (a port nobody listens on)
-    try (KubernetesClient nowhere = api.clientVia(freePort());
+    try (ApiClient nowhere = api.agentApiVia(freePort());
         Agent second = new Agent(config, nowhere, new KernelClients(kernel, kernel, kernel), owned, SnatProgrammer.NONE,
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
       second.start();

@@ -136,12 +136,13 @@ class AgentRbacApiServerTest {
       // as whoever could read the object: its own slice is written, another's refused
       ScheduledExecutorService exec = Executors.newSingleThreadScheduledExecutor();
       try {
-        StatusWriter writer = new StatusWriter(agent, "rbac-a",
+        StatusWriter writer = new StatusWriter(ApiServer.agentApi(agent.getConfiguration()), "rbac-a",
             name -> Optional.ofNullable(api.admin.resources(LvsNodeState.class).withName(name).get()), exec,
             new AgentMetrics(new SimpleMeterRegistry()), Duration.ofMinutes(1), Clock.systemUTC());
         LvsNodeStateStatus status = new LvsNodeStateStatus(1L, List.of(), null, List.of(), List.of());
         assertThat(writer.write("rbac-a", status)).isPresent();
-        forbidden(() -> writer.write("rbac-other", status));
+        assertThatThrownBy(() -> writer.write("rbac-other", status)).isInstanceOfSatisfying(ApiException.class,
+            e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(403));
       } finally {
         exec.shutdownNow();
       }
@@ -157,7 +158,7 @@ class AgentRbacApiServerTest {
     InMemoryKernel kernel = new InMemoryKernel();
     try (KubernetesClient client = api.as(NS, sa);
         Agent agent = new Agent(new AgentConfig(node, stateDir, Duration.ofSeconds(1), 0, Duration.ofSeconds(30)),
-            client, new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(), SnatProgrammer.NONE,
+            ApiServer.agentApi(client.getConfiguration()), new KernelClients(kernel, kernel, kernel), OwnershipStore.inMemory(), SnatProgrammer.NONE,
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC())) {
       agent.start();
       await().atMost(Duration.ofSeconds(20)).until(() -> kernel.services()

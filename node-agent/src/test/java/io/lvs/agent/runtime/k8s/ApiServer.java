@@ -46,6 +46,21 @@ public final class ApiServer {
         .withConfig(new ConfigBuilder(adminConfig).withMasterUrl("https://127.0.0.1:" + proxyPort).build()).build();
   }
 
+  /** The agent's own client ({@link ApiClient}) as the administrator, with the agent's settings. */
+  public ApiClient agentApi() {
+    return agentApi(adminConfig);
+  }
+
+  /** The agent's own client of the server reached through another port (a proxy). */
+  public ApiClient agentApiVia(int proxyPort) {
+    return agentApi(new ConfigBuilder(adminConfig).withMasterUrl("https://127.0.0.1:" + proxyPort).build());
+  }
+
+  /** The agent's own client for {@code config}: a 10 s request timeout, two quick retries. */
+  public static ApiClient agentApi(Config config) {
+    return ApiClient.of(config, new ApiClient.Settings(java.time.Duration.ofSeconds(10), 2, java.time.Duration.ofMillis(100)));
+  }
+
   /** A client acting as the given service account (impersonation by the admin identity). */
   KubernetesClient as(String namespace, String serviceAccount) {
     return server.as(namespace, serviceAccount);

@@ -102,7 +102,7 @@ class KubectlLvsPluginApiServerTest {
     agentPort = freePort();
     create(api.admin, "plugin-a", spec("plugin-a", "198.18.6.1", "198.18.6.11", "198.18.6.12"));
     agent = new Agent(new AgentConfig("plugin-a", dir, Duration.ofSeconds(1), agentPort, Duration.ofSeconds(30)),
-        api.admin, new KernelClients(new InMemoryKernel(), new InMemoryKernel(), new InMemoryKernel()),
+        api.agentApi(), new KernelClients(new InMemoryKernel(), new InMemoryKernel(), new InMemoryKernel()),
         OwnershipStore.inMemory(), SnatProgrammer.NONE, MarkProgrammer.NONE,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), () -> ProcConnections.parse(TABLE));
     agent.start();

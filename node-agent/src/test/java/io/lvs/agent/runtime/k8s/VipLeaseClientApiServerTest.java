@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.lvs.agent.ha.LeaseView;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +27,8 @@ class VipLeaseClientApiServerTest {
 
   @Test
   void twoDirectorsWritingOnTheSameVersionOneWins() {
-    VipLeaseClient d1 = new VipLeaseClient(api.admin, NS);
-    VipLeaseClient d2 = new VipLeaseClient(api.admin, NS);
+    VipLeaseClient d1 = new VipLeaseClient(api.agentApi(), NS);
+    VipLeaseClient d2 = new VipLeaseClient(api.agentApi(), NS);
     String vip = "198.18.0.201";
     assertThat(d1.read(vip)).isEqualTo(LeaseView.ABSENT);
     LeaseView first = d1.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-1").orElseThrow();
@@ -54,7 +53,7 @@ class VipLeaseClientApiServerTest {
     AtomicInteger made = new AtomicInteger();
     VipLeaseClient c = new VipLeaseClient(() -> {
       made.incrementAndGet();
-      return api.admin;
+      return api.agentApi();
     }, NS);
     assertThat(made).as("before any Lease call").hasValue(0);
     String vip = "198.18.0.205";
@@ -66,7 +65,7 @@ class VipLeaseClientApiServerTest {
 
   @Test
   void aReleaseNamesNobodyAndTheNextHolderTakesItOnThatVersion() {
-    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    VipLeaseClient c = new VipLeaseClient(api.agentApi(), NS);
     String vip = "2001:db8::201";
     LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-5").orElseThrow();
     LeaseView released = c.write(vip, held, null, D, T.plusSeconds(1), null, "w-6").orElseThrow();
@@ -80,7 +79,7 @@ class VipLeaseClientApiServerTest {
 
   @Test
   void aTakeoverIsRecordedInTheFailoverAnnotationsAndARenewalKeepsThem() {
-    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    VipLeaseClient c = new VipLeaseClient(api.agentApi(), NS);
     String vip = "198.18.0.203";
     LeaseView first = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-8").orElseThrow();
     assertThat(annotations(vip)).doesNotContainKey(VipLeaseClient.FAILOVER_REASON);
@@ -99,9 +98,9 @@ class VipLeaseClientApiServerTest {
 
   @Test
   void aPreparedWriteIsADryRunThatStoresNothing() {
-    VipLeaseClient c = new VipLeaseClient(api.admin, NS);
+    VipLeaseClient c = new VipLeaseClient(api.agentApi(), NS);
     String vip = "198.18.0.204";
-    assertThatThrownBy(() -> c.prepareWrite(vip, "d2", D, T)).as("no Lease yet").isInstanceOf(KubernetesClientException.class);
+    assertThatThrownBy(() -> c.prepareWrite(vip, "d2", D, T)).as("no Lease yet").isInstanceOf(ApiException.class);
     LeaseView held = c.write(vip, LeaseView.ABSENT, "d1", D, T, null, "w-20").orElseThrow();
     c.prepareWrite(vip, "d2", D, T.plusSeconds(1));
     assertThat(c.read(vip)).isEqualTo(held);
@@ -109,9 +108,9 @@ class VipLeaseClientApiServerTest {
 
   @Test
   void otherErrorsAreThrownNotTakenForAConflict() {
-    VipLeaseClient c = new VipLeaseClient(api.admin, "no-such-namespace");
+    VipLeaseClient c = new VipLeaseClient(api.agentApi(), "no-such-namespace");
     assertThatThrownBy(() -> c.write("198.18.0.202", LeaseView.ABSENT, "d1", D, T, null, "w-11"))
-        .isInstanceOf(KubernetesClientException.class).extracting(e -> ((KubernetesClientException) e).getCode())
+        .isInstanceOf(ApiException.class).extracting(e -> ((ApiException) e).code())
         .isEqualTo(404);
   }
 }
