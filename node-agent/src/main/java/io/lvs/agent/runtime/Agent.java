@@ -132,7 +132,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
       sliceListeners.forEach(l -> l.accept(saved.slices()));
     });
     watcher.start();
-    // a safety net under the informer's callbacks (see NodeStateWatcher.deliverIfChanged); cheap
+    // a safety net under the watch's deliveries (see NodeStateWatcher.deliverIfChanged); cheap
     ioExecutor.scheduleWithFixedDelay(this::redeliver, config.resync().toMillis(), config.resync().toMillis(),
         TimeUnit.MILLISECONDS);
     if (config.httpPort() > 0) {

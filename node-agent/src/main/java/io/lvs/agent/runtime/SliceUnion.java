@@ -18,7 +18,7 @@ import java.util.function.Function;
  * A node's slices as the one spec the agent applies: their union. Pure.
  *
  * <p>Lists are concatenated in slice-name order, so the union (and with it the apply order and
- * which wish wins a conflict) does not depend on the order the informer lists the objects in. An
+ * which wish wins a conflict) does not depend on the order the watcher lists the objects in. An
  * entry equal to one already taken (a shared address or sysctl the operator wrote into two slices,
  * or an owner caught between slices while it moves) is taken once, so a duplicate never turns into
  * a conflict with itself; differing entries are all kept and the translator reports contradictions

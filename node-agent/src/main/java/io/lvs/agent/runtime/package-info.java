@@ -3,7 +3,7 @@
  * slice's status.
  *
  * <pre>
- * k8s.NodeStateWatcher (informer, labelSelector lvs.io/node=NODE_NAME, spec.nodeName=NODE_NAME)
+ * k8s.NodeStateWatcher (list and watch, labelSelector lvs.io/node=NODE_NAME, spec.nodeName=NODE_NAME)
  *   -> SyncLoop (on change, on health transitions, every LVS_RESYNC_SECONDS)
  *        SliceUnion: the slices' specs as one spec (+ generation and owners per slice)   pure
  *        NodeStateTranslator: spec -> DesiredState (+ errors by owner, health targets)   pure

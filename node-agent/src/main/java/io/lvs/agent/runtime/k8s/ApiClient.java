@@ -161,6 +161,7 @@ public final class ApiClient implements AutoCloseable {
 
   private HttpRequest request(String method, String path, String contentType, byte[] body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Accept", "application/json")
+        .header("User-Agent", "lvs-node-agent")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     if (contentType != null) {
       b.header("Content-Type", contentType);
