@@ -31,9 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its own loop on the agent's {@link ApiClient} rather than fabric8's informer: the objects are
  * read from the response stream as they arrive ({@link SliceDecoder}, statuses cut while read),
- * where the informer's WebSocket
- * kept a buffer the size of the largest event for the connection's life and built each status
- * this agent wrote in full before the cache dropped it.
+ * where the informer's WebSocket kept a buffer the size of the largest event for the connection's
+ * life and built each status this agent wrote in full before the cache dropped it.
  */
 public final class NodeStateWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeStateWatcher.class);
@@ -97,8 +96,15 @@ public final class NodeStateWatcher implements AutoCloseable {
           rv = list();
           backoff = MIN_BACKOFF_MILLIS;
         }
+        long opened = System.nanoTime();
         rv = watch(rv);
-        backoff = MIN_BACKOFF_MILLIS; // the watch ended as watches do (its timeout): reopen at once
+        if (System.nanoTime() - opened >= MIN_BACKOFF_MILLIS * 1_000_000) {
+          backoff = MIN_BACKOFF_MILLIS; // the watch ended as watches do (its timeout): reopen at once
+        } else {
+          // ended as soon as it opened (a proxy, an overloaded server): not a tight loop of requests
+          Thread.sleep(backoff);
+          backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+        }
       } catch (Gone e) {
         LOG.atInfo().addKeyValue("node", nodeName).addKeyValue("reason", e.getMessage())
             .log("watch expired, listing again");
