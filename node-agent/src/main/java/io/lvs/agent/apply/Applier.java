@@ -161,12 +161,16 @@ public final class Applier {
     if (probe.consulted) {
       return apply(desired);
     }
-    // conflicts of services outside the change still stand
+    // the differ's conflicts of services outside the change still stand; those the last desired
+    // state itself carried (two owners wanting one service) are the new state's to say again, and
+    // it did (scope keeps them): an owner gone since would otherwise leave its conflict behind
     Set<ObjectRef> changedRefs = new HashSet<>();
     changed.forEach(k -> changedRefs.add(ObjectRef.service(k)));
     List<Conflict> conflicts = new ArrayList<>(scoped.conflicts());
+    List<Conflict> wished = lastDesired.conflicts();
     for (Conflict c : lastConflicts) {
-      if (c.object().kind() == ObjectRef.Kind.SERVICE && !changedRefs.contains(c.object()) && !conflicts.contains(c)) {
+      if (c.object().kind() == ObjectRef.Kind.SERVICE && !changedRefs.contains(c.object()) && !conflicts.contains(c)
+          && !wished.contains(c)) {
         conflicts.add(c);
       }
     }

@@ -48,6 +48,27 @@ class ApplierTest {
   }
 
   @Test
+  void anIncrementalApplyDropsTheConflictOfAnOwnerThatStoppedWantingTheService() {
+    // found by DifferPropertiesTest.anIncrementalApplyEndsWhereAFullOneDoes (seed -2142047686870630615)
+    DesiredState contested = DesiredState.builder()
+        .service(desired("ns/a", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1)))
+        .service(desired("ns/b", WEB, "wrr", want("198.18.0.12", 80, DROUTE, 1)))
+        .build();
+    DesiredState settled = DesiredState.builder()
+        .service(desired("ns/a", WEB, "rr", want("198.18.0.11", 80, DROUTE, 1)))
+        .build();
+    Applier applier = applier(OwnershipStore.inMemory());
+    assertThat(applier.apply(contested).conflicts()).singleElement()
+        .satisfies(c -> assertThat(c.owners()).containsExactly("ns/b"));
+
+    // ns/a's service is the same object as before: not a change, but ns/b's wish is gone
+    ApplyReport r = applier.applyChanges(settled);
+    assertThat(r.conflicts()).isEmpty();
+    assertThat(r.results()).isEmpty();
+    assertThat(applier.apply(settled).conflicts()).isEmpty();
+  }
+
+  @Test
   void anAddressMarkedAnnounceIsAnnouncedOnceAfterItIsAdded() {
     kernel.rtnl().createLink("eth0", null, true);
     DesiredState holder = DesiredState.builder()
