@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node agent process (DaemonSet pod, hostNetwork, privileged). Environment: NODE_NAME
- * (required), LVS_STATE_DIR, LVS_RESYNC_SECONDS, LVS_HTTP_PORT, and the HA settings of
+ * (required), LVS_STATE_DIR, LVS_RESYNC_SECONDS, LVS_RESYNC_FULL_READ_EVERY, LVS_HTTP_PORT, and the HA settings of
  * {@link HaSettings}; the API server is found with
  * fabric8's standard config rules (KUBECONFIG, in-cluster service account, kubernetes.master) and
  * reached with the agent's own {@link ApiClient}.

@@ -71,7 +71,8 @@ class ChartRenderTest {
         new Case("agent on selected nodes, capabilities only", "lvs", "lvs-system", sets(
                 "agent.nodeSelector.lvs\\.io/role", "director",
                 "agent.privileged", false,
-                "agent.resyncSeconds", 30),
+                "agent.resyncSeconds", 30,
+                "agent.resyncFullReadEvery", 1),
             new Expect("lvs-operator/lvs-operator:" + v, "lvs-operator/lvs-node-agent:" + v, 2, false,
                 Map.of("kubernetes.io/os", "linux", "lvs.io/role", "director"), 0, 0, false,
                 "lvs-lvs-operator")));
@@ -178,6 +179,8 @@ class ChartRenderTest {
     assertThat(agent.getEnv()).noneMatch(e -> e.getName().equals("LVS_SYNC_INTERFACE"));
     assertThat(env(agent, "LVS_RESYNC_SECONDS").getValue())
         .isEqualTo(String.valueOf(c.sets().getOrDefault("agent.resyncSeconds", 10)));
+    assertThat(env(agent, "LVS_RESYNC_FULL_READ_EVERY").getValue())
+        .isEqualTo(String.valueOf(c.sets().getOrDefault("agent.resyncFullReadEvery", 8)));
     assertThat(agent.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/healthz");
     assertThat(agent.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/readyz");
     assertThat(agent.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9720));

@@ -20,6 +20,7 @@ class ChartSchemaTest {
         Arguments.of("unknown-key.yaml", "agent", "resyncSecond"),
         Arguments.of("replicas-without-leader-election.yaml", "operator.leaderElection", "true"),
         Arguments.of("port-out-of-range.yaml", "agent.httpPort", "less than or equal to 65535"),
+        Arguments.of("full-read-every-zero.yaml", "agent.resyncFullReadEvery", "greater than or equal to 1"),
         Arguments.of("unprivileged-without-net-admin.yaml", "agent.capabilities", "NET_ADMIN"),
         Arguments.of("namespace-restricted.yaml", "namespace.podSecurity", "privileged"),
         Arguments.of("relative-state-dir.yaml", "agent.stateDir", "pattern"),

@@ -55,8 +55,11 @@ public final class Applier {
   private DesiredState lastDesired;
   private List<Conflict> lastConflicts = List.of();
 
+  /** Tables up to this many services have every service's destinations dumped on every resync. */
+  public static final int RESYNC_MINIMUM_DEEP = TableCheck.DEFAULT_MINIMUM_DEEP;
+
   public Applier(IpvsClient ipvs, RtnlClient rtnl, Sysctl sysctl, OwnershipStore store, Differ differ) {
-    this(ipvs, rtnl, sysctl, store, differ, TableCheck.DEFAULT_MINIMUM_DEEP, TableCheck.DEFAULT_CYCLES);
+    this(ipvs, rtnl, sysctl, store, differ, RESYNC_MINIMUM_DEEP, TableCheck.DEFAULT_CYCLES);
   }
 
   /**

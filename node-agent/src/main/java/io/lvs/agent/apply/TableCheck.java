@@ -17,7 +17,7 @@ import java.util.Map;
  * sent only for the services that differ from the view or are new to it, and for a rolling share
  * of the others (at least {@code minimumDeep}, and all of them every {@code cycles} resyncs), so
  * what the text lacks (thresholds, tunnel settings, destination counters) is read too, only less
- * often. Without a text table every service is dumped, as a full read does.
+ * often. Without a text table, or with {@code cycles} 1, every service is dumped, as a full read does.
  */
 final class TableCheck {
   /** Every service's destinations are read at least this often (in resyncs). */
@@ -44,7 +44,8 @@ final class TableCheck {
   List<ObservedService> read(Map<ServiceKey, ObservedService> view) {
     // each service's lines compared with the view as they are read: no copy of the whole text is held
     Map<ServiceKey, List<ObservedDestination>> fromText = new HashMap<>();
-    boolean haveText = ipvs.textTable((key, rows) -> {
+    // every service dumped on every resync: the text would add nothing
+    boolean haveText = cycles > 1 && ipvs.textTable((key, rows) -> {
       List<ObservedDestination> known = unchanged(view.get(key), rows);
       if (known != null) {
         fromText.put(key, known);

@@ -105,7 +105,8 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
         config.statusHeartbeat(), clock);
     this.health = new HealthChecker(probeExecutor, new Probes(), this::triggerSync);
-    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)));
+    Applier applier = new Applier(kernel.ipvs(), kernel.rtnl(), kernel.sysctl(), store, new Differ(new ConnectionDrainer(clock)),
+        Applier.RESYNC_MINIMUM_DEEP, config.fullReadEvery());
     this.loop = new SyncLoop(applier, kernel.ipvs(), kernel.rtnl(), health, snat, marks, pods, statusWriter, metrics, clock,
         syncExecutor, config.resync());
     this.lastSpec = new LastSpecStore(config.stateDir());

@@ -4,6 +4,7 @@ import io.lvs.agent.apply.ApplyReport;
 import io.lvs.agent.apply.OperationResult;
 import io.lvs.agent.model.ObservedService;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -23,6 +24,7 @@ public final class AgentMetrics {
   private final Timer syncFailed;
   private final AtomicInteger unhealthy = new AtomicInteger();
   private final AtomicInteger draining = new AtomicInteger();
+  private final AtomicInteger resyncDumps = new AtomicInteger();
   private final IpvsStatsCollector ipvsStats = new IpvsStatsCollector();
 
   public AgentMetrics(MeterRegistry registry) {
@@ -33,6 +35,9 @@ public final class AgentMetrics {
         .tag("result", "failed").register(registry);
     registry.gauge("lvs.agent.health.unhealthy.members", unhealthy);
     registry.gauge("lvs.agent.draining.destinations", draining);
+    Gauge.builder("lvs.agent.resync.destination.dumps", resyncDumps, AtomicInteger::get)
+        .description("Services whose destinations the last resync dumped (the rest were checked in /proc/net/ip_vs)")
+        .register(registry);
     if (registry instanceof PrometheusMeterRegistry p) {
       p.getPrometheusRegistry().register(ipvsStats); // other registries (tests) do without the IPVS counters
     }
@@ -63,6 +68,10 @@ public final class AgentMetrics {
   public void statusWrite(String result) {
     Counter.builder("lvs.agent.status.writes").description("Writes of the node object's status, by result")
         .tag("result", result).register(registry).increment();
+  }
+
+  public void resyncDumps(int services) {
+    resyncDumps.set(services);
   }
 
   public void unhealthyMembers(int n) {

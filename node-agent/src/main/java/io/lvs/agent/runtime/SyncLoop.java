@@ -217,6 +217,7 @@ public final class SyncLoop implements AutoCloseable {
         report = applier.apply(desired);
       } else {
         report = applier.resync(desired); // the whole table checked, destinations dumped where it differs
+        metrics.resyncDumps(applier.lastResyncDumps());
       }
       metrics.applied(report);
       observed = applier.observedServices();

@@ -235,6 +235,33 @@ class TableCheckTest {
   }
 
   @Test
+  void withAFullReadEveryResyncAThresholdIsRepairedByTheNextAndTheTextIsNotRead() {
+    int[] textReads = new int[1];
+    IpvsClient counting = new DelegatingIpvs(withText) {
+      @Override
+      public List<ObservedService> dump() {
+        return withText.dump();
+      }
+
+      @Override
+      public boolean textTable(BiConsumer<ServiceKey, List<ProcIpvsTable.Row>> perService) {
+        textReads[0]++;
+        return withText.textTable(perService);
+      }
+    };
+    Applier applier = new Applier(counting, kernel.rtnl(), kernel.sysctl(), OwnershipStore.inMemory(), new Differ(), 0, 1);
+    DesiredState want = table();
+    applier.apply(want);
+    Destination d = dest("198.19.0.3", 80, DROUTE, 3);
+    kernel.ipvs().updateDestination(key(25), new Destination(d.key(), DROUTE, 3, 1000, 0, TunnelType.IPIP, 0, 0));
+
+    assertThat(applier.resync(want).kernelOperations()).isEqualTo(1);
+    assertThat(threshold(key(25))).isZero();
+    assertThat(applier.lastResyncDumps()).isEqualTo(SERVICES);
+    assertThat(textReads[0]).as("nothing the dumps do not show").isZero();
+  }
+
+  @Test
   void withoutATextTableAResyncDumpsEveryService() {
     IpvsClient plain = new DelegatingIpvs(kernel.ipvs()) {
       @Override
