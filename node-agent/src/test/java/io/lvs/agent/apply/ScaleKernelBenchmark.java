@@ -70,15 +70,25 @@ class ScaleKernelBenchmark {
 
       int resyncsOnly = Integer.getInteger("bench.resyncsOnly", 0); // for a profiler: nothing else runs
       List<ServiceKey> share = new ArrayList<>(desired.services().keySet()).subList(0, services / 8);
+      List<ByteBuffer> reads = floor.tableRead(new ArrayList<>(desired.services().keySet()));
+      // LVS_RESYNC_FULL_READ_EVERY=1: every service dumped on every resync (its first call reads everything)
+      Applier everyResync = resyncsOnly > 0 ? new Applier(ipvs, rtnl, new ProcSysctl(), store, new Differ(), 0, 1) : null;
+      if (everyResync != null) {
+        assertThat(everyResync.apply(desired).plan().isEmpty()).isTrue();
+      }
       for (int r = 0; r < resyncsOnly; r++) {
         out.time(RESYNC, () -> assertThat(applier.resync(desired).plan().isEmpty()).isTrue());
         out.time("  part: service dump", () -> assertThat(ipvs.dumpServices()).hasSize(services));
         out.time("  part: text table read and parsed", () -> assertThat(ipvs.textTable().get()).hasSize(services));
         out.child("  part: cat /proc/net/ip_vs (process)", ns, "cat /proc/net/ip_vs");
         out.time("  part: destination dumps of an eighth", () -> share.forEach(ipvs::dumpDestinations));
+        out.time(RESYNC_EVERY, () -> assertThat(everyResync.resync(desired).plan().isEmpty()).isTrue());
+        // what a resync that read every service's destinations would cost at least, decoded and not
+        out.time("  beside: every service's destinations dumped and decoded", () -> assertThat(ipvs.dump()).hasSize(services));
+        out.time("  beside: " + FLOOR, () -> assertThat(floor.runDumps(reads)).isEqualTo(services * (DESTS + 1)));
+        System.gc(); // the decoded dump's garbage is not left for the next round's resync to collect
         out.child(IPVSADM, ns, "ipvsadm -S -n");
       }
-      List<ByteBuffer> reads = floor.tableRead(new ArrayList<>(desired.services().keySet()));
       for (int r = 0; r < (resyncsOnly > 0 ? 0 : ROUNDS); r++) {
         out.time(OLD_RESYNC, () -> {
           assertThat(applier.apply(desired).plan().isEmpty()).isTrue();
@@ -115,6 +125,8 @@ class ScaleKernelBenchmark {
     }
     if (Integer.getInteger("bench.resyncsOnly", 0) > 0) {
       out.ratio("resync CPU / ipvsadm -S -n CPU (medians)", out.median(RESYNC, 1) / out.median(IPVSADM, 1));
+      out.ratio("resync, full read every resync, CPU / ipvsadm -S -n CPU (medians)",
+          out.median(RESYNC_EVERY, 1) / out.median(IPVSADM, 1));
       out.write(Path.of("target", "benchmark-scale.txt"));
       return;
     }
@@ -129,6 +141,7 @@ class ScaleKernelBenchmark {
   static final String OLD_RESYNC = "before: resync as SyncLoop ran it (Applier.apply, then ipvs.dump for the status)";
   static final String FULL = "full read: Applier.apply (every service dumped + diff, nothing to change)";
   static final String RESYNC = "resync: Applier.resync (service dump + /proc/net/ip_vs + rolling dumps + diff)";
+  static final String RESYNC_EVERY = "  resync with LVS_RESYNC_FULL_READ_EVERY=1 (service dump + every service's destinations + diff)";
   static final String FLOOR = "floor: the same table read, requests pre-encoded, answers not decoded";
   static final String IPVSADM = "ipvsadm -S -n (process)";
   static final String SNAPSHOT = "owned set written whole (what every save did before; now the compaction)";
