@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * image's JVM flags (read from node-agent's Jib configuration) and -XX:MaxRAM at the chart's default
  * memory limit, as a container's limit would set it. Test helper of the process-level kernel tests.
  */
-record AgentLaunch(Process agent, Path state, String ns, AgentReport report, long startedNanos, List<String> flags) {
+record AgentLaunch(Process agent, Path state, String ns, AgentReport report, long startedNanos, List<String> flags,
+    int fullReadEvery) {
 
   /** The property naming a kubeconfig that reaches the host's API server from the VM. */
   static final String KUBECONFIG_PROPERTY = "lvs.scale.kubeconfig";
@@ -81,7 +82,9 @@ record AgentLaunch(Process agent, Path state, String ns, AgentReport report, lon
         ? "the host's kube-apiserver 1.20.2 (informer holds the slices)"
         : "none (closed port; table from last-spec.json, informer cache empty)") + "; JVM flags: " + flags
         + "; environment: " + env);
-    return new AgentLaunch(agent, state, ns, report, started, flags);
+    int fullReadEvery = Integer.parseInt(pb.environment().getOrDefault("LVS_RESYNC_FULL_READ_EVERY",
+        Integer.toString(AgentConfig.DEFAULT_FULL_READ_EVERY)));
+    return new AgentLaunch(agent, state, ns, report, started, flags, fullReadEvery);
   }
 
   /** Ends the agent, writes its report to target/agent-process-at-scale-NAME.txt, drops the namespace. */

@@ -2,6 +2,7 @@ package io.lvs.agent.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs.agent.apply.Applier;
 import io.lvs.agent.kernellab.Oracle;
 import io.lvs.api.v1alpha1.Forwarding;
 import io.lvs.api.v1alpha1.LvsNodeStateSpec;
@@ -82,7 +83,7 @@ class AgentProcessAtScaleKernelTest {
       report.note("start -> table programmed", (System.nanoTime() - a.startedNanos()) / 1e9, "s");
       report.memory("programmed");
       if (drift) {
-        report.repairDrift(NS, RESYNC_SECONDS);
+        report.repairDrift(NS, RESYNC_SECONDS, a.fullReadEvery());
         if (Boolean.getBoolean("lvs.scale.cpuMinute")) {
           report.cpuMinute(NS);
         }
@@ -90,6 +91,9 @@ class AgentProcessAtScaleKernelTest {
         Thread.sleep(3L * RESYNC_SECONDS * 1000 + 30_000); // a few resyncs
       }
       report.memory("after resyncs");
+      // after the measure (a scrape allocates): only the rolling share (and any service that differs) was dumped
+      int share = Math.min(services, Math.max(Applier.RESYNC_MINIMUM_DEEP, (services + a.fullReadEvery() - 1) / a.fullReadEvery()));
+      assertThat(report.resyncDumps(NS)).as("destination dumps of a resync in steady state").isBetween((long) share, share + 100L);
       report.collections();
       if (Boolean.getBoolean("lvs.scale.fullGc")) {
         report.fullGc();

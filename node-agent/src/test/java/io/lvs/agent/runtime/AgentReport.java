@@ -71,44 +71,84 @@ final class AgentReport {
   }
 
   /** ipvsadm -e, -d, -D on three owned services; waits until each is as before; returns seconds. */
-  void repairDrift(String ns, int resyncSeconds) throws Exception {
+  void repairDrift(String ns, int resyncSeconds, int fullReadEvery) throws Exception {
+    // in steady state: the sync after programming (the first resync, a full read, the whole status) is not the one timed
+    long programmed = syncs(ns);
+    long steadyFrom = System.nanoTime();
+    while (syncs(ns) < programmed + 2) {
+      assertThat(System.nanoTime() - steadyFrom).as("two resyncs within 5 minutes").isLessThan(300_000_000_000L);
+      Thread.sleep(500);
+    }
     String a = AgentProcessAtScaleKernelTest.vip(1) + ":80";
     String b = AgentProcessAtScaleKernelTest.vip(2) + ":80";
     String c = AgentProcessAtScaleKernelTest.vip(3) + ":80";
+    String t = AgentProcessAtScaleKernelTest.vip(4) + ":80";
     String before = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", c);
     String foreign = "198.18.250.250:80";
     Oracle.in(ns, "ipvsadm", "-A", "-t", foreign, "-s", "rr");
     Oracle.in(ns, "ipvsadm", "-a", "-t", foreign, "-r", "198.19.250.1:80", "-g", "-w", "3");
     String foreignBefore = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign);
+    long syncsAtDamage = syncs(ns);
     Instant damageFrom = java.time.Instant.now(); // the agent's log is stamped by the same clock
     Oracle.in(ns, "ipvsadm", "-e", "-t", a, "-r", "198.19.1.1:80", "-g", "-w", "77");
     Oracle.in(ns, "ipvsadm", "-d", "-t", b, "-r", "198.19.2.2:80");
     Oracle.in(ns, "ipvsadm", "-D", "-t", c);
+    // what /proc/net/ip_vs does not show: found by the rolling share of destination dumps
+    Oracle.in(ns, "ipvsadm", "-e", "-t", t, "-r", "198.19.4.1:80", "-g", "-w", "1", "-x", "40", "-y", "20");
     long damaged = System.nanoTime();
     Instant damageTo = java.time.Instant.now();
-    while (true) {
-      boolean weight = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", a).matches("(?s).*198\\.19\\.1\\.1:80\\s+Route\\s+1\\s.*");
-      boolean dest = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", b).contains("198.19.2.2:80");
-      Oracle.Result svc = Oracle.exec("ip", "netns", "exec", ns, "ipvsadm", "-L", "-n", "-t", c);
-      if (weight && dest && svc.exit() == 0 && svc.stdout().equals(before)) {
-        break;
+    double took = 0;
+    double thresholdTook = 0;
+    long thresholdSyncs = 0;
+    boolean thresholdSeen = false;
+    while (took == 0 || thresholdTook == 0) {
+      if (took == 0) {
+        boolean weight = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", a).matches("(?s).*198\\.19\\.1\\.1:80\\s+Route\\s+1\\s.*");
+        boolean dest = Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", b).contains("198.19.2.2:80");
+        Oracle.Result svc = Oracle.exec("ip", "netns", "exec", ns, "ipvsadm", "-L", "-n", "-t", c);
+        if (weight && dest && svc.exit() == 0 && svc.stdout().equals(before)) {
+          took = (System.nanoTime() - damaged) / 1e9;
+        }
+      }
+      if (thresholdTook == 0) {
+        String th = Oracle.in(ns, "ipvsadm", "-L", "-n", "--thresholds", "-t", t);
+        thresholdSeen |= th.matches("(?s).*198\\.19\\.4\\.1:80\\s+40\\s+20\\s.*");
+        if (th.matches("(?s).*198\\.19\\.4\\.1:80\\s+0\\s+0\\s.*")) {
+          thresholdTook = (System.nanoTime() - damaged) / 1e9;
+          thresholdSyncs = syncs(ns) - syncsAtDamage;
+          assertThat(thresholdSeen || thresholdSyncs > 0).as("the threshold damage was made (seen, or repaired by a sync after it)")
+              .isTrue();
+        }
       }
       assertThat(System.nanoTime() - damaged).as("drift repaired within 10 minutes").isLessThan(600_000_000_000L);
       Thread.sleep(500);
     }
-    double took = (System.nanoTime() - damaged) / 1e9;
-    Instant repairedAt = java.time.Instant.now();
+    Instant repairedAt = damageTo.plusNanos((long) (took * 1e9));
     Thread.sleep((resyncSeconds + 2) * 1000L); // at least one more resync over the foreign service
     assertThat(Oracle.in(ns, "ipvsadm", "-L", "-n", "-t", foreign)).as("a service the agent does not own, untouched")
         .isEqualTo(foreignBefore);
     Oracle.in(ns, "ipvsadm", "-D", "-t", foreign);
-    note("hand-made damage (ipvsadm -e, -d, -D) -> repaired", took, "s");
+    note("hand-made damage (ipvsadm -e, -d, -D) in steady state -> repaired", took, "s");
     SyncLog.Bound bound = SyncLog.read(log).repairBound(damageFrom, damageTo, repairedAt, resyncSeconds * 1000L);
     line("- " + bound);
+    line(String.format(Locale.ROOT, "- threshold damage (ipvsadm -e -x 40 -y 20) -> repaired: %.1f s, %d syncs ended meanwhile"
+        + " (bound: the one running + %d resyncs of the rolling share)", thresholdTook, thresholdSyncs, fullReadEvery));
     assertThat(bound.syncs()).as("syncs ended between damage and repair: the one running at the damage and the next")
         .isBetween(1, 2);
     assertThat(took).as("repair within the sync running at the damage + one interval + the repairing sync + 10 s")
         .isLessThanOrEqualTo(bound.seconds() + 10);
+    assertThat(thresholdSyncs).as("threshold repaired within the sync running at the damage + %d resyncs", fullReadEvery)
+        .isBetween(1L, fullReadEvery + 1L);
+  }
+
+  /** The last resync's destination dumps (lvs_agent_resync_destination_dumps), noted and returned. */
+  long resyncDumps(String ns) {
+    String metrics = Oracle.in(ns, "curl", "-s", "http://127.0.0.1:9720/metrics");
+    Matcher m = Pattern.compile("(?m)^lvs_agent_resync_destination_dumps ([0-9.E]+)$").matcher(metrics);
+    assertThat(m.find()).as("lvs_agent_resync_destination_dumps in the agent's metrics").isTrue();
+    long dumps = (long) Double.parseDouble(m.group(1));
+    note("destination dumps of the last resync", dumps, "");
+    return dumps;
   }
 
   /** The agent's CPU over one minute of steady state, per resync, against ipvsadm -S -n's. */
