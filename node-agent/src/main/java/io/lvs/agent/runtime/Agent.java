@@ -49,7 +49,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
   private final ScheduledExecutorService syncExecutor;
   private final ScheduledExecutorService ioExecutor;
   private final ScheduledExecutorService probeExecutor;
-  private final PrometheusMeterRegistry registry;
+  private final AgentMetrics metrics;
   private final NodeStateWatcher watcher;
   private final StatusWriter statusWriter;
   private final HealthChecker health;
@@ -95,12 +95,11 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     this.config = config;
     this.connections = connections;
     this.clock = clock;
-    this.registry = registry;
     this.started = clock.instant();
     this.syncExecutor = Executors.newSingleThreadScheduledExecutor(threads("agent-sync"));
     this.ioExecutor = Executors.newSingleThreadScheduledExecutor(threads("agent-status"));
     this.probeExecutor = Executors.newScheduledThreadPool(4, threads("agent-probe"));
-    AgentMetrics metrics = new AgentMetrics(registry);
+    this.metrics = new AgentMetrics(registry);
     this.watcher = new NodeStateWatcher(client, config.nodeName(), this);
     this.statusWriter = new StatusWriter(client, config.nodeName(), watcher::latest, ioExecutor, metrics,
         config.statusHeartbeat(), clock);
@@ -137,7 +136,7 @@ public final class Agent implements AutoCloseable, NodeStateWatcher.Listener {
     ioExecutor.scheduleWithFixedDelay(this::redeliver, config.resync().toMillis(), config.resync().toMillis(),
         TimeUnit.MILLISECONDS);
     if (config.httpPort() > 0) {
-      http = new AgentHttpServer(config.httpPort(), this::liveProblem, this::readyProblem, registry);
+      http = new AgentHttpServer(config.httpPort(), this::liveProblem, this::readyProblem, metrics::scrape);
       IpvsViewRoutes.install(http, new IpvsViews(loop::lastOutcome, connections));
       http.start();
     }

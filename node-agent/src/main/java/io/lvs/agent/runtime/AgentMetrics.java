@@ -8,6 +8,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,7 @@ public final class AgentMetrics {
   private final AtomicInteger unhealthy = new AtomicInteger();
   private final AtomicInteger draining = new AtomicInteger();
   private final AtomicInteger resyncDumps = new AtomicInteger();
-  private final IpvsStatsCollector ipvsStats = new IpvsStatsCollector();
+  private final IpvsStatsText ipvsStats = new IpvsStatsText();
 
   public AgentMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -38,13 +42,32 @@ public final class AgentMetrics {
     Gauge.builder("lvs.agent.resync.destination.dumps", resyncDumps, AtomicInteger::get)
         .description("Services whose destinations the last resync dumped (the rest were checked in /proc/net/ip_vs)")
         .register(registry);
-    if (registry instanceof PrometheusMeterRegistry p) {
-      p.getPrometheusRegistry().register(ipvsStats); // other registries (tests) do without the IPVS counters
-    }
   }
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * The registry's meters, then the IPVS counters written straight from the last table read
+   * ({@link IpvsStatsText}), in the Prometheus text format; what /metrics answers.
+   */
+  public void scrape(OutputStream out) throws IOException {
+    if (registry instanceof PrometheusMeterRegistry p) {
+      p.scrape(out);
+    }
+    ipvsStats.write(out);
+  }
+
+  /** {@link #scrape(OutputStream)} as a string (tests, benchmarks). */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      scrape(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   public void syncDone(Duration took, boolean ok) {

@@ -173,7 +173,7 @@ class SyncLoopTest {
     loop.syncNow();
     s = last();
     assertThat(s.services()).singleElement().satisfies(r -> assertThat(r.connections()).isEqualTo(3));
-    assertThat(registry.scrape())
+    assertThat(metrics.scrape())
         .contains("lvs_ipvs_service_connections{owner=\"ns/web\",service=\"TCP 198.18.0.100:80\"} 3.0")
         .contains("lvs_ipvs_destination_in_bytes{destination=\"198.18.0.12:80\",owner=\"ns/web\",service=\"TCP 198.18.0.100:80\"} 1000.0");
   }

@@ -33,7 +33,18 @@ public final class AgentHttpServer implements AutoCloseable {
    */
   public AgentHttpServer(int port, Supplier<Optional<String>> liveProblem, Supplier<Optional<String>> readyProblem,
       PrometheusMeterRegistry registry) throws IOException {
-    Objects.requireNonNull(registry, "registry");
+    this(port, liveProblem, readyProblem, (Scrape) registry::scrape);
+  }
+
+  /** What /metrics writes: the Prometheus text format, to a stream the server closes. */
+  @FunctionalInterface
+  public interface Scrape {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  public AgentHttpServer(int port, Supplier<Optional<String>> liveProblem, Supplier<Optional<String>> readyProblem,
+      Scrape scrape) throws IOException {
+    Objects.requireNonNull(scrape, "scrape");
     server = HttpServer.create(new InetSocketAddress(port), 16);
     executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "agent-http");
@@ -53,7 +64,7 @@ public final class AgentHttpServer implements AutoCloseable {
       ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       ex.sendResponseHeaders(200, 0);
       try (OutputStream out = new BufferedOutputStream(ex.getResponseBody(), 1 << 16)) {
-        registry.scrape(out);
+        scrape.writeTo(out);
       }
     });
   }

@@ -13,33 +13,19 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToLongFunction;
 
 /**
- * The per-service and per-destination IPVS counters ({@code lvs_ipvs_service_*},
- * {@code lvs_ipvs_destination_*}), built at scrape time from the last table read. A sync only
- * swaps one reference: at 10,000 services x 10 destinations a meter per series (five counters
- * each, 550,000 series) held hundreds of MiB and cost a re-registration of all of them per sync.
- * Destination series are published only while the owned destinations number at most
- * {@link #DESTINATION_LIMIT} (all or none, so a partial set never reads as the table): beyond it a
- * scrape would build half a million series and a 60 MB text, more than the agent's memory limit;
- * {@code lvs_agent_destination_metrics_suppressed} says 1 then, and the per-service series remain.
+ * The plain path {@link IpvsStatsText} replaced, kept as its reference: the same series built as
+ * the Prometheus client's snapshots (a point object per series and counter), which the client's
+ * own writer turns into text. {@code IpvsStatsTextTest} holds the streamed text to this one's.
  */
 final class IpvsStatsCollector implements MultiCollector {
-  private record Counter(String name, ToLongFunction<Stats> value) {}
-
-  private static final List<Counter> COUNTERS = List.of(new Counter("connections", Stats::connections),
-      new Counter("in_packets", Stats::inPackets), new Counter("out_packets", Stats::outPackets),
-      new Counter("in_bytes", Stats::inBytes), new Counter("out_bytes", Stats::outBytes),
-      // the kernel's own rate estimator (2 s samples averaged): what ipvsadm -Ln --rate shows
-      new Counter("connections_per_second", Stats::cps), new Counter("in_packets_per_second", Stats::inPps),
-      new Counter("out_packets_per_second", Stats::outPps), new Counter("in_bytes_per_second", Stats::inBps),
-      new Counter("out_bytes_per_second", Stats::outBps));
+  private static final List<IpvsStatsText.Counter> COUNTERS = IpvsStatsText.COUNTERS;
 
   /** The last read and the owner of each service; only owned services are published. */
   private record Table(List<ObservedService> services, Map<ServiceKey, String> owners) {}
 
-  static final int DESTINATION_LIMIT = 10_000;
+  static final int DESTINATION_LIMIT = IpvsStatsText.DESTINATION_LIMIT;
   private final int destinationLimit;
   private volatile Table table = new Table(List.of(), Map.of());
 
@@ -65,7 +51,7 @@ final class IpvsStatsCollector implements MultiCollector {
         .help("1 when the lvs_ipvs_destination_* series are left out: more owned destinations than "
             + destinationLimit)
         .dataPoint(GaugeDataPointSnapshot.builder().value(perDestination ? 0 : 1).build()).build());
-    for (Counter c : COUNTERS) {
+    for (IpvsStatsText.Counter c : COUNTERS) {
       GaugeSnapshot.Builder svc = GaugeSnapshot.builder().name("lvs_ipvs_service_" + c.name())
           .help("IPVS service counter " + c.name().replace('_', '.') + " (kernel stats)");
       GaugeSnapshot.Builder dst = GaugeSnapshot.builder().name("lvs_ipvs_destination_" + c.name())
@@ -103,7 +89,7 @@ final class IpvsStatsCollector implements MultiCollector {
   @Override
   public List<String> getPrometheusNames() {
     List<String> names = new ArrayList<>(List.of("lvs_agent_destination_metrics_suppressed"));
-    for (Counter c : COUNTERS) {
+    for (IpvsStatsText.Counter c : COUNTERS) {
       names.add("lvs_ipvs_service_" + c.name());
       names.add("lvs_ipvs_destination_" + c.name());
     }
@@ -120,7 +106,7 @@ final class IpvsStatsCollector implements MultiCollector {
     return n;
   }
 
-  private static GaugeDataPointSnapshot point(Labels labels, Counter c, Stats s) {
+  private static GaugeDataPointSnapshot point(Labels labels, IpvsStatsText.Counter c, Stats s) {
     return GaugeDataPointSnapshot.builder().labels(labels).value(s == null ? 0 : c.value().applyAsLong(s)).build();
   }
 }
