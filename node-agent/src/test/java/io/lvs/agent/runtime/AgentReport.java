@@ -77,7 +77,7 @@ final class AgentReport {
     long steadyFrom = System.nanoTime();
     while (syncs(ns) < programmed + 2) {
       assertThat(System.nanoTime() - steadyFrom).as("two resyncs within 5 minutes").isLessThan(300_000_000_000L);
-      Thread.sleep(500);
+      Thread.sleep(2_000); // each look is a scrape of /metrics, 100,000 points at this size
     }
     String a = AgentProcessAtScaleKernelTest.vip(1) + ":80";
     String b = AgentProcessAtScaleKernelTest.vip(2) + ":80";
@@ -133,8 +133,11 @@ final class AgentReport {
     line("- " + bound);
     line(String.format(Locale.ROOT, "- threshold damage (ipvsadm -e -x 40 -y 20) -> repaired: %.1f s, %d syncs ended meanwhile"
         + " (bound: the one running + %d resyncs of the rolling share)", thresholdTook, thresholdSyncs, fullReadEvery));
-    assertThat(bound.syncs()).as("syncs ended between damage and repair: the one running at the damage and the next")
-        .isBetween(1, 2);
+    // 3 when the damage lands inside a resync's read: the kernel's service dump is not atomic against a
+    // hand edit (a deleted service moves its cursor, a later one is skipped), that resync's repair then
+    // fails in part (EEXIST, ESRCH), and the sync after a failure reads everything
+    assertThat(bound.syncs()).as("syncs ended between damage and repair: the one running at the damage, one that failed"
+        + " in part if the damage raced its read, and the repairing one").isBetween(1, 3);
     assertThat(took).as("repair within the sync running at the damage + one interval + the repairing sync + 10 s")
         .isLessThanOrEqualTo(bound.seconds() + 10);
     assertThat(thresholdSyncs).as("threshold repaired within the sync running at the damage + %d resyncs", fullReadEvery)
