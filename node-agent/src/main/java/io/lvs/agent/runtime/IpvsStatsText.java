@@ -166,7 +166,7 @@ final class IpvsStatsText {
     w.write('"');
   }
 
-  private static int ownedDestinations(Table t) {
+  static int ownedDestinations(Table t) {
     int n = 0;
     for (ObservedService s : t.services()) {
       if (t.owners().containsKey(s.service().key())) {

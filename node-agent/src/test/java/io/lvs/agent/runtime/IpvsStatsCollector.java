@@ -2,7 +2,6 @@ package io.lvs.agent.runtime;
 
 import io.lvs.agent.model.ObservedDestination;
 import io.lvs.agent.model.ObservedService;
-import io.lvs.agent.model.ServiceKey;
 import io.lvs.agent.model.Stats;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -12,7 +11,6 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The plain path {@link IpvsStatsText} replaced, kept as its reference: the same series built as
@@ -22,29 +20,18 @@ import java.util.Map;
 final class IpvsStatsCollector implements MultiCollector {
   private static final List<IpvsStatsText.Counter> COUNTERS = IpvsStatsText.COUNTERS;
 
-  /** The last read and the owner of each service; only owned services are published. */
-  private record Table(List<ObservedService> services, Map<ServiceKey, String> owners) {}
-
-  static final int DESTINATION_LIMIT = IpvsStatsText.DESTINATION_LIMIT;
   private final int destinationLimit;
-  private volatile Table table = new Table(List.of(), Map.of());
+  private final IpvsStatsText.Table table;
 
-  IpvsStatsCollector() {
-    this(DESTINATION_LIMIT);
-  }
-
-  IpvsStatsCollector(int destinationLimit) {
+  IpvsStatsCollector(int destinationLimit, IpvsStatsText.Table table) {
     this.destinationLimit = destinationLimit;
-  }
-
-  void observed(List<ObservedService> services, Map<ServiceKey, String> owners) {
-    table = new Table(services, owners);
+    this.table = table;
   }
 
   @Override
   public MetricSnapshots collect() {
-    Table t = table;
-    boolean perDestination = ownedDestinations(t) <= destinationLimit;
+    IpvsStatsText.Table t = table;
+    boolean perDestination = IpvsStatsText.ownedDestinations(t) <= destinationLimit;
     List<Labelled> labelled = labelled(t, perDestination);
     List<MetricSnapshot> out = new ArrayList<>(2 * COUNTERS.size() + 1);
     out.add(GaugeSnapshot.builder().name("lvs_agent_destination_metrics_suppressed")
@@ -69,7 +56,7 @@ final class IpvsStatsCollector implements MultiCollector {
   private record Labelled(boolean destination, Labels labels, Stats stats) {}
 
   /** The owned services' series (not ours: kube-proxy's, by hand: not our metric to publish) and, if published, their destinations'. */
-  private static List<Labelled> labelled(Table t, boolean perDestination) {
+  private static List<Labelled> labelled(IpvsStatsText.Table t, boolean perDestination) {
     List<Labelled> out = new ArrayList<>();
     for (ObservedService s : t.services()) {
       String owner = t.owners().get(s.service().key());
@@ -94,16 +81,6 @@ final class IpvsStatsCollector implements MultiCollector {
       names.add("lvs_ipvs_destination_" + c.name());
     }
     return names;
-  }
-
-  private static int ownedDestinations(Table t) {
-    int n = 0;
-    for (ObservedService s : t.services()) {
-      if (t.owners().containsKey(s.service().key())) {
-        n += s.destinations().size();
-      }
-    }
-    return n;
   }
 
   private static GaugeDataPointSnapshot point(Labels labels, IpvsStatsText.Counter c, Stats s) {

@@ -41,10 +41,10 @@ class IpvsStatsCollectorTest {
 
   @Test
   void ownedServicesAndDestinationsArePublishedForeignOnesNot() throws Exception {
-    IpvsStatsCollector c = new IpvsStatsCollector(4);
     ObservedService ours = service(0, 2);
     ObservedService foreign = service(1, 2);
-    c.observed(List.of(ours, foreign), Map.of(ours.service().key(), "ns/web"));
+    IpvsStatsCollector c = new IpvsStatsCollector(4,
+        new IpvsStatsText.Table(List.of(ours, foreign), Map.of(ours.service().key(), "ns/web")));
 
     String t = text(c.collect());
     assertThat(t).contains("lvs_ipvs_service_connections{owner=\"ns/web\",service=\"TCP 198.18.0.1:80\"} 70.0")
@@ -55,10 +55,10 @@ class IpvsStatsCollectorTest {
 
   @Test
   void beyondTheLimitDestinationSeriesAreLeftOutAllTogetherAndSaidSo() throws Exception {
-    IpvsStatsCollector c = new IpvsStatsCollector(4);
     ObservedService a = service(0, 3);
     ObservedService b = service(1, 2);
-    c.observed(List.of(a, b), Map.of(a.service().key(), "ns/a", b.service().key(), "ns/b"));
+    IpvsStatsCollector c = new IpvsStatsCollector(4,
+        new IpvsStatsText.Table(List.of(a, b), Map.of(a.service().key(), "ns/a", b.service().key(), "ns/b")));
 
     String t = text(c.collect());
     assertThat(t).doesNotContain("lvs_ipvs_destination_connections{")

@@ -35,10 +35,9 @@ class IpvsStatsScrapeBenchmark {
       table.add(s);
       owners.put(s.service().key(), "bench/vs" + i);
     }
-    IpvsStatsCollector collector = new IpvsStatsCollector();
-    collector.observed(table, owners);
     IpvsStatsText streamed = new IpvsStatsText();
     streamed.observed(table, owners);
+    IpvsStatsCollector collector = new IpvsStatsCollector(IpvsStatsText.DESTINATION_LIMIT, streamed.table());
     var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     java.io.OutputStream discard = java.io.OutputStream.nullOutputStream();
     BenchTable bench = new BenchTable(services, dests);

@@ -35,8 +35,7 @@ class IpvsStatsTextTest {
   }
 
   static String reference(IpvsStatsText t) throws Exception {
-    IpvsStatsCollector c = new IpvsStatsCollector(t.destinationLimit());
-    c.observed(t.table().services(), t.table().owners());
+    IpvsStatsCollector c = new IpvsStatsCollector(t.destinationLimit(), t.table());
     return IpvsStatsCollectorTest.text(c.collect());
   }
 
