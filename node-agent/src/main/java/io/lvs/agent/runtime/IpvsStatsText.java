@@ -19,11 +19,12 @@ import java.util.function.ToLongFunction;
 /**
  * The per-service and per-destination IPVS counters ({@code lvs_ipvs_service_*},
  * {@code lvs_ipvs_destination_*}) in the Prometheus text format, written at scrape time straight
- * from the last table read: a sync only swaps one reference, a scrape makes no object per series.
- * (Built as the Prometheus client's snapshots, a scrape at 1,000 services x 10 made 110,000 point
- * objects, which outlived the young generation and grew the old one; meters per series, before
+ * from the last table read: a sync only swaps one reference, a scrape formats each series' labels
+ * once and writes its ten samples from them. (Built as the Prometheus client's snapshots, a scrape
+ * at 1,000 services x 10 made 110,000 point objects, which outlived the young generation and grew the old one; meters per series, before
  * that, held hundreds of MiB at 10,000 services.) The text is the one the client's writer gives
- * for those snapshots, byte for byte ({@code IpvsStatsTextTest}). Destination series are written
+ * for those snapshots, but for the order of a family's samples, which the client sorts by label
+ * and the stream leaves in the table's order ({@code IpvsStatsTextTest}). Destination series are written
  * only while the owned destinations number at most {@link #DESTINATION_LIMIT} (all or none, so a
  * partial set never reads as the table): beyond it a scrape would be half a million series and a
  * 60 MB text; {@code lvs_agent_destination_metrics_suppressed} says 1 then, and the per-service
@@ -89,6 +90,21 @@ final class IpvsStatsText {
   void write(OutputStream out) throws IOException {
     Table t = table;
     boolean perDestination = ownedDestinations(t) <= destinationLimit;
+    // each series' labels formatted and escaped once per scrape, not once per family
+    List<Series> services = new ArrayList<>();
+    List<Series> destinations = new ArrayList<>();
+    for (ObservedService s : t.services()) {
+      String owner = t.owners().get(s.service().key());
+      if (owner == null) {
+        continue; // not ours (kube-proxy's, by hand): not our metric to publish
+      }
+      String ownerAndService = label("owner", owner) + ',' + label("service", s.service().key().toString());
+      services.add(new Series(ownerAndService, s.stats()));
+      for (ObservedDestination d : perDestination ? s.destinations() : List.<ObservedDestination>of()) {
+        destinations.add(new Series(label("destination", d.destination().key().toString()) + ',' + ownerAndService,
+            d.stats()));
+      }
+    }
     Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 14);
     header(w, SUPPRESSED, "1 when the lvs_ipvs_destination_* series are left out: more owned destinations than "
         + destinationLimit);
@@ -97,32 +113,26 @@ final class IpvsStatsText {
     w.write(perDestination ? "0.0" : "1.0");
     w.write('\n');
     for (Family f : FAMILIES) {
-      if (f.destination() && !perDestination) {
-        continue;
+      List<Series> series = f.destination() ? destinations : services;
+      if (series.isEmpty()) {
+        continue; // the client's writer leaves out a family without samples
       }
-      boolean any = false;
-      for (ObservedService s : t.services()) {
-        String owner = t.owners().get(s.service().key());
-        if (owner == null || (f.destination() && s.destinations().isEmpty())) {
-          continue;
-        }
-        if (!any) {
-          header(w, f.name(), (f.destination() ? "IPVS destination counter " : "IPVS service counter ")
-              + f.counter().name().replace('_', '.') + " (kernel stats)");
-          any = true;
-        }
-        String service = s.service().key().toString();
-        if (!f.destination()) {
-          point(w, f, null, owner, service, s.stats());
-          continue;
-        }
-        for (ObservedDestination d : s.destinations()) {
-          point(w, f, d.destination().key().toString(), owner, service, d.stats());
-        }
+      header(w, f.name(), (f.destination() ? "IPVS destination counter " : "IPVS service counter ")
+          + f.counter().name().replace('_', '.') + " (kernel stats)");
+      for (Series x : series) {
+        w.write(f.name());
+        w.write('{');
+        w.write(x.labels());
+        w.write("} ");
+        w.write(Double.toString(x.stats() == null ? 0 : f.counter().value().applyAsLong(x.stats())));
+        w.write('\n');
       }
     }
     w.flush();
   }
+
+  /** One series: its labels in name order (destination, owner, service, as the client sorts them), and its counters. */
+  private record Series(String labels, Stats stats) {}
 
   private static void header(Writer w, String name, String help) throws IOException {
     w.write("# HELP ");
@@ -134,36 +144,18 @@ final class IpvsStatsText {
     w.write(" gauge\n");
   }
 
-  /** Labels in name order (destination, owner, service), as the client sorts them. */
-  private static void point(Writer w, Family f, String destination, String owner, String service, Stats s)
-      throws IOException {
-    w.write(f.name());
-    w.write('{');
-    if (destination != null) {
-      label(w, "destination", destination);
-      w.write(',');
-    }
-    label(w, "owner", owner);
-    w.write(',');
-    label(w, "service", service);
-    w.write("} ");
-    w.write(Double.toString(s == null ? 0 : f.counter().value().applyAsLong(s)));
-    w.write('\n');
-  }
-
-  private static void label(Writer w, String name, String value) throws IOException {
-    w.write(name);
-    w.write("=\"");
+  private static String label(String name, String value) {
+    StringBuilder b = new StringBuilder(name.length() + value.length() + 3).append(name).append("=\"");
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       switch (c) {
-        case '\\' -> w.write("\\\\");
-        case '"' -> w.write("\\\"");
-        case '\n' -> w.write("\\n");
-        default -> w.write(c);
+        case '\\' -> b.append("\\\\");
+        case '"' -> b.append("\\\"");
+        case '\n' -> b.append("\\n");
+        default -> b.append(c);
       }
     }
-    w.write('"');
+    return b.append('"').toString();
   }
 
   static int ownedDestinations(Table t) {
